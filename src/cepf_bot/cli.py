@@ -1,0 +1,147 @@
+"""The `cepf-bot` command: parse, call, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from . import __version__
+from .config import ConfigError, Paths, resolve_paths
+from .corpus import CorpusError
+from .index import IndexLoadError, open_index, reindex
+from .search import Searcher
+from .types import BM25Params, Hit
+
+log = logging.getLogger("cepf_bot")
+
+
+def _hit_json(hit: Hit) -> dict[str, object]:
+    p = hit.passage
+    return {"rank": hit.rank, "score": round(hit.score, 6), "passage_id": p.id,
+            "title": p.title, "source": p.document, "text": p.text}
+
+
+def _open_searcher(paths: Paths) -> Searcher:
+    index, segmenter = open_index(paths.corpus_dir, paths.index_path, BM25Params(),
+                                  cache_dir=paths.cache_dir)
+    return Searcher(index, segmenter)
+
+
+def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
+    from .render import terminal
+
+    searcher = _open_searcher(paths)
+    if args.stdin:
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            hits = searcher.search(question, k=args.k)
+            print(json.dumps({"query": question, "results": [_hit_json(h) for h in hits]},
+                             ensure_ascii=False), flush=True)
+        return 0
+    if args.question is None:
+        raise ConfigError("ask needs a QUESTION (or --stdin)")
+    hits = searcher.search(args.question, k=args.k)
+    if args.json:
+        print(json.dumps({"query": args.question, "results": [_hit_json(h) for h in hits]},
+                         ensure_ascii=False))
+    else:
+        print(terminal(hits, color=sys.stdout.isatty()))
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
+    started = time.perf_counter()
+    index, _ = reindex(paths.corpus_dir, paths.index_path, BM25Params(), cache_dir=paths.cache_dir)
+    print(f"indexed {index.meta.documents} documents, {index.meta.passages} passages "
+          f"from {paths.corpus_dir} in {time.perf_counter() - started:.2f} s -> {paths.index_path}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
+    from .evaluation import evaluate, format_report, read_questions
+
+    questions = read_questions(Path(args.file))
+    searcher = _open_searcher(paths)
+    report = evaluate(questions, lambda q: searcher.search(q, k=5))
+    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if args.json
+          else format_report(report))
+    hit1 = report.overall.hit1 / report.overall.questions if report.overall.questions else 1.0
+    if args.min_hit1 is not None and hit1 < args.min_hit1:
+        print(f"cepf-bot: hit@1 {hit1:.3f} is below --min-hit1 {args.min_hit1}", file=sys.stderr)
+        return 1
+    if args.all_rejected and report.overall.rejected < report.overall.negatives:
+        print("cepf-bot: an off-topic question got passages", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cepf-bot",
+        description="Answers questions about 中国绿发会 (CBCGDF) from its published profile.",
+    )
+    parser.add_argument("--version", action="version", version=f"cepf-bot {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", help="corpus folder (env CEPF_CORPUS_DIR; default ./corpus "
+                        "if it exists, else the corpus shipped with the package)")
+    common.add_argument("--index", help="index folder (env CEPF_INDEX_PATH; default "
+                        "~/.local/share/cepf-bot/index)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question from the corpus")
+    ask.add_argument("question", nargs="?", help="the question")
+    ask.add_argument("-k", type=int, default=3, help="how many passages (default 3)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--stdin", action="store_true",
+                     help="read one question a line, print one JSON object a line")
+    ask.set_defaults(run=cmd_ask)
+
+    re_ = sub.add_parser("reindex", parents=[common], help="rebuild the index from the corpus")
+    re_.set_defaults(run=cmd_reindex)
+
+    ev = sub.add_parser("eval", parents=[common], help="score a question set (JSONL)")
+    ev.add_argument("file", help="questions: q, must, lang, kind on each line")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("--min-hit1", type=float, help="exit 1 when overall hit@1 is below this")
+    ev.add_argument("--all-rejected", action="store_true",
+                    help="exit 1 when an off-topic question gets passages")
+    ev.set_defaults(run=cmd_eval)
+    return parser
+
+
+def setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("cepf-bot: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    logging.getLogger("cepf_bot").setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(args.verbose)
+    if getattr(args, "k", 1) < 1:
+        parser.error("-k must be at least 1")
+    try:
+        paths = resolve_paths(corpus=args.corpus, index=args.index)
+        return args.run(args, paths)
+    except ConfigError as e:
+        print(f"cepf-bot: {e}", file=sys.stderr)
+        return 2
+    except (CorpusError, IndexLoadError) as e:
+        print(f"cepf-bot: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"cepf-bot: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

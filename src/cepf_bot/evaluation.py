@@ -1,0 +1,146 @@
+"""Scoring a question set: hit@1, MRR@5 and off-topic rejection, by language and kind."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .types import Hit
+
+
+class EvalFileError(Exception):
+    """The question file is malformed; the message names the line."""
+
+
+@dataclass(frozen=True)
+class Question:
+    q: str
+    must: tuple[str, ...]
+    lang: str
+    kind: str
+
+    @property
+    def off_topic(self) -> bool:
+        return not self.must
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: Question
+    rank: int | None  # rank (1-5) of the first passage containing every `must`, if any
+    results: int
+    top: str | None  # id of the top passage
+
+    @property
+    def correct(self) -> bool:
+        return self.results == 0 if self.question.off_topic else self.rank == 1
+
+
+@dataclass
+class Tally:
+    questions: int = 0
+    hit1: int = 0
+    rr: float = 0.0
+    negatives: int = 0
+    rejected: int = 0
+
+    def add(self, o: Outcome) -> None:
+        if o.question.off_topic:
+            self.negatives += 1
+            self.rejected += o.results == 0
+        else:
+            self.questions += 1
+            self.hit1 += o.rank == 1
+            self.rr += 1 / o.rank if o.rank else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "questions": self.questions,
+            "hit@1": round(self.hit1 / self.questions, 4) if self.questions else None,
+            "mrr@5": round(self.rr / self.questions, 4) if self.questions else None,
+            "negatives": self.negatives,
+            "rejected": self.rejected,
+        }
+
+
+@dataclass
+class Report:
+    overall: Tally = field(default_factory=Tally)
+    by_lang: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    misses: list[Outcome] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "overall": self.overall.as_dict(),
+            "by_lang": {k: v.as_dict() for k, v in sorted(self.by_lang.items())},
+            "by_kind": {k: v.as_dict() for k, v in sorted(self.by_kind.items())},
+            "misses": [
+                {"q": o.question.q, "must": list(o.question.must), "lang": o.question.lang,
+                 "rank": o.rank, "results": o.results, "top": o.top}
+                for o in self.misses
+            ],
+        }
+
+
+def read_questions(path: Path) -> list[Question]:
+    """Questions from a JSONL file with `q`, `must`, `lang`, `kind` on each line."""
+    questions = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            must = obj["must"]
+            if not isinstance(obj["q"], str) or not isinstance(must, list):
+                raise TypeError("q must be a string and must a list")
+            questions.append(
+                Question(obj["q"], tuple(map(str, must)), str(obj.get("lang", "?")),
+                         str(obj.get("kind", "?")))
+            )
+        except (ValueError, KeyError, TypeError) as e:
+            raise EvalFileError(f"{path}:{n}: not a question ({e})") from None
+    return questions
+
+
+def evaluate(questions: list[Question], search: Callable[[str], list[Hit]]) -> Report:
+    """Run every question through `search` (top 5) and tally the outcomes."""
+    report = Report()
+    for question in questions:
+        hits = search(question.q)[:5]
+        rank = next(
+            (h.rank for h in hits if all(m in h.passage.text for m in question.must)), None
+        ) if question.must else None
+        outcome = Outcome(question, rank, len(hits), hits[0].passage.id if hits else None)
+        for tally in (report.overall, report.by_lang[question.lang],
+                      report.by_kind[question.kind]):
+            tally.add(outcome)
+        if not outcome.correct:
+            report.misses.append(outcome)
+    return report
+
+
+def format_report(report: Report) -> str:
+    """The report as a table for a terminal."""
+    def row(name: str, t: Tally) -> str:
+        d = t.as_dict()
+        hit1 = "-" if d["hit@1"] is None else f"{d['hit@1']:.3f}"
+        mrr = "-" if d["mrr@5"] is None else f"{d['mrr@5']:.3f}"
+        neg = f"{t.rejected}/{t.negatives}" if t.negatives else "-"
+        return f"{name:<14}{t.questions:>5}  {hit1:>6}  {mrr:>6}  {neg:>9}"
+
+    lines = [f"{'':<14}{'n':>5}  {'hit@1':>6}  {'mrr@5':>6}  {'rejected':>9}",
+             row("overall", report.overall)]
+    lines += [row(f"lang {k}", v) for k, v in sorted(report.by_lang.items())]
+    lines += [row(f"kind {k}", v) for k, v in sorted(report.by_kind.items())]
+    if report.misses:
+        lines.append("\nmisses:")
+        for o in report.misses:
+            q = o.question
+            what = ("answered, should be rejected" if q.off_topic
+                    else f"rank {o.rank}" if o.rank else "not in top 5")
+            lines.append(f"  [{q.lang}] {q.q}  must={list(q.must)}  {what}; top={o.top}")
+    return "\n".join(lines)

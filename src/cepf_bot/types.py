@@ -1,0 +1,91 @@
+"""Value objects that cross module boundaries.
+
+Everything here is a frozen dataclass: the corpus produces `Passage`s, the index carries
+`IndexMeta`, and a search returns `Hit`s. Only the command line and the bot turn them into text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrievable unit of the foundation's text.
+
+    `id` is stable across rebuilds of the same corpus: the document's id and the passage's
+    position in it (``foundation-international-cooperation#3``). `text` is the foundation's text
+    verbatim; `title` is the passage's own heading (a section heading or a heading-like first
+    sentence), and `document` is the title of the document it comes from.
+    """
+
+    id: str
+    document_id: str
+    document: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A corpus file: its id (file name without `.md`), title, front-matter metadata, passages."""
+
+    id: str
+    path: str
+    title: str
+    metadata: dict[str, str]
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage that answers a query, with its BM25 score and the query terms it contains.
+
+    `rank` counts from 1. `terms` are normalised query tokens (lower-cased, simplified) found in
+    the passage, used to highlight the text.
+    """
+
+    rank: int
+    score: float
+    passage: Passage
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    """rank-bm25's `BM25Okapi` parameters; an index is built for one set of them."""
+
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """When a query's results are kept rather than answered with "no answer found".
+
+    The query terms found in the corpus must carry at least `min_coverage` of the query's idf
+    mass (a term the corpus lacks counts with the corpus's highest idf): that is what rejects
+    "怎样保护视力", which shares only the common word 保护 with the corpus. The best score must
+    reach `min_score`, and a passage below `min_relative` times the best score is not shown.
+    """
+
+    min_score: float = 1.0
+    min_coverage: float = 0.5
+    min_relative: float = 0.2
+
+
+@dataclass(frozen=True)
+class IndexMeta:
+    """What an index was built from and how; stored as JSON beside the index arrays."""
+
+    format_version: int
+    package_version: str
+    corpus_fingerprint: str
+    tokenizer: dict[str, object]
+    params: BM25Params
+    built_at: str
+    documents: int
+    passages: int
+    build_seconds: float
+    extra: dict[str, object] = field(default_factory=dict)
