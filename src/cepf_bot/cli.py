@@ -8,12 +8,12 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, Paths, resolve_paths
 from .corpus import CorpusError
+from .evaluation import EvalFileError
 from .index import IndexLoadError, open_index, reindex
 from .search import Searcher
 from .types import BM25Params, Hit
@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"cepf-bot: {e}", file=sys.stderr)
         return 2
-    except (CorpusError, IndexLoadError) as e:
+    except (CorpusError, IndexLoadError, EvalFileError) as e:
         print(f"cepf-bot: error: {e}", file=sys.stderr)
         return 1
     except OSError as e:

@@ -28,7 +28,7 @@ from pathlib import Path
 from .types import Document, Passage
 
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
-VOCABULARY_FILES = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.tsv")
+VOCABULARY_FILES = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _TITLE_MAX_CHARS = 40
@@ -163,7 +163,7 @@ def parse_document(doc_id: str, path: Path, text: str) -> Document:
 
 
 def fingerprint_files(root: Path, paths: list[Path]) -> str:
-    """A hash of the named files' relative paths and contents (the index depends on nothing else)."""
+    """A hash of the files' relative paths and contents (the index depends on nothing else)."""
     h = hashlib.blake2b(digest_size=16)
     for path in paths:
         h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")

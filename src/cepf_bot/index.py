@@ -34,6 +34,7 @@ import numpy as np
 from . import __version__
 from .bm25 import Postings, build_postings
 from .corpus import Corpus, CorpusError, corpus_fingerprint, load_corpus
+from .expand import QueryExpander
 from .segment import SEGMENTER_VERSION, Segmenter
 from .types import BM25Params, IndexMeta, Passage
 
@@ -93,6 +94,7 @@ def build_index(corpus: Corpus, segmenter: Segmenter, params: BM25Params) -> Ind
         documents=len(corpus.documents),
         passages=len(passages),
         build_seconds=round(time.perf_counter() - started, 3),
+        extra={"expansion": QueryExpander.for_corpus(corpus.root, segmenter).to_json()},
     )
     documents = tuple(
         DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata)) for d in corpus.documents
@@ -249,6 +251,7 @@ def load_index(index_path: Path) -> Index:
             **arrays,
         )
         Segmenter.from_settings(index_meta.tokenizer)  # validates the stored vocabulary
+        QueryExpander.from_json(index_meta.extra.get("expansion", []))
     except (KeyError, TypeError, ValueError) as e:
         raise IndexLoadError(f"{folder}: malformed index ({e})") from None
     if len(postings.offsets) != len(terms) + 1 or len(passages) != index_meta.passages:

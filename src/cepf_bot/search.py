@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import bm25
+from .expand import QueryExpander
 from .index import Index
-from .segment import Segmenter
+from .segment import Segmenter, to_simplified
 from .types import Hit, Relevance
 
 # A question longer than this is cut: no real question is, and segmenting 100,000 characters of
@@ -19,12 +20,13 @@ MAX_QUERY_CHARS = 1000
 
 @dataclass(frozen=True)
 class Query:
-    """A question's weighted index terms. `own` are the terms the person typed (weight 1 each
-    occurrence); further terms may be added with lower weights by query expansion."""
+    """A question's weighted index terms. `own` are the tokens the person typed (weight 1 per
+    occurrence); `terms` adds the expansions, at lower weight unless they are translations."""
 
     text: str
     terms: dict[str, float]
     own: tuple[str, ...]
+    covered: frozenset[int]  # positions in `own` that an expansion rule explained
 
 
 class Searcher:
@@ -36,22 +38,38 @@ class Searcher:
         self.index = index
         self.segmenter = segmenter
         self.relevance = relevance or Relevance()
+        self.expander = QueryExpander.from_json(index.meta.extra.get("expansion", []))
         idf = index.postings.idf
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
 
     def analyse(self, question: str) -> Query:
-        """The question's terms: the same segmentation as the passages."""
-        own = self.segmenter.tokens(question[:MAX_QUERY_CHARS])
-        return Query(question, {t: float(n) for t, n in Counter(own).items()}, tuple(own))
+        """The question's terms: simplified script, the passages' segmentation, expansions."""
+        own = self.segmenter.tokens(to_simplified(question[:MAX_QUERY_CHARS]))
+        expansion = self.expander.expand(own)
+        terms = {t: w for t, w in expansion.terms.items() if t not in own}
+        terms.update((t, float(n)) for t, n in Counter(own).items())
+        return Query(question, terms, tuple(own), expansion.covered)
 
     def coverage(self, query: Query) -> float:
-        """Share of the question's idf mass carried by terms that occur in the corpus."""
-        found = total = 0.0
-        for term in query.own:
-            idf = self.index.postings.term_idf(term)
-            total += self._unknown_idf if idf is None else idf
-            found += 0.0 if idf is None else idf
-        return found / total if total else 0.0
+        """Share of the question's idf mass that the corpus knows.
+
+        A token counts as known when it occurs in the corpus or an expansion rule explains it.
+        An unknown token counts with the corpus's highest idf, except a compound whose parts are
+        also in the question (jieba's search mode emits both), which would count them twice.
+        """
+        postings = self.index.postings
+        known = total = 0.0
+        for i, term in enumerate(query.own):
+            idf = postings.term_idf(term)
+            if idf is None and i not in query.covered:
+                if any(o != term and o in term for o in query.own):
+                    continue
+                total += self._unknown_idf
+                continue
+            weight = self._unknown_idf if idf is None else idf
+            known += weight
+            total += weight
+        return known / total if total else 0.0
 
     def search(self, question: str, *, k: int = 3, offset: int = 0) -> list[Hit]:
         """The best `k` passages after `offset`, best first; empty when none is relevant."""

@@ -7,18 +7,37 @@ corpus's user dictionary. Stopwords (function words, question words) are dropped
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
+import sys
 import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-import jieba
+import opencc
 
 from .corpus import read_word_list
+
+
+def _import_jieba():  # type: ignore[no-untyped-def]
+    """Import jieba without pkg_resources, which it uses only to find its own data files and
+    which costs ~90 ms of every cold start; without it jieba opens those files directly."""
+    if "pkg_resources" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes the import fail
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
 SEGMENTER_VERSION = 1
@@ -36,6 +55,16 @@ _PIECES = re.compile(
 def normalise(text: str) -> str:
     """NFKC (full-width forms to ASCII), lower case, and 27,103,400.95 -> 27103400.95."""
     return _DIGIT_GROUPS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese -> simplified (OpenCC t2s); simplified text passes unchanged."""
+    return _t2s().convert(text) if any(ord(c) > 0x2E7F for c in text) else text
 
 
 def usable_cache_dir(preferred: Path | None) -> Path | None:
@@ -74,9 +103,12 @@ class Segmenter:
 
     @classmethod
     def for_corpus(cls, corpus_dir: Path, *, cache_dir: Path | None = None) -> Segmenter:
-        """The segmenter configured by a corpus folder's `dictionary.txt` and `stopwords.txt`."""
+        """The segmenter configured by a corpus folder's `dictionary.txt` and `stopwords.txt`
+        (and the Chinese words of its synonyms and glossary, so that they stay whole)."""
+        from .expand import rule_user_words
+
         return cls(
-            user_words=read_word_list(corpus_dir / "dictionary.txt"),
+            user_words=read_word_list(corpus_dir / "dictionary.txt") + rule_user_words(corpus_dir),
             stopwords=read_word_list(corpus_dir / "stopwords.txt"),
             cache_dir=cache_dir,
         )

@@ -53,9 +53,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class BM25Params:
-    """rank-bm25's `BM25Okapi` parameters; an index is built for one set of them."""
+    """rank-bm25's `BM25Okapi` parameters; an index is built for one set of them.
 
-    k1: float = 1.5
+    k1=1.2, b=0.75 sit in the middle of a plateau measured on the dev set and a proxy set
+    (k1 0.9-1.5 x b 0.5-0.75 all give the same hit@1; k1=2 or b=0.9 lose questions).
+    """
+
+    k1: float = 1.2
     b: float = 0.75
     epsilon: float = 0.25
 
@@ -71,7 +75,7 @@ class Relevance:
     """
 
     min_score: float = 1.0
-    min_coverage: float = 0.5
+    min_coverage: float = 0.45
     min_relative: float = 0.2
 
 

@@ -1,0 +1,68 @@
+import pytest
+
+from cepf_bot.expand import SYNONYM_WEIGHT
+from cepf_bot.search import Searcher
+
+
+@pytest.fixture(scope="module")
+def searcher(index, segmenter):
+    return Searcher(index, segmenter)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("收入总额", "27103400.95"),
+        ("斑海豹科普活动有多少中小学生参加", "2600"),
+        ("绿发会是CITES的观察员吗", "观察员"),
+        ("綠發會的理事長是誰", "谢伯阳"),
+        ("Who is the secretary general?", "周晋峰"),
+    ],
+)
+def test_top_passage_answers_the_question(searcher, question, expected):
+    hits = searcher.search(question)
+    assert hits and expected in hits[0].passage.text
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert hits == sorted(hits, key=lambda h: -h.score)
+
+
+@pytest.mark.parametrize(
+    "question", ["明天会下雨吗", "怎样保护视力", "How do I reset my password?", "帮我写一首诗"]
+)
+def test_off_topic_question_gets_no_passages(searcher, question):
+    assert searcher.search(question) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   \n\t ", "!!!？？。，", "🙂🐼🌍", "<b>&amp;</b>", "\u202e\u200b\x00\x1b[31m",
+     "斑" * 100_000, "a" * 100_000, "绿发会 " * 20_000],
+)
+def test_empty_or_hostile_question_never_raises(searcher, question):
+    hits = searcher.search(question)
+    assert isinstance(hits, list)
+
+
+def test_matched_terms_are_reported_for_highlighting(searcher):
+    hit = searcher.search("斑海豹科普书籍")[0]
+    assert "斑海豹" in hit.terms
+
+
+def test_synonyms_expand_with_less_weight_than_own_words(searcher):
+    query = searcher.analyse("基金会挣了多少钱")
+    assert query.terms["基金会"] == 1.0
+    assert query.terms["收入"] == pytest.approx(SYNONYM_WEIGHT)
+    assert "挣" in query.own and "收入" not in query.own
+
+
+def test_glossary_translates_english_at_full_weight(searcher):
+    query = searcher.analyse("Club of Rome")
+    assert query.terms["罗马俱乐部"] == 1.0
+    assert "of" not in query.own
+
+
+def test_paging_continues_the_ranking(searcher):
+    first = searcher.search("绿发会国际合作项目", k=2)
+    second = searcher.search("绿发会国际合作项目", k=2, offset=2)
+    assert [h.rank for h in second] == [3, 4]
+    assert not {h.passage.id for h in first} & {h.passage.id for h in second}

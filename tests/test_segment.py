@@ -1,0 +1,43 @@
+from cepf_bot.segment import Segmenter, normalise, to_simplified
+
+
+def test_domain_words_stay_whole(segmenter):
+    tokens = segmenter.tokens("斑海豹和暗夜保护地，污染环境罪，中国绿发会")
+    for word in ("斑海豹", "暗夜保护地", "污染环境罪", "中国绿发会"):
+        assert word in tokens
+
+
+def test_acronyms_lower_cased_and_numbers_whole(segmenter):
+    tokens = segmenter.tokens("IUCN、CITES与GBIF；收入总额:27103400.95元，ICC-4")
+    assert {"iucn", "cites", "gbif", "27103400.95", "icc-4"} <= set(tokens)
+    assert "27103400.95" in segmenter.tokens("２７,１０３,４００.９５")  # full-width, grouped
+
+
+def test_question_words_are_stopwords(segmenter):
+    tokens = segmenter.tokens("绿发会有多少会员？是哪些？是什么？是否加入？")
+    assert not {"多少", "哪些", "什么", "是否", "的", "吗"} & set(tokens)
+    assert "绿发会" in tokens
+
+
+def test_one_pipeline_for_passages_and_questions(segmenter):
+    text = "联合国开发计划署(UNDP)合作项目"
+    assert segmenter.tokens(text) == segmenter.tokens(text)
+    assert normalise("ＵＮＤＰ（Ａ）") == "undp(a)"
+
+
+def test_traditional_questions_become_simplified():
+    assert to_simplified("綠發會的理事長是誰") == "绿发会的理事长是谁"
+    assert to_simplified("plain ascii") == "plain ascii"
+
+
+def test_unwritable_cache_folder_falls_back(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    seg = Segmenter(user_words=["斑海豹"], cache_dir=blocker / "cache")
+    assert "斑海豹" in seg.tokens("斑海豹")
+
+
+def test_settings_round_trip_gives_the_same_tokens(segmenter, jieba_cache):
+    again = Segmenter.from_settings(segmenter.settings(), cache_dir=jieba_cache)
+    text = "中国绿发会秘书长周晋峰博士还担任罗马俱乐部执委"
+    assert again.tokens(text) == segmenter.tokens(text)
