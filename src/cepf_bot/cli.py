@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, Paths, resolve_paths
+from .config import BotSettings, ConfigError, Paths, resolve_paths
 from .corpus import CorpusError
 from .evaluation import EvalFileError
 from .index import IndexLoadError, open_index, reindex
@@ -19,6 +19,10 @@ from .search import Searcher
 from .types import BM25Params, Hit
 
 log = logging.getLogger("cepf_bot")
+LOG_FORMATS = {
+    "serve": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+    "": "cepf-bot: %(message)s",
+}
 
 
 def _hit_json(hit: Hit) -> dict[str, object]:
@@ -81,6 +85,17 @@ def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
+    from .bot import build_application, run_polling
+
+    settings = BotSettings.from_env()
+    redact_in_logs(settings.token)
+    application = build_application(settings, paths, _open_searcher(paths))
+    run_polling(application)
+    log.info("stopped")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cepf-bot",
@@ -113,22 +128,51 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--all-rejected", action="store_true",
                     help="exit 1 when an off-topic question gets passages")
     ev.set_defaults(run=cmd_eval)
+    serve = sub.add_parser("serve", parents=[common], help="run the Telegram bot (long polling)")
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 
-def setup_logging(verbose: bool) -> None:
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, then blanks out every secret, tracebacks included."""
+
+    def __init__(self, fmt: str) -> None:
+        super().__init__(fmt)
+        self.secrets: list[str] = []
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        for secret in self.secrets:
+            line = line.replace(secret, "[redacted]")
+        return line
+
+
+def setup_logging(verbose: bool, *, fmt: str = "cepf-bot: %(message)s") -> RedactingFormatter:
+    """Log to stderr: our INFO lines, others' warnings; httpx never (its lines carry the URL,
+    and the Bot API URL carries the token)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("cepf-bot: %(message)s"))
+    formatter = RedactingFormatter(fmt)
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
     logging.getLogger("cepf_bot").setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    return formatter
+
+
+def redact_in_logs(secret: str) -> None:
+    """From now on, every log line shows `secret` as [redacted]."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler.formatter, RedactingFormatter):
+            handler.formatter.secrets.append(secret)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    setup_logging(args.verbose)
+    setup_logging(args.verbose, fmt=LOG_FORMATS.get(args.command, LOG_FORMATS[""]))
     if getattr(args, "k", 1) < 1:
         parser.error("-k must be at least 1")
     try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -61,3 +62,85 @@ def resolve_paths(
         index_path=Path(index_path) if index_path else data_home / "cepf-bot" / "index",
         cache_dir=Path(cache_dir) if cache_dir else cache_home / "cepf-bot",
     )
+
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
+
+
+def _read_token(env: Mapping[str, str]) -> str:
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token_file = env.get("TELEGRAM_BOT_TOKEN_FILE", "").strip()
+    if not token and token_file:
+        try:
+            token = Path(token_file).read_text("utf-8").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+            raise ConfigError(
+                f"TELEGRAM_BOT_TOKEN_FILE {token_file}: cannot read ({reason})"
+            ) from None
+    if not token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set (or TELEGRAM_BOT_TOKEN_FILE naming a file with it); "
+            "get a token from @BotFather"
+        )
+    if not _TOKEN.match(token):
+        raise ConfigError("the bot token is malformed: expected digits, ':', then 30 or more "
+                          "letters, digits, '-' or '_' (as @BotFather gives it)")
+    return token
+
+
+def _int_list(name: str, value: str) -> frozenset[int]:
+    try:
+        return frozenset(int(v) for v in value.replace(" ", "").split(",") if v)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be comma-separated Telegram user ids, like 123,456"
+        ) from None
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return value
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """Everything `cepf-bot serve` needs besides the corpus and index paths.
+
+    `token` is a secret: it is kept out of `repr` so it cannot reach a log line by accident.
+    """
+
+    token: str = field(repr=False)
+    api_base_url: str
+    admin_ids: frozenset[int]
+    user_rate: float  # questions a user may ask per minute (0 = unlimited)
+    user_burst: float
+    flood_rate: float  # messages per second the bot sends at most (Telegram's limit is ~30)
+    group_flood_rate: float  # messages per minute into one group (Telegram's limit is 20)
+    timeout: float  # seconds to wait for the Bot API before retrying
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> BotSettings:
+        env = os.environ if env is None else env
+        base = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
+        if not base.startswith(("http://", "https://")):
+            raise ConfigError("TELEGRAM_API_BASE_URL must start with http:// or https://")
+        return cls(
+            token=_read_token(env),
+            api_base_url=base,
+            admin_ids=_int_list("CEPF_ADMIN_IDS", env.get("CEPF_ADMIN_IDS", "")),
+            user_rate=_number(env, "CEPF_USER_RATE", 20),
+            user_burst=_number(env, "CEPF_USER_BURST", 8),
+            flood_rate=_number(env, "CEPF_FLOOD_RATE", 30),
+            group_flood_rate=_number(env, "CEPF_GROUP_FLOOD_RATE", 20),
+            timeout=_number(env, "CEPF_TELEGRAM_TIMEOUT", 10) or 10,
+        )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import itertools
+import re
 from collections.abc import Callable, Iterable
 
 from .segment import normalise
@@ -74,3 +77,95 @@ def terminal(hits: list[Hit], *, color: bool) -> str:
             + mark(p.text, hit.terms, before=before, after=after)
         )
     return "\n\n".join(blocks)
+
+
+# --- Telegram HTML -------------------------------------------------------------------------
+
+TELEGRAM_LIMIT = 4096  # characters of a message, counted in UTF-16 code units
+EXCERPT_CHARS = 360  # how much of a passage a reply shows around its best sentences
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+_ASCII_RUN = re.compile(r"[A-Za-z0-9.,%\-_]")
+
+
+def telegram_length(text: str) -> int:
+    """A message's length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def escape(text: str) -> str:
+    """Text safe inside Telegram HTML: only &, < and > need escaping there."""
+    return html.escape(text, quote=False)
+
+
+def _safe_cut(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) so that it does not cut a number or an ASCII word in two."""
+    while 0 < start < len(text) and _ASCII_RUN.match(text[start - 1]) and _ASCII_RUN.match(
+        text[start]
+    ):
+        start -= 1
+    while 0 < end < len(text) and _ASCII_RUN.match(text[end - 1]) and _ASCII_RUN.match(text[end]):
+        end += 1
+    return start, end
+
+
+def excerpt(text: str, terms: Iterable[str], budget: int = EXCERPT_CHARS) -> list[tuple[int, int]]:
+    """The spans of `text` to show: its best-matching sentences (most matched characters
+    first, then earliest), in text order, within about `budget` characters."""
+    terms = [t for t in terms if t]
+    if len(text) <= budget:
+        return [(0, len(text))]
+    bounds = [0, *(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]
+    sentences = [(a, b) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
+    if not sentences:
+        return []
+
+    def matched(span: tuple[int, int]) -> int:
+        return sum(e - s for s, e in term_spans(text[span[0] : span[1]], terms))
+
+    ranked = sorted(sentences, key=lambda s: (-matched(s), s[0]))
+    chosen: list[tuple[int, int]] = []
+    used = 0
+    for start, end in ranked:
+        if chosen and (used + end - start > budget or matched((start, end)) == 0):
+            break
+        if end - start > budget:  # one very long sentence: a window around its first match
+            spans = term_spans(text[start:end], terms)
+            first = start + spans[0][0] if spans else start
+            lo = max(start, first - budget // 3)
+            start, end = _safe_cut(text, lo, min(end, lo + budget))
+        chosen.append((start, end))
+        used += end - start
+    return sorted(chosen)
+
+
+def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True) -> str:
+    """One passage for Telegram: bold title, excerpt with matched terms bold, its document."""
+    p = hit.passage
+    parts = []
+    spans = excerpt(p.text, hit.terms, budget)
+    for i, (start, end) in enumerate(spans):
+        if (i == 0 and start > 0) or (i > 0 and start > spans[i - 1][1]):
+            parts.append("…")
+        parts.append(mark(p.text[start:end], hit.terms, before="<b>", after="</b>",
+                          escape=escape))
+    if spans and spans[-1][1] < len(p.text.rstrip()):
+        parts.append("…")
+    prefix = f"{hit.rank}. " if number else ""
+    body = "".join(parts).strip()
+    return f"{prefix}<b>{escape(p.title)}</b>\n{body}\n<i>— {escape(p.document)}</i>"
+
+
+def split_messages(blocks: list[str], *, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit `limit`, never splitting one."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if current and telegram_length(candidate) > limit:
+            messages.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages

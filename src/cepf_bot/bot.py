@@ -1,0 +1,409 @@
+"""The Telegram bot: handlers and the Application. Nothing about ranking lives here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from .config import BotSettings, Paths
+from .corpus import CorpusError
+from .index import reindex
+from .render import escape, excerpt, passage_html, split_messages
+from .search import Searcher
+from .texts import EXAMPLES, language, text
+from .types import BM25Params, Hit
+
+log = logging.getLogger(__name__)
+
+PAGE = 3  # passages a reply shows
+INLINE_RESULTS = 5
+INLINE_CACHE_SECONDS = 10  # short, so that a reindex shows up soon
+SEND_ATTEMPTS = 3
+_COMMAND_PREFIX = re.compile(r"^/\w+(@\w+)?\s*")
+
+
+class UserRateLimiter:
+    """A token bucket per user: `per_minute` questions a minute, bursts of `burst`.
+
+    Bounded: idle users are forgotten once the table grows past `max_users`.
+    """
+
+    def __init__(self, per_minute: float, burst: float, max_users: int = 10_000) -> None:
+        self.rate = per_minute / 60
+        self.burst = max(burst, 1.0)
+        self.max_users = max_users
+        self._buckets: OrderedDict[int, list[float]] = OrderedDict()  # user -> [tokens, t, told]
+
+    def allow(self, user_id: int, now: float | None = None) -> tuple[bool, bool]:
+        """(allowed, notify): notify is True once per spell of being limited."""
+        if self.rate <= 0:
+            return True, False
+        now = time.monotonic() if now is None else now
+        tokens, last, told = self._buckets.pop(user_id, [self.burst, now, 0.0])
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        allowed = tokens >= 1
+        notify = not allowed and not told
+        self._buckets[user_id] = [tokens - 1 if allowed else tokens, now,
+                                  0.0 if allowed else 1.0]
+        while len(self._buckets) > self.max_users:
+            self._buckets.popitem(last=False)
+        return allowed, notify
+
+
+@dataclass
+class BotState:
+    """What the handlers share, kept in `application.bot_data["state"]`."""
+
+    searcher: Searcher
+    settings: BotSettings
+    paths: Paths
+    limiter: UserRateLimiter
+    reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    answered: int = 0
+
+
+def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    return context.bot_data["state"]
+
+
+def _lang(update: Update, question: str = "") -> str:
+    user = update.effective_user
+    return language(question, user.language_code if user else None)
+
+
+def question_of(message: Message | None, username: str) -> str:
+    """The question in a message: its text without a leading command or a mention of the bot."""
+    if message is None or not message.text:
+        return ""
+    question = _COMMAND_PREFIX.sub("", message.text, count=1)
+    if username:
+        question = re.sub(rf"@{re.escape(username)}\b", " ", question, flags=re.IGNORECASE)
+    return question.strip()
+
+
+async def _send(message: Message, html: str, **kwargs: object) -> Message | None:
+    """Reply to `message` in HTML, retrying network failures (flood control is retried by the
+    rate limiter); a message Telegram refuses is logged, never raised."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await message.reply_html(html, do_quote=True,
+                                            disable_web_page_preview=True, **kwargs)
+        except BadRequest as e:
+            log.warning("Telegram refused a reply in chat %s: %s", message.chat_id, e)
+            return None
+        except NetworkError as e:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            log.warning("sending failed (%s: %s); retry %d of %d", type(e).__name__, e,
+                        attempt, SEND_ATTEMPTS - 1)
+            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+    return None
+
+
+async def _cosmetic(what: str, call) -> None:  # type: ignore[no-untyped-def]
+    """Run a call whose failure must not stop an answer (a chat action, a menu, a markup)."""
+    try:
+        await call
+    except TelegramError as e:
+        log.warning("%s failed: %s", what, e)
+
+
+def _more_button(lang: str, offset: int, source: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text("more", lang), callback_data=f"more:{offset}:{source}")]]
+    )
+
+
+async def answer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    question: str,
+    *,
+    reply_to: Message,
+    offset: int = 0,
+    source: str = "q",
+) -> None:
+    """Search and reply with a page of passages, or with the no-answer text."""
+    state = _state(context)
+    started = time.perf_counter()
+    user = update.effective_user
+    lang = _lang(update, question)
+    if user is not None:
+        allowed, notify = state.limiter.allow(user.id)
+        if not allowed:
+            log.info("rate-limited user in chat type %s", reply_to.chat.type)
+            if notify:
+                await _send(reply_to, text("rate_limited", lang))
+            return
+    hits = await asyncio.to_thread(state.searcher.search, question, k=PAGE + 1, offset=offset)
+    more, hits = len(hits) > PAGE, hits[:PAGE]
+    if not hits:
+        await _send(reply_to, text("no_more" if offset else "no_answer", lang))
+    else:
+        messages = split_messages([passage_html(h) for h in hits])
+        for i, html in enumerate(messages):
+            markup = _more_button(lang, offset + PAGE, source) if more and i == len(
+                messages) - 1 else None
+            await _send(reply_to, html, reply_markup=markup)
+    state.answered += 1
+    log.info("answered chat=%s latency=%.1fms passages=%d offset=%d", reply_to.chat.type,
+             (time.perf_counter() - started) * 1000, len(hits), offset)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet, with example questions as buttons that ask them."""
+    lang = _lang(update)
+    keyboard = [[InlineKeyboardButton(q, callback_data=f"ex:{i}")]
+                for i, q in enumerate(EXAMPLES[lang])]
+    await _send(update.effective_message, text("start", lang),
+                reply_markup=InlineKeyboardMarkup(keyboard))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to ask in private chats, groups and inline."""
+    await _send(update.effective_message,
+                text("help", _lang(update), username=context.bot.username))
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask <question>, in any chat."""
+    message = update.effective_message
+    question = question_of(message, context.bot.username)
+    if not question:
+        await _send(message, text("ask_usage", _lang(update)))
+        return
+    await answer(update, context, question, reply_to=message)
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What the bot knows: documents, passages, when the index was built."""
+    index = _state(context).searcher.index
+    lang = _lang(update)
+    lines = [text("about", lang, documents=index.meta.documents, passages=index.meta.passages,
+                  built_at=index.meta.built_at)]
+    lines += [f"• {d.title} ({d.passages})" for d in index.documents[:30]]
+    await _send(update.effective_message, escape("\n".join(lines)))
+
+
+async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins only: rebuild from the corpus folder and swap the index in without a restart."""
+    state = _state(context)
+    user = update.effective_user
+    message = update.effective_message
+    lang = _lang(update)
+    if user is None or user.id not in state.settings.admin_ids:
+        log.warning("refused /reindex from user %s (not in CEPF_ADMIN_IDS)",
+                    user.id if user else "?")
+        await _send(message, text("not_admin", lang))
+        return
+    await _cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
+    async with state.reindex_lock:
+        started = time.perf_counter()
+        try:
+            index, segmenter = await asyncio.to_thread(
+                reindex, state.paths.corpus_dir, state.paths.index_path, BM25Params(),
+                cache_dir=state.paths.cache_dir,
+            )
+            await asyncio.to_thread(segmenter.warm_up)
+        except (CorpusError, OSError) as e:
+            log.warning("reindex by admin %s failed: %s", user.id, e)
+            await _send(message, escape(text("reindex_failed", lang, error=e)))
+            return
+        state.searcher = Searcher(index, segmenter, state.searcher.relevance)
+    seconds = time.perf_counter() - started
+    log.info("reindexed by admin %s: %d documents, %d passages in %.2fs", user.id,
+             index.meta.documents, index.meta.passages, seconds)
+    await _send(message, text("reindex_ok", lang, documents=index.meta.documents,
+                              passages=index.meta.passages, seconds=seconds))
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a private chat every text message is a question."""
+    message = update.effective_message
+    await answer(update, context, message.text or "", reply_to=message)
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups: answer mentions of the bot and replies to its messages, ignore the rest."""
+    message = update.effective_message
+    username = context.bot.username or ""
+    mentioned = bool(username) and f"@{username.lower()}" in (message.text or "").lower()
+    replied = (message.reply_to_message is not None
+               and message.reply_to_message.from_user is not None
+               and message.reply_to_message.from_user.id == context.bot.id)
+    if not (mentioned or replied):
+        return
+    await answer(update, context, question_of(message, username), reply_to=message)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Inline buttons: an example question, or the next page of an answer."""
+    query = update.callback_query
+    data = query.data or ""
+    message = query.message if isinstance(query.message, Message) else None
+    await _cosmetic("answering a button", query.answer())
+    if message is None:
+        return
+    lang = _lang(update)
+    kind, _, rest = data.partition(":")
+    if kind == "ex" and rest.isdigit() and int(rest) < len(EXAMPLES[lang]):
+        example = int(rest)
+        await answer(update, context, EXAMPLES[lang][example], reply_to=message,
+                     source=f"ex{example}")
+        return
+    if kind == "more":
+        offset_text, _, source = rest.partition(":")
+        if source == "q":  # the answer quotes the question it answers
+            question = question_of(message.reply_to_message, context.bot.username)
+            target = message.reply_to_message
+        else:
+            number = source.removeprefix("ex")
+            examples = EXAMPLES[lang]
+            question = examples[int(number)] if number.isdigit() and int(number) < len(
+                examples) else ""
+            target = message
+        if offset_text.isdigit() and question and target is not None:
+            await _cosmetic("removing the button", message.edit_reply_markup(None))
+            await answer(update, context, question, reply_to=target, offset=int(offset_text),
+                         source=source)
+            return
+    await _send(message, text("expired", lang))
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot question: the top passages as articles to send into any chat."""
+    query = update.inline_query
+    question = query.query.strip()
+    lang = language(question, query.from_user.language_code)
+    hits: list[Hit] = []
+    if question:
+        hits = await asyncio.to_thread(_state(context).searcher.search, question,
+                                       k=INLINE_RESULTS)
+    results = [
+        InlineQueryResultArticle(
+            id=str(h.rank),
+            title=h.passage.title[:100],
+            description=_snippet(h),
+            input_message_content=InputTextMessageContent(
+                passage_html(h, number=False), parse_mode=ParseMode.HTML,
+                link_preview_options=None),
+        )
+        for h in hits
+    ]
+    button_ = None if hits or not question else InlineQueryResultsButton(
+        text=text("inline_none", lang), start_parameter="help")
+    await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False,
+                       button=button_)
+    log.info("answered chat=inline passages=%d", len(hits))
+
+
+def _snippet(hit: Hit, chars: int = 100) -> str:
+    spans = excerpt(hit.passage.text, hit.terms, chars)
+    return " … ".join(hit.passage.text[a:b].strip() for a, b in spans)[:chars]
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every error with its update in one line; tell the person, briefly."""
+    error = context.error
+    if update is None:  # polling itself: Telegram unreachable, a conflict, a timeout
+        log.warning("Telegram: %s: %s", type(error).__name__, error)
+        return
+    update_id = update.update_id if isinstance(update, Update) else "?"
+    log.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
+    log.debug("traceback of update %s", update_id, exc_info=error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        await _cosmetic("the apology", update.effective_message.reply_text(
+            text("apology", _lang(update))))
+
+
+COMMANDS = [
+    ("start", "开始 · start"),
+    ("help", "怎么问 · how to ask"),
+    ("ask", "提问 · ask a question"),
+    ("about", "我知道什么 · what I know"),
+]
+
+
+async def post_init(application: Application) -> None:
+    """Start-up work: the command menu (cosmetic) and jieba's dictionary, off the event loop."""
+    await _cosmetic("setting the command menu", application.bot.set_my_commands(
+        [BotCommand(c, d) for c, d in COMMANDS]))
+    state: BotState = application.bot_data["state"]
+    await asyncio.to_thread(state.searcher.segmenter.warm_up)
+    log.info("serving @%s: %d documents, %d passages (index built %s)",
+             application.bot.username, state.searcher.index.meta.documents,
+             state.searcher.index.meta.passages, state.searcher.index.meta.built_at)
+
+
+def build_application(settings: BotSettings, paths: Paths, searcher: Searcher) -> Application:
+    """The configured python-telegram-bot Application with every handler registered."""
+    timeout = settings.timeout
+    limiter = AIORateLimiter(
+        overall_max_rate=settings.flood_rate, group_max_rate=settings.group_flood_rate,
+        max_retries=3,
+    )
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
+        .rate_limiter(limiter)
+        .concurrent_updates(True)
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
+        .get_updates_read_timeout(timeout + 30)
+        .post_init(post_init)
+        .build()
+    )
+    application.bot_data["state"] = BotState(
+        searcher=searcher, settings=settings, paths=paths,
+        limiter=UserRateLimiter(settings.user_rate, settings.user_burst),
+    )
+    messages = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("ask", ask_command))
+    application.add_handler(CommandHandler("about", about))
+    application.add_handler(CommandHandler("reindex", reindex_command))
+    application.add_handler(MessageHandler(messages & filters.ChatType.PRIVATE, private_text))
+    application.add_handler(MessageHandler(messages & filters.ChatType.GROUPS, group_text))
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_handler(InlineQueryHandler(inline_query))
+    application.add_error_handler(error_handler)
+    return application
+
+
+def run_polling(application: Application, *, poll_timeout: int = 20) -> None:
+    """Long-poll until SIGINT or SIGTERM."""
+    application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout,
+                            poll_interval=0.0)
+

@@ -1,0 +1,88 @@
+"""What the bot says around the passages, in Chinese and English, and how it picks one."""
+
+from __future__ import annotations
+
+import re
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+EN, ZH = "en", "zh"
+
+EXAMPLES = {
+    ZH: ("绿发会是哪些国际组织的会员？", "斑海豹项目培训了多少人？", "绿发会的收入总额是多少？",
+         "绿发会的秘书长是谁？"),
+    EN: ("Which international organisations is the foundation a member of?",
+         "What is the foundation's total income?", "Who is the secretary general?",
+         "Which projects did the foundation run with the UNDP?"),
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "start": {
+        ZH: "你好！我回答关于中国生物多样性保护与绿色发展基金会（中国绿发会）的问题，"
+            "答案直接摘自基金会公开的简介：会员身份、国际公约观察员、合作项目、收支情况等。\n"
+            "直接发问，或点下面的示例：",
+        EN: "Hello! I answer questions about the China Biodiversity Conservation and Green "
+            "Development Foundation (CBCGDF, 中国绿发会) with passages from its own published "
+            "profile: memberships, observer status, projects, finances.\n"
+            "Ask me anything, or tap an example:",
+    },
+    "help": {
+        ZH: "<b>怎么问</b>\n"
+            "• 私聊：直接发送问题，例如“绿发会是哪些国际组织的会员？”\n"
+            "• 群组：发送 /ask 加问题，或 @提到我，或回复我的消息。\n"
+            "• 任意聊天：输入 @{username} 加问题，选择一段答案发出。\n"
+            "可以用简体、繁体或英文提问。我只用基金会原文回答，找不到时会直说。\n"
+            "/about 显示我知道哪些资料。",
+        EN: "<b>How to ask</b>\n"
+            "• Private chat: just send your question, e.g. “Who is the secretary general?”\n"
+            "• Groups: /ask followed by the question, mention me, or reply to my message.\n"
+            "• Any chat: type @{username} and your question, then pick a passage to send.\n"
+            "Ask in English, simplified or traditional Chinese. I answer only with the "
+            "foundation's own text, and say so when it has no answer.\n"
+            "/about shows what I know.",
+    },
+    "no_answer": {
+        ZH: "抱歉，基金会简介里没有找到答案。我能回答的是：绿发会的会员身份和观察员地位、"
+            "合作项目、收支情况，以及基金会本身（名称、成立、负责人）。",
+        EN: "Sorry, I found no answer in the foundation's profile. I can answer questions about "
+            "its memberships and observer status, its projects, its finances, and the "
+            "foundation itself (name, founding, leadership).",
+    },
+    "ask_usage": {ZH: "请在 /ask 后面写上问题，例如：/ask 绿发会的收入总额是多少？",
+                  EN: "Put your question after /ask, e.g. /ask What is the total income?"},
+    "more": {ZH: "更多结果", EN: "More results"},
+    "no_more": {ZH: "没有更多结果了。", EN: "No more results."},
+    "expired": {ZH: "这个按钮已失效，请重新提问。",
+                EN: "This button has expired; please ask again."},
+    "rate_limited": {ZH: "你问得太快了，请稍等一分钟再问。",
+                     EN: "You are asking very quickly; please wait a minute and ask again."},
+    "not_admin": {ZH: "抱歉，只有管理员可以这样做。",
+                  EN: "Sorry, only the bot's administrators can do that."},
+    "reindex_ok": {ZH: "已重建索引：{documents} 个文档，{passages} 个段落，用时 {seconds:.2f} 秒。",
+                   EN: "Reindexed: {documents} documents, {passages} passages in "
+                       "{seconds:.2f} s."},
+    "reindex_failed": {ZH: "重建索引失败：{error}\n旧索引继续使用。",
+                       EN: "Reindex failed: {error}\nThe previous index keeps answering."},
+    "about": {ZH: "我根据 {documents} 个文档、{passages} 个段落回答，索引建于 {built_at}。\n文档：",
+              EN: "I answer from {documents} documents, {passages} passages; index built "
+                  "{built_at}.\nDocuments:"},
+    "apology": {ZH: "抱歉，我这边出了点问题，请再试一次。",
+                EN: "Sorry, something went wrong on my side. Please try again."},
+    "inline_none": {ZH: "没有找到答案：怎么问？", EN: "No answer found: how to ask?"},
+}
+
+
+def language(question: str = "", language_code: str | None = None) -> str:
+    """The interface language: the question's script first, then the user's Telegram setting."""
+    if _HAN.search(question):
+        return ZH
+    if _LATIN.search(question):
+        return EN
+    return ZH if (language_code or "").lower().startswith("zh") else EN
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """One interface string in `lang`, with `values` filled in."""
+    template = TEXTS[key][lang]
+    return template.format(**values) if values else template

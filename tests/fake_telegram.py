@@ -1,0 +1,305 @@
+"""A fake Telegram Bot API server on 127.0.0.1, for driving the real bot over real HTTP.
+
+The bot under test points `TELEGRAM_API_BASE_URL` at `server.base_url`. The server answers the
+Bot API methods the bot uses, hands out queued updates through long polling (`getUpdates`),
+records every call, and injects faults: an HTTP status with a Bot API error body, a delay.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_ID = 7000001
+BOT_USERNAME = "cepf_test_bot"
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Fault:
+    method: str
+    status: int = 500
+    description: str = "Internal Server Error"
+    retry_after: int | None = None
+    delay: float = 0.0
+    times: int = 1
+    result: Any = None  # with status 200: this result instead of the real one
+
+
+def _decode(value: str) -> Any:
+    """PTB sends each parameter form-encoded, complex ones as JSON text."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a bot killed mid-request resets its connection; that is not a test failure
+
+
+class FakeTelegram:
+    """Start with `start()`, stop with `stop()`; thread-safe."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.faults: list[Fault] = []
+        self._updates: deque[dict[str, Any]] = deque()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._cond = threading.Condition()
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.get_updates_seen = threading.Event()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def start(self) -> FakeTelegram:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+
+    # --- what tests call -----------------------------------------------------------------
+
+    def fail(self, method: str, **kwargs: Any) -> None:
+        """Make the next call(s) of `method` fail as described (see `Fault`)."""
+        with self._cond:
+            self.faults.append(Fault(method, **kwargs))
+
+    def push(self, update: dict[str, Any]) -> int:
+        with self._cond:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **update})
+            self._cond.notify_all()
+            return update_id
+
+    def user(self, user_id: int, language_code: str = "zh-hans") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": f"u{user_id}",
+                "language_code": language_code}
+
+    def chat(self, chat_id: int, chat_type: str = "private") -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+        if chat_type != "private":
+            chat["title"] = f"group {chat_id}"
+        return chat
+
+    def message(
+        self,
+        text: str,
+        *,
+        chat_id: int,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        language_code: str = "zh-hans",
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Deliver a text message from a person; returns the message object."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": self.chat(chat_id, chat_type),
+            "from": self.user(user_id or abs(chat_id), language_code), "text": text,
+        }
+        entities = []
+        if text.startswith("/"):
+            entities.append({"type": "bot_command", "offset": 0,
+                             "length": len(text.split()[0].encode("utf-16-le")) // 2})
+        mention = f"@{BOT_USERNAME}"
+        if mention in text:
+            offset = len(text[: text.index(mention)].encode("utf-16-le")) // 2
+            entities.append({"type": "mention", "offset": offset, "length": len(mention)})
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        with self._cond:
+            self._messages[(chat_id, message["message_id"])] = message
+        self.push({"message": message})
+        return message
+
+    def press(self, bot_message: dict[str, Any], data: str, *, user_id: int,
+              language_code: str = "zh-hans") -> None:
+        """Press an inline button with callback `data` under one of the bot's messages."""
+        self.push({"callback_query": {
+            "id": f"cb{next(self._update_ids)}", "from": self.user(user_id, language_code),
+            "chat_instance": "ci", "data": data, "message": bot_message}})
+
+    def inline(self, query: str, *, user_id: int, language_code: str = "zh-hans") -> None:
+        self.push({"inline_query": {"id": f"iq{next(self._update_ids)}",
+                                    "from": self.user(user_id, language_code),
+                                    "query": query, "offset": ""}})
+
+    def calls_of(self, method: str, **match: Any) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method
+                    and all(str(c.params.get(k)) == str(v) for k, v in match.items())]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
+                 **match: Any) -> list[Call]:
+        """Wait until the bot made `count` calls of `method` matching `match`; return them."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [c for c in self.calls if c.method == method
+                         and all(str(c.params.get(k)) == str(v) for k, v in match.items())]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, c.params.get("chat_id")) for c in self.calls[-10:]]
+                    raise AssertionError(f"no {count}x {method} {match} in {timeout}s; "
+                                         f"last calls: {seen}")
+                self._cond.wait(min(left, 0.2))
+
+    def sent_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """The messages the bot sent into a chat, as the server stored them."""
+        with self._cond:
+            return [m for (c, _), m in sorted(self._messages.items())
+                    if c == chat_id and m.get("from", {}).get("id") == BOT_ID]
+
+    # --- the server ----------------------------------------------------------------------
+
+    def _take_fault(self, method: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method == method:
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def _respond(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._cond:
+            self.calls.append(Call(method, params))
+            self._cond.notify_all()
+            fault = self._take_fault(method)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status == 200 and fault.result is not None:
+                return 200, {"ok": True, "result": fault.result}
+            if fault.status != 200:
+                body: dict[str, Any] = {"ok": False, "error_code": fault.status,
+                                        "description": fault.description}
+                if fault.retry_after is not None:
+                    body["parameters"] = {"retry_after": fault.retry_after}
+                return fault.status, body
+        handler = getattr(self, f"_api_{method}", None)
+        result = handler(params) if handler else True
+        return 200, {"ok": True, "result": result}
+
+    def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "CEPF test",
+                "username": BOT_USERNAME, "can_join_groups": True,
+                "can_read_all_group_messages": False, "supports_inline_queries": True}
+
+    def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        self.get_updates_seen.set()
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2.0)
+        with self._cond:
+            while self._updates and self._updates[0]["update_id"] < offset:
+                self._updates.popleft()
+            while not self._updates and time.monotonic() < deadline:
+                self._cond.wait(deadline - time.monotonic())
+                while self._updates and self._updates[0]["update_id"] < offset:
+                    self._updates.popleft()
+            return list(itertools.islice(self._updates, 0, 100))
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": self.chat(chat_id, "private" if chat_id > 0 else "supergroup"),
+            "from": self._api_getMe({}), "text": params.get("text", ""),
+        }
+        reply = params.get("reply_parameters") or {}
+        reply_id = reply.get("message_id") if isinstance(reply, dict) else None
+        reply_id = reply_id or params.get("reply_to_message_id")
+        with self._cond:
+            if reply_id and (chat_id, int(reply_id)) in self._messages:
+                message["reply_to_message"] = self._messages[(chat_id, int(reply_id))]
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            self._messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        with self._cond:
+            message = self._messages.get(key)
+            if message is None:
+                return True
+            message.pop("reply_markup", None)
+            return message
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:
+                self._serve()
+
+            def do_GET(self) -> None:
+                self._serve()
+
+            def _serve(self) -> None:
+                prefix = f"/bot{fake.token}/"
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8") if length else ""
+                if not self.path.startswith(prefix):
+                    status, body = 401, {"ok": False, "error_code": 401,
+                                         "description": "Unauthorized"}
+                else:
+                    method = self.path[len(prefix):].split("?")[0]
+                    if self.headers.get("Content-Type", "").startswith("application/json"):
+                        params = json.loads(raw or "{}")
+                    else:
+                        params = {k: _decode(v) for k, v in parse_qsl(raw)}
+                    status, body = fake._respond(method, params)
+                data = json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        return Handler

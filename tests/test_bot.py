@@ -1,0 +1,432 @@
+"""The real bot (`cepf-bot serve`, python-telegram-bot's Application) over real HTTP against
+the fake Bot API server, exactly as production talks to Telegram."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO_CORPUS
+from .fake_telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeTelegram
+from .telegram_html import problems
+
+
+class BotProcess:
+    """`cepf-bot serve` in a subprocess, its log in a file."""
+
+    def __init__(self, fake: FakeTelegram, workdir: Path, **env: str) -> None:
+        self.log_path = workdir / "bot.log"
+        self.env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "CEPF_CORPUS_DIR": str(workdir / "corpus"),
+            "CEPF_INDEX_PATH": str(workdir / "index"),
+            "CEPF_ADMIN_IDS": "42",
+            "CEPF_TELEGRAM_TIMEOUT": "2",
+            **env,
+        }
+        if not (workdir / "corpus").exists():
+            shutil.copytree(REPO_CORPUS, workdir / "corpus")
+        self.fake = fake
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> BotProcess:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cepf_bot", "serve"], env=self.env,
+            stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while not self.fake.get_updates_seen.wait(0.1):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"bot did not start: {self.log()}")
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout)
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def fake() -> FakeTelegram:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def bot(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> BotProcess:
+    workdir = tmp_path_factory.mktemp("bot")
+    process = BotProcess(fake, workdir, CEPF_CACHE_DIR=str(workdir / "cache")).start()
+    yield process
+    process.stop()
+
+
+def replies(fake: FakeTelegram, chat_id: int, count: int = 1) -> list[dict]:
+    return [c.params for c in fake.wait_for("sendMessage", count, chat_id=chat_id)]
+
+
+def visible(html: str) -> str:
+    """What a person sees of a Telegram HTML message."""
+    return re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">").replace(
+        "&amp;", "&")
+
+
+def assert_valid_html(text: str) -> None:
+    assert problems(text) == [], text
+
+
+def quiet_for(fake: FakeTelegram, chat_id: int, seconds: float = 1.0) -> None:
+    time.sleep(seconds)
+    assert fake.calls_of("sendMessage", chat_id=chat_id) == []
+
+
+# --- commands --------------------------------------------------------------------------------
+
+def test_command_menu_is_registered_at_start_up(fake, bot):
+    commands = fake.wait_for("setMyCommands")[0].params["commands"]
+    assert [c["command"] for c in commands] == ["start", "help", "ask", "about"]
+
+
+def test_start_greets_with_example_questions_as_buttons(fake, bot):
+    fake.message("/start", chat_id=101)
+    reply = replies(fake, 101)[0]
+    assert "中国绿发会" in reply["text"]
+    buttons = [row[0] for row in reply["reply_markup"]["inline_keyboard"]]
+    assert len(buttons) >= 3 and all(b["callback_data"].startswith("ex:") for b in buttons)
+    assert_valid_html(reply["text"])
+
+
+def test_example_button_asks_its_question(fake, bot):
+    fake.message("/start", chat_id=102)
+    replies(fake, 102)
+    greeting = fake.sent_messages(102)[0]
+    fake.press(greeting, "ex:2", user_id=102)  # 绿发会的收入总额是多少？
+    answer = replies(fake, 102, 2)[1]
+    assert "27103400.95" in answer["text"]
+
+
+def test_help_explains_private_groups_and_inline(fake, bot):
+    fake.message("/help", chat_id=103, language_code="en")
+    text = replies(fake, 103)[0]["text"]
+    assert f"@{BOT_USERNAME}" in text and "Groups" in text and "/ask" in text
+    assert_valid_html(text)
+
+
+def test_about_says_what_the_bot_knows(fake, bot):
+    fake.message("/about", chat_id=104, language_code="en")
+    text = replies(fake, 104)[0]["text"]
+    assert "1 documents, 14 passages" in text and "国际交流合作" in text
+    assert TOKEN not in text and TOKEN.split(":")[1] not in text
+    assert_valid_html(text)
+
+
+# --- private chat ----------------------------------------------------------------------------
+
+def test_private_question_gets_ranked_passages_in_html(fake, bot):
+    question = fake.message("绿发会的收入总额是多少？", chat_id=110)
+    reply = replies(fake, 110)[0]
+    assert reply["parse_mode"] == "HTML"
+    assert reply["reply_parameters"]["message_id"] == question["message_id"]
+    text = reply["text"]
+    assert text.startswith("1. <b>收支信息</b>")
+    assert "<b>收入总额</b>:27103400.95元" in text and "<i>— 国际交流合作</i>" in text
+    assert_valid_html(text)
+
+
+def test_off_topic_question_gets_no_answer_not_random_passages(fake, bot):
+    fake.message("明天会下雨吗", chat_id=111)
+    text = replies(fake, 111)[0]["text"]
+    assert "没有找到答案" in text and "会员" in text and "收支" in text
+    assert "<b>" not in text and "reply_markup" not in replies(fake, 111)[0]
+
+
+def test_english_user_gets_english_interface(fake, bot):
+    fake.message("How do I reset my password?", chat_id=112, language_code="en")
+    assert "no answer" in replies(fake, 112)[0]["text"]
+
+
+@pytest.mark.parametrize("hostile", ["<b>收入总额</b> & <script>", "*收入总额* _x_ [a](b)",
+                                     "收入总额\u202e\u200b\x01"])
+def test_hostile_text_gets_valid_html(fake, bot, hostile):
+    chat = 120 + len(hostile)
+    fake.message(hostile, chat_id=chat)
+    text = replies(fake, chat)[0]["text"]
+    assert_valid_html(text)
+    assert "<script>" not in text
+
+
+def test_more_results_button_pages_through_the_ranking(fake, bot):
+    fake.message("绿发会的国际合作项目", chat_id=130)
+    first = replies(fake, 130)[0]
+    button = first["reply_markup"]["inline_keyboard"][0][0]
+    assert button["callback_data"] == "more:3:q"
+    assert len(button["callback_data"].encode()) <= 64 and button["callback_data"].isascii()
+    bot_message = fake.sent_messages(130)[-1]
+    fake.press(bot_message, button["callback_data"], user_id=130)
+    second = replies(fake, 130, 2)[1]
+    assert second["text"].startswith("4. ")
+    assert_valid_html(second["text"])
+    fake.wait_for("answerCallbackQuery")
+    fake.wait_for("editMessageReplyMarkup", chat_id=130)
+
+
+def test_stale_button_says_it_expired(fake, bot):
+    fake.message("/help", chat_id=131)
+    replies(fake, 131)
+    fake.press(fake.sent_messages(131)[-1], "more:3:q", user_id=131)  # quotes no question
+    assert "失效" in replies(fake, 131, 2)[1]["text"]
+
+
+def test_a_flooding_user_gets_one_notice_then_silence(fake, bot):
+    for i in range(14):
+        fake.message(f"斑海豹 {i}", chat_id=140)
+    time.sleep(2)
+    texts = [c.params["text"] for c in fake.calls_of("sendMessage", chat_id=140)]
+    notices = [t for t in texts if "太快" in t]
+    assert len(notices) == 1
+    assert 8 <= len(texts) - 1 <= 10  # the burst (plus what refilled meanwhile)
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+def test_group_ask_command_answers(fake, bot):
+    fake.message("/ask 巴塞尔公约", chat_id=-150, chat_type="group", user_id=150)
+    assert "巴塞尔公约" in replies(fake, -150)[0]["text"]
+
+
+def test_group_ask_without_question_explains_usage(fake, bot):
+    fake.message("/ask", chat_id=-151, chat_type="group", user_id=151)
+    assert "/ask" in replies(fake, -151)[0]["text"]
+
+
+def test_supergroup_command_addressed_to_the_bot(fake, bot):
+    fake.message(f"/ask@{BOT_USERNAME} 罗马俱乐部执委", chat_id=-152, chat_type="supergroup",
+                 user_id=152)
+    assert "罗马俱乐部" in replies(fake, -152)[0]["text"]
+
+
+def test_group_chatter_is_ignored(fake, bot):
+    fake.message("大家晚上好，斑海豹真可爱", chat_id=-153, chat_type="group", user_id=153)
+    quiet_for(fake, -153)
+
+
+def test_group_mention_is_answered(fake, bot):
+    fake.message(f"@{BOT_USERNAME} 斑海豹科普书籍叫什么", chat_id=-154, chat_type="supergroup",
+                 user_id=154)
+    assert "碎冰上的斑海豹" in visible(replies(fake, -154)[0]["text"])
+
+
+def test_group_reply_to_the_bot_is_answered(fake, bot):
+    fake.message("/ask 巴塞尔公约", chat_id=-155, chat_type="group", user_id=155)
+    replies(fake, -155)
+    bot_message = fake.sent_messages(-155)[-1]
+    assert bot_message["from"]["id"] == BOT_ID
+    fake.message("狂犬病防治", chat_id=-155, chat_type="group", user_id=156,
+                 reply_to=bot_message)
+    assert "GARC" in replies(fake, -155, 2)[1]["text"]
+
+
+# --- inline ----------------------------------------------------------------------------------
+
+def test_inline_query_offers_passages_as_articles(fake, bot):
+    fake.inline("斑海豹", user_id=160)
+    call = fake.wait_for("answerInlineQuery")[0].params
+    assert int(call["cache_time"]) <= 60
+    results = call["results"]
+    assert results and results[0]["type"] == "article"
+    content = results[0]["input_message_content"]
+    assert content["parse_mode"] == "HTML" and "斑海豹" in content["message_text"]
+    assert_valid_html(content["message_text"])
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+def test_reindex_is_refused_to_non_admins_and_logged(fake, bot):
+    fake.message("/reindex", chat_id=170, user_id=170)
+    assert "管理员" in replies(fake, 170)[0]["text"]
+    time.sleep(0.3)
+    assert "refused /reindex from user 170" in bot.log()
+
+
+def test_admin_reindex_swaps_the_index_without_restart(fake, bot):
+    corpus = Path(bot.env["CEPF_CORPUS_DIR"])
+    fake.message("观鸟节", chat_id=171)
+    assert "没有找到答案" in replies(fake, 171)[0]["text"]
+
+    (corpus / "news.md").write_text("# 新闻\n\n绿发会举办观鸟节活动。\n", "utf-8")
+    fake.message("/reindex", chat_id=42, user_id=42)
+    assert "2 个文档" in replies(fake, 42)[0]["text"]
+    fake.message("观鸟节", chat_id=172)
+    assert "观鸟节" in replies(fake, 172)[0]["text"]
+
+    (corpus / "broken.md").write_bytes(b"# x\n\xff")
+    fake.message("/reindex", chat_id=42, user_id=42)
+    failure = replies(fake, 42, 2)[1]["text"]
+    assert "broken.md" in failure and "UTF-8" in failure
+    fake.message("观鸟节", chat_id=173)
+    assert "观鸟节" in replies(fake, 173)[0]["text"]  # the previous index keeps serving
+    (corpus / "broken.md").unlink()
+    (corpus / "news.md").unlink()
+
+
+# --- logs ------------------------------------------------------------------------------------
+
+def test_log_has_one_line_per_answer_and_never_the_token(fake, bot):
+    fake.message("收入总额", chat_id=180)
+    replies(fake, 180)
+    time.sleep(0.3)
+    log = bot.log()
+    assert "answered chat=private" in log and "passages=1" in log
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    assert "Traceback" not in log
+
+
+# --- faults, each with a bot of its own --------------------------------------------------------
+
+@pytest.fixture
+def own_bot(tmp_path: Path, jieba_cache: Path):
+    made = []
+
+    def make(**env: str) -> tuple[FakeTelegram, BotProcess]:
+        server = FakeTelegram().start()
+        process = BotProcess(server, tmp_path, CEPF_CACHE_DIR=str(jieba_cache), **env).start()
+        made.append((server, process))
+        return server, process
+
+    yield make
+    for server, process in made:
+        process.stop(signal.SIGKILL)
+        server.stop()
+
+
+def test_flood_control_429_is_waited_out_then_delivered(own_bot):
+    fake, _ = own_bot()
+    fake.fail("sendMessage", status=429, description="Too Many Requests: retry after 1",
+              retry_after=1)
+    fake.message("收入总额", chat_id=200)
+    calls = fake.wait_for("sendMessage", 2, chat_id=200)
+    assert calls[1].at - calls[0].at >= 0.9
+    assert "27103400.95" in calls[1].params["text"]
+
+
+def test_server_error_is_retried(own_bot):
+    fake, bot = own_bot()
+    fake.fail("sendMessage", status=500)
+    fake.message("收入总额", chat_id=201)
+    calls = fake.wait_for("sendMessage", 2, chat_id=201)
+    assert "27103400.95" in calls[1].params["text"]
+    assert "retry 1 of 2" in bot.log()
+
+
+def test_timeout_is_retried(own_bot):
+    fake, _ = own_bot()
+    fake.fail("sendMessage", status=200, delay=3)  # longer than CEPF_TELEGRAM_TIMEOUT=2
+    fake.message("收入总额", chat_id=202)
+    calls = fake.wait_for("sendMessage", 2, chat_id=202, timeout=20)
+    assert "27103400.95" in calls[1].params["text"]
+
+
+def test_telegram_outage_and_conflict_while_polling_are_survived(own_bot):
+    fake, bot = own_bot()
+    fake.fail("getUpdates", status=502, description="Bad Gateway", times=2)
+    fake.fail("getUpdates", status=409, description="Conflict: terminated by other getUpdates")
+    deadline = time.monotonic() + 30
+    while fake.faults and time.monotonic() < deadline:
+        time.sleep(0.1)
+    fake.message("收入总额", chat_id=203)
+    assert "27103400.95" in fake.wait_for("sendMessage", chat_id=203, timeout=30)[0].params["text"]
+    log = bot.log()
+    assert "Bad Gateway" in log and "Conflict" in log and "Traceback" not in log
+
+
+def test_failed_command_menu_does_not_block_answers(own_bot, tmp_path):
+    server = FakeTelegram()
+    server.fail("setMyCommands", status=500)
+    server.start()
+    process = BotProcess(server, tmp_path, CEPF_CACHE_DIR=str(tmp_path / "c")).start()
+    try:
+        server.message("收入总额", chat_id=204)
+        assert server.wait_for("sendMessage", chat_id=204)
+        assert "setting the command menu failed" in process.log()
+    finally:
+        process.stop(signal.SIGKILL)
+        server.stop()
+
+
+def test_a_reply_telegram_refuses_is_logged_not_retried(own_bot):
+    fake, bot = own_bot()
+    fake.fail("sendMessage", status=400, description="Bad Request: can't parse entities")
+    fake.message("收入总额", chat_id=205)
+    fake.wait_for("sendMessage", chat_id=205)
+    time.sleep(0.5)
+    assert "Telegram refused a reply in chat 205" in bot.log()
+    assert len(fake.calls_of("sendMessage", chat_id=205)) == 1
+
+
+def test_handler_error_is_logged_and_the_user_gets_an_apology(own_bot):
+    fake, bot = own_bot()
+    fake.fail("sendMessage", status=200, result="not a message")  # the handler will raise
+    update_id = fake.push({"message": {"message_id": 1, "date": 0, "chat": fake.chat(207),
+                                       "from": fake.user(207), "text": "收入总额"}})
+    calls = fake.wait_for("sendMessage", 2, chat_id=207)
+    assert "抱歉" in calls[1].params["text"]
+    time.sleep(0.3)
+    log = bot.log()
+    assert f"update {update_id} failed" in log and "Traceback" not in log
+    fake.message("收入总额", chat_id=208)  # and it keeps answering
+    assert "27103400.95" in fake.wait_for("sendMessage", chat_id=208)[0].params["text"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_the_bot_cleanly_within_seconds(own_bot, sig):
+    fake, bot = own_bot()
+    fake.message("收入总额", chat_id=206)
+    fake.wait_for("sendMessage", chat_id=206)
+    started = time.monotonic()
+    assert bot.stop(sig) == 0
+    assert time.monotonic() - started < 5
+    assert "Traceback" not in bot.log()
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+def run_serve(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    return subprocess.run([sys.executable, "-m", "cepf_bot", "serve"], env={**clean, **env},
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_missing_token_is_one_line_and_exit_2():
+    result = run_serve()
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_malformed_token_is_refused_without_echoing_it():
+    result = run_serve(TELEGRAM_BOT_TOKEN="not-a-token-secretvalue")
+    assert result.returncode == 2 and "malformed" in result.stderr
+    assert "secretvalue" not in result.stderr
+
+
+def test_token_file_is_read(tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text("garbage\n")
+    result = run_serve(TELEGRAM_BOT_TOKEN_FILE=str(token_file))
+    assert result.returncode == 2 and "malformed" in result.stderr and "garbage" not in (
+        result.stderr)
+    result = run_serve(TELEGRAM_BOT_TOKEN_FILE=str(tmp_path / "missing"))
+    assert result.returncode == 2 and "cannot read" in result.stderr
