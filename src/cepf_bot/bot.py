@@ -47,6 +47,7 @@ PAGE = 3  # passages a reply shows
 INLINE_RESULTS = 5
 INLINE_CACHE_SECONDS = 10  # short, so that a reindex shows up soon
 SEND_ATTEMPTS = 3
+CONNECTIONS = 16
 _COMMAND_PREFIX = re.compile(r"^/\w+(@\w+)?\s*")
 
 
@@ -377,6 +378,10 @@ def build_application(settings: BotSettings, paths: Paths, searcher: Searcher) -
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
         .rate_limiter(limiter)
         .concurrent_updates(True)
+        # httpcore scans its whole pool for every request: PTB's default of 256 connections
+        # costs more CPU than the answers themselves. Requests queue for a free connection.
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(timeout * 3)
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .write_timeout(timeout)

@@ -5,18 +5,22 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
-from .segment import normalise
 from .types import Hit
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
-    """`text` normalised character by character, and each normalised character's source index."""
+    """`text` normalised as the segmenter does (NFKC, lower case), and each normalised
+    character's index in `text`."""
+    whole = unicodedata.normalize("NFKC", text).lower()
+    if len(whole) == len(text):  # the usual case: one character for one
+        return whole, list(range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for i, c in enumerate(text):
-        n = normalise(c)
+        n = unicodedata.normalize("NFKC", c).lower()
         chars.append(n)
         origin.extend([i] * len(n))
     return "".join(chars), origin
