@@ -89,6 +89,7 @@ class BotState:
     limiter: UserRateLimiter
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     answered: int = 0
+    unloadable: str | None = None  # an index generation on disk that failed to load
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -405,10 +406,3 @@ def build_application(settings: BotSettings, paths: Paths, searcher: Searcher) -
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(error_handler)
     return application
-
-
-def run_polling(application: Application, *, poll_timeout: int = 20) -> None:
-    """Long-poll until SIGINT or SIGTERM."""
-    application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout,
-                            poll_interval=0.0)
-

@@ -11,14 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import BotSettings, ConfigError, Paths, resolve_paths
+from .config import BotSettings, ConfigError, Paths, heartbeat_path, resolve_paths
 from .corpus import CorpusError
 from .evaluation import EvalFileError
-from .index import IndexLoadError, open_index, reindex
+from .index import IndexLoadError, load_index, open_index, reindex
 from .search import Searcher
 from .types import BM25Params, Hit
 
 log = logging.getLogger("cepf_bot")
+HEARTBEAT_MAX_AGE = 30  # seconds; the bot writes one every 2
 LOG_FORMATS = {
     "serve": "%(asctime)s %(levelname)s %(name)s: %(message)s",
     "": "cepf-bot: %(message)s",
@@ -86,13 +87,36 @@ def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
-    from .bot import build_application, run_polling
+    from .bot import build_application
+    from .serving import run_polling, run_webhook
 
-    settings = BotSettings.from_env()
+    settings = BotSettings.from_env(webhook_url=args.webhook_url)
     redact_in_logs(settings.token)
+    if settings.webhook_secret:
+        redact_in_logs(settings.webhook_secret)
     application = build_application(settings, paths, _open_searcher(paths))
-    run_polling(application)
+    if settings.webhook_url:
+        run_webhook(application, settings)
+    else:
+        run_polling(application)
     log.info("stopped")
+    return 0
+
+
+def cmd_health(args: argparse.Namespace, paths: Paths) -> int:
+    index = load_index(paths.index_path)
+    if args.serving:
+        beat = heartbeat_path()
+        try:
+            age = time.time() - json.loads(beat.read_text())["at"]
+        except (OSError, ValueError, KeyError, TypeError):
+            print(f"unhealthy: no heartbeat from a serving bot at {beat}")
+            return 1
+        if age > HEARTBEAT_MAX_AGE:
+            print(f"unhealthy: the bot's last heartbeat is {age:.0f} s old")
+            return 1
+    print(f"healthy: index {index.generation} ({index.meta.passages} passages)"
+          + (", bot serving" if args.serving else ""))
     return 0
 
 
@@ -128,8 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--all-rejected", action="store_true",
                     help="exit 1 when an off-topic question gets passages")
     ev.set_defaults(run=cmd_eval)
-    serve = sub.add_parser("serve", parents=[common], help="run the Telegram bot (long polling)")
+    serve = sub.add_parser("serve", parents=[common],
+                           help="run the Telegram bot (long polling, or a webhook)")
+    serve.add_argument("--webhook-url", help="serve a webhook at this public https URL "
+                       "instead of polling (env CEPF_WEBHOOK_URL; needs CEPF_WEBHOOK_SECRET)")
     serve.set_defaults(run=cmd_serve)
+
+    health = sub.add_parser("health", parents=[common],
+                            help="exit 0 only when the index loads (and, with --serving, "
+                            "a bot is serving)")
+    health.add_argument("--serving", action="store_true",
+                        help="also require a fresh heartbeat from a running `serve`")
+    health.set_defaults(run=cmd_health)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,35 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+
+
+def _webhook(env: Mapping[str, str], option: str | None) -> dict[str, object]:
+    url = (option or env.get("CEPF_WEBHOOK_URL", "")).strip()
+    secret = env.get("CEPF_WEBHOOK_SECRET", "").strip()
+    port = _number(env, "PORT", 8080)
+    if url:
+        if not url.startswith(("https://", "http://")):
+            raise ConfigError("the webhook URL must start with https://")
+        if not secret:
+            raise ConfigError("webhook mode needs CEPF_WEBHOOK_SECRET (16-256 characters of "
+                              "A-Z a-z 0-9 _ -); Telegram sends it with every update")
+        if not _SECRET.match(secret):
+            raise ConfigError("CEPF_WEBHOOK_SECRET must be 16-256 characters of A-Z a-z 0-9 _ -")
+    if not 0 < port < 65536 or port != int(port):
+        raise ConfigError("PORT must be a TCP port number")
+    return {"webhook_url": url, "webhook_secret": secret, "port": int(port),
+            "listen": env.get("CEPF_WEBHOOK_LISTEN", "").strip() or "0.0.0.0"}
+
+
+def heartbeat_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where a serving bot proves it is alive, for `cepf-bot health --serving`."""
+    env = os.environ if env is None else env
+    if env.get("CEPF_HEARTBEAT_FILE"):
+        return Path(env["CEPF_HEARTBEAT_FILE"])
+    return Path(tempfile.gettempdir()) / f"cepf-bot-{os.getuid()}.heartbeat"
+
+
 @dataclass(frozen=True)
 class BotSettings:
     """Everything `cepf-bot serve` needs besides the corpus and index paths.
@@ -127,9 +157,17 @@ class BotSettings:
     flood_rate: float  # messages per second the bot sends at most (Telegram's limit is ~30)
     group_flood_rate: float  # messages per minute into one group (Telegram's limit is 20)
     timeout: float  # seconds to wait for the Bot API before retrying
+    webhook_url: str  # "" for long polling
+    webhook_secret: str = field(repr=False)
+    listen: str
+    port: int
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> BotSettings:
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, webhook_url: str | None = None
+    ) -> BotSettings:
+        """From the environment; `webhook_url` (the --webhook-url option) wins over
+        CEPF_WEBHOOK_URL."""
         env = os.environ if env is None else env
         base = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
         if not base.startswith(("http://", "https://")):
@@ -143,4 +181,5 @@ class BotSettings:
             flood_rate=_number(env, "CEPF_FLOOD_RATE", 30),
             group_flood_rate=_number(env, "CEPF_GROUP_FLOOD_RATE", 20),
             timeout=_number(env, "CEPF_TELEGRAM_TIMEOUT", 10) or 10,
+            **_webhook(env, webhook_url),
         )

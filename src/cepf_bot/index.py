@@ -25,7 +25,7 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,6 +71,7 @@ class Index:
     documents: tuple[DocumentInfo, ...]
     passages: tuple[Passage, ...]
     postings: Postings
+    generation: str = ""  # the folder it was loaded from or saved to; "" if only in memory
 
 
 def passage_tokens(segmenter: Segmenter, passage: Passage) -> list[str]:
@@ -139,8 +140,9 @@ def _writer_lock(index_path: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def save_index(index: Index, index_path: Path) -> Path:
-    """Write `index` as a new generation and make it current, atomically; returns its folder."""
+def save_index(index: Index, index_path: Path) -> Index:
+    """Write `index` as a new generation and make it current, atomically; returns the index
+    with its generation name."""
     index_path.mkdir(parents=True, exist_ok=True)
     with _writer_lock(index_path):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -178,7 +180,12 @@ def save_index(index: Index, index_path: Path) -> Path:
         os.replace(pointer, index_path / _CURRENT)
         _fsync_dir(index_path)
         _remove_old_generations(index_path, keep={name, previous})
-    return index_path / name
+    return replace(index, generation=name)
+
+
+def current_generation(index_path: Path) -> str | None:
+    """The name of the generation CURRENT points to (a cheap read, for watching)."""
+    return _current_name(index_path)
 
 
 def _current_name(index_path: Path) -> str | None:
@@ -256,7 +263,7 @@ def load_index(index_path: Path) -> Index:
         raise IndexLoadError(f"{folder}: malformed index ({e})") from None
     if len(postings.offsets) != len(terms) + 1 or len(passages) != index_meta.passages:
         raise IndexLoadError(f"{folder}: inconsistent index (sizes do not match)")
-    return Index(index_meta, documents, passages, postings)
+    return Index(index_meta, documents, passages, postings, generation=name)
 
 
 def is_current(index: Index, *, fingerprint: str, params: BM25Params) -> bool:
@@ -275,8 +282,7 @@ def reindex(
     """Build from the corpus folder and save; a bad corpus raises before anything is written."""
     segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
     index = build_index(load_corpus(corpus_dir), segmenter, params)
-    save_index(index, index_path)
-    return index, segmenter
+    return save_index(index, index_path), segmenter
 
 
 def open_index(
@@ -316,7 +322,7 @@ def open_index(
                     e, saved.meta.built_at)
         return saved, segmenter_of(saved, cache_dir)
     try:
-        save_index(index, index_path)
+        index = save_index(index, index_path)
     except OSError as e:
         log.warning("cannot save the index to %s (%s); using it from memory", index_path,
                     e.strerror or e)

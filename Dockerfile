@@ -1,0 +1,50 @@
+# cepf-bot: the Telegram bot, its corpus, and a ready index.
+#   docker build -t cepf-bot .
+#   docker run --rm cepf-bot ask "绿发会的收入总额是多少"
+#   docker run -e TELEGRAM_BOT_TOKEN=… -v cepf-index:/var/lib/cepf-bot cepf-bot
+
+FROM debian:bookworm-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY constraints.txt pyproject.toml README.md ./
+COPY src ./src
+COPY corpus ./corpus
+# Pinned versions (constraints.txt), no caches, no pip in the result.
+RUN python3 -m venv /opt/venv \
+ && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check -c constraints.txt . \
+ && /opt/venv/bin/pip uninstall -y -q pip setuptools \
+ && find /opt/venv -name "__pycache__" -prune -exec rm -rf {} + \
+ # jieba ships models for paddle and part-of-speech tagging that cepf-bot never loads.
+ && rm -rf /opt/venv/lib/python3*/site-packages/jieba/lac_small \
+           /opt/venv/lib/python3*/site-packages/jieba/posseg/*.p \
+           /opt/venv/lib/python3*/site-packages/jieba/analyse/idf.txt
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --user-group --home-dir /var/lib/cepf-bot --create-home cepf \
+ && install -d -o cepf -g cepf /var/cache/cepf-bot
+COPY --from=build /opt/venv /opt/venv
+COPY corpus /app/corpus
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    CEPF_CORPUS_DIR=/app/corpus \
+    CEPF_INDEX_PATH=/var/lib/cepf-bot/index \
+    CEPF_CACHE_DIR=/var/cache/cepf-bot \
+    PORT=8080
+USER cepf
+# Build the index and jieba's cache now, and compile the bytecode, so that a new container
+# answers at once.
+RUN python3 -m compileall -q /opt/venv/lib \
+ ; cepf-bot reindex && cepf-bot ask "绿发会的收入总额是多少" >/dev/null
+# The index lives in a volume: a mounted corpus is reindexed into it, by the bot at start,
+# by /reindex, or by `docker exec … cepf-bot reindex`.
+VOLUME ["/var/lib/cepf-bot"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+  CMD ["cepf-bot", "health", "--serving"]
+ENTRYPOINT ["cepf-bot"]
+CMD ["serve"]

@@ -1,0 +1,193 @@
+"""How the bot runs: long polling or a webhook, plus the housekeeping loop beside either.
+
+The housekeeping loop writes a heartbeat (read by `cepf-bot health --serving`) and watches the
+index folder: when another process — `docker exec … cepf-bot reindex` — makes a new generation
+current, the bot loads it and swaps it in without a restart. SIGHUP makes it look at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import os
+import signal
+import time
+from collections import OrderedDict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import tornado.httpserver
+import tornado.web
+from telegram import Update
+from telegram.ext import Application
+
+from .bot import BotState
+from .config import BotSettings, heartbeat_path
+from .index import IndexLoadError, current_generation, load_index, segmenter_of
+from .search import Searcher
+
+log = logging.getLogger(__name__)
+
+WATCH_SECONDS = 2.0
+RECENT_UPDATES = 2048  # update ids remembered to drop Telegram's redeliveries
+
+
+def write_heartbeat(path: Path, mode: str) -> None:
+    """Record that the bot is alive, atomically."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps({"pid": os.getpid(), "mode": mode, "at": time.time()}))
+    os.replace(tmp, path)
+
+
+async def reload_if_changed(state: BotState) -> None:
+    """Swap in the index generation that is current on disk, if it is not the one in use."""
+    name = current_generation(state.paths.index_path)
+    if not name or name == state.searcher.index.generation:
+        return
+    try:
+        index = await asyncio.to_thread(load_index, state.paths.index_path)
+        segmenter = segmenter_of(index, state.paths.cache_dir)
+        await asyncio.to_thread(segmenter.warm_up)
+    except (IndexLoadError, ValueError) as e:
+        if state.unloadable != name:
+            log.warning("new index %s cannot be loaded (%s); still answering from %s", name, e,
+                        state.searcher.index.generation or "memory")
+            state.unloadable = name
+        return
+    state.searcher = Searcher(index, segmenter, state.searcher.relevance)
+    log.info("index %s reloaded from disk: %d documents, %d passages", name,
+             index.meta.documents, index.meta.passages)
+
+
+async def housekeeping(application: Application, alive, mode: str) -> None:  # type: ignore[no-untyped-def]
+    """Every WATCH_SECONDS (or at once on SIGHUP): heartbeat while `alive()`, index watch."""
+    state: BotState = application.bot_data["state"]
+    wake = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGHUP, wake.set)
+    beat = heartbeat_path()
+    try:
+        while True:
+            if alive():
+                try:
+                    await asyncio.to_thread(write_heartbeat, beat, mode)
+                except OSError as e:
+                    log.warning("cannot write the heartbeat %s: %s", beat, e.strerror or e)
+            await reload_if_changed(state)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), WATCH_SECONDS)
+            wake.clear()
+    finally:
+        with contextlib.suppress(OSError):
+            beat.unlink()
+
+
+def run_polling(application: Application, *, poll_timeout: int = 20) -> None:
+    """Long-poll until SIGINT or SIGTERM."""
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start_housekeeping(app: Application) -> None:
+        alive = lambda: app.running and app.updater is not None and app.updater.running  # noqa: E731
+        tasks.append(asyncio.create_task(housekeeping(app, alive, "polling")))
+
+    async def stop_housekeeping(app: Application) -> None:
+        for task in tasks:
+            task.cancel()
+
+    original_post_init = application.post_init
+
+    async def post_init(app: Application) -> None:
+        if original_post_init:
+            await original_post_init(app)
+        await start_housekeeping(app)
+
+    application.post_init = post_init
+    application.post_stop = stop_housekeeping
+    application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout,
+                            poll_interval=0.0)
+
+
+class WebhookHandler(tornado.web.RequestHandler):
+    """POST /<path>: one update from Telegram, with the secret token in a header."""
+
+    def initialize(self, telegram: Application, secret: str,
+                   recent: OrderedDict[int, None]) -> None:
+        self.telegram = telegram
+        self.secret = secret.encode()
+        self.recent = recent
+
+    async def post(self) -> None:
+        given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(given, self.secret):  # constant time
+            log.warning("webhook request from %s refused: %s secret token",
+                        self.request.remote_ip, "wrong" if given else "no")
+            self.send_error(403)
+            return
+        try:
+            update = Update.de_json(json.loads(self.request.body), self.telegram.bot)
+        except (ValueError, TypeError, KeyError, AttributeError) as e:
+            log.warning("webhook request with a malformed update refused: %s", e)
+            self.send_error(400)
+            return
+        if update is None:
+            self.send_error(400)
+            return
+        if update.update_id in self.recent:
+            log.info("webhook: update %d delivered again; answered once already",
+                     update.update_id)
+        else:
+            self.recent[update.update_id] = None
+            while len(self.recent) > RECENT_UPDATES:
+                self.recent.popitem(last=False)
+            await self.telegram.update_queue.put(update)
+        self.set_status(200)
+        self.finish()
+
+    def log_exception(self, *args: object) -> None:  # one line, no traceback
+        log.warning("webhook handler error: %s", args[1] if len(args) > 1 else args)
+
+
+async def _serve_webhook(application: Application, settings: BotSettings) -> None:
+    path = urlsplit(settings.webhook_url).path or "/"
+    app = tornado.web.Application([(
+        path, WebhookHandler,
+        {"telegram": application, "secret": settings.webhook_secret,
+         "recent": OrderedDict()},
+    )])
+    server = tornado.httpserver.HTTPServer(app, xheaders=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    listening = False
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        server.listen(settings.port, address=settings.listen)
+        listening = True
+        await application.bot.set_webhook(
+            settings.webhook_url, secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES, max_connections=40,
+        )
+        log.info("webhook listening on %s:%d%s", settings.listen, settings.port, path)
+        housekeeper = asyncio.create_task(
+            housekeeping(application, lambda: listening and application.running, "webhook"))
+        await stop.wait()
+        housekeeper.cancel()
+    finally:
+        if listening:
+            server.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+def run_webhook(application: Application, settings: BotSettings) -> None:
+    """Serve Telegram's webhook on settings.listen:settings.port until SIGINT or SIGTERM."""
+    asyncio.run(_serve_webhook(application, settings))

@@ -1,0 +1,57 @@
+"""`cepf-bot serve` in a subprocess, pointed at a fake Bot API server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .conftest import REPO_CORPUS
+from .fake_telegram import TOKEN, FakeTelegram
+
+
+class BotProcess:
+    """`cepf-bot serve` in a subprocess, its log in a file."""
+
+    def __init__(self, fake: FakeTelegram, workdir: Path, **env: str) -> None:
+        self.log_path = workdir / "bot.log"
+        self.env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "CEPF_CORPUS_DIR": str(workdir / "corpus"),
+            "CEPF_INDEX_PATH": str(workdir / "index"),
+            "CEPF_ADMIN_IDS": "42",
+            "CEPF_TELEGRAM_TIMEOUT": "2",
+            **env,
+        }
+        if not (workdir / "corpus").exists():
+            shutil.copytree(REPO_CORPUS, workdir / "corpus")
+        self.fake = fake
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, ready: str = "getUpdates") -> BotProcess:
+        """Start, and wait until the bot calls `ready` (getUpdates, or setWebhook)."""
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cepf_bot", "serve"], env=self.env,
+            stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while not self.fake.calls_of(ready):
+            time.sleep(0.05)
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"bot did not start: {self.log()}")
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout)
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", errors="replace")

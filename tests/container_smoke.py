@@ -1,0 +1,106 @@
+"""Build the image and smoke-test a real container (run by .ci/run; not a pytest module).
+
+    python -m tests.container_smoke [--engine ../shared/container/engine] [--tag cepf-bot:ci]
+
+Checks: image size <= 350 MB; `ask` answers with no configuration; the container runs as
+non-root; a mounted corpus is reindexed at start; `serve` answers /start (within 5 s of the
+container starting) and a question, through the fake Bot API on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .fake_telegram import TOKEN, FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_MB = 350
+
+
+def check(condition: bool, what: str) -> None:
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+    if not condition:
+        raise SystemExit(1)
+
+
+def image_megabytes(tag: str) -> float:
+    for tool in ("podman", "docker"):
+        if shutil.which(tool):
+            out = subprocess.run([tool, "image", "inspect", "--format", "{{.Size}}", tag],
+                                 capture_output=True, text=True)
+            if out.returncode == 0:
+                return int(out.stdout.strip()) / 1e6
+    raise SystemExit("cannot inspect the image size")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", default=str(ROOT.parent / "shared/container/engine"))
+    parser.add_argument("--tag", default="cepf-bot:ci")
+    args = parser.parse_args()
+    engine = [args.engine]
+
+    started = time.monotonic()
+    build = subprocess.run([*engine, "build", "--format", "docker", "-t", args.tag, str(ROOT)],
+                           capture_output=True, text=True)
+    if build.returncode != 0:
+        print(build.stdout[-3000:], build.stderr[-3000:])
+    check(build.returncode == 0, f"image built in {time.monotonic() - started:.0f} s")
+    size = image_megabytes(args.tag)
+    check(size <= MAX_MB, f"image size {size:.0f} MB (<= {MAX_MB} MB)")
+
+    ask = subprocess.run([*engine, "run", "--rm", args.tag, "ask", "绿发会的收入总额是多少"],
+                         capture_output=True, text=True, timeout=120)
+    check(ask.returncode == 0 and "27103400.95" in ask.stdout, "ask answers with no settings")
+
+    user = subprocess.run([*engine, "run", "--rm", "--entrypoint", "id", args.tag, "-u"],
+                          capture_output=True, text=True, timeout=60)
+    check(user.stdout.strip() not in ("", "0"), f"runs as non-root (uid {user.stdout.strip()})")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        shutil.copytree(ROOT / "corpus", corpus)
+        (corpus / "news.md").write_text("# 新闻\n\n绿发会举办观鸟节活动。\n", "utf-8")
+        corpus.chmod(0o755)
+        mounted = subprocess.run(
+            [*engine, "run", "--rm", "-v", f"{corpus}:/app/corpus:ro", args.tag,
+             "ask", "--json", "观鸟节"], capture_output=True, text=True, timeout=120)
+        check("观鸟节" in mounted.stdout and "rebuilding the index" in mounted.stderr,
+              "a mounted corpus is seen as changed and reindexed at start")
+
+    fake = FakeTelegram().start()
+    name = f"cepf-smoke-{int(time.time())}"
+    launched = time.monotonic()
+    bot = subprocess.Popen(
+        [*engine, "run", "--rm", "--name", name, "-e", f"TELEGRAM_BOT_TOKEN={TOKEN}",
+         "-e", f"TELEGRAM_API_BASE_URL={fake.base_url}", args.tag],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        fake.message("/start", chat_id=1)
+        fake.wait_for("sendMessage", chat_id=1, timeout=60)
+        first = fake.calls_of("sendMessage", chat_id=1)[0].at - launched
+        check(first <= 5, f"a new container answers /start {first:.1f} s after starting")
+        fake.message("绿发会的秘书长是谁", chat_id=2)
+        answer = fake.wait_for("sendMessage", chat_id=2, timeout=30)[0].params["text"]
+        check("周晋峰" in answer, "serve answers a question through the fake Bot API")
+    finally:
+        bot.terminate()
+        try:
+            output, _ = bot.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+            output, _ = bot.communicate()
+        fake.stop()
+    check(TOKEN not in output and TOKEN.split(":")[1] not in output, "token absent from logs")
+    check("Traceback" not in output, "no traceback in the container's log")
+    print("container smoke test passed")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
