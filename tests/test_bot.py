@@ -130,7 +130,8 @@ def test_hostile_text_gets_valid_html(fake, bot, hostile):
 def test_more_results_button_pages_through_the_ranking(fake, bot):
     fake.message("绿发会的国际合作项目", chat_id=130)
     first = replies(fake, 130)[0]
-    button = first["reply_markup"]["inline_keyboard"][0][0]
+    buttons = [b for row in first["reply_markup"]["inline_keyboard"] for b in row]
+    button = next(b for b in buttons if b["callback_data"].startswith("more:"))
     assert button["callback_data"] == "more:3:q"
     assert len(button["callback_data"].encode()) <= 64 and button["callback_data"].isascii()
     bot_message = fake.sent_messages(130)[-1]
@@ -388,3 +389,64 @@ def test_token_file_is_read(tmp_path):
         result.stderr)
     result = run_serve(TELEGRAM_BOT_TOKEN_FILE=str(tmp_path / "missing"))
     assert result.returncode == 2 and "cannot read" in result.stderr
+
+
+# --- languages, scripts and feedback (issue 5) --------------------------------------------------
+
+def test_traditional_question_gets_traditional_passages(fake, bot):
+    fake.message("綠發會的理事長是誰", chat_id=190, language_code="zh-hant")
+    text = visible(replies(fake, 190)[0]["text"])
+    assert "謝伯陽" in text and "綠發會" in text and "綠髮會" not in text
+    assert "谢伯阳" not in text
+
+
+def test_hong_kong_setting_gets_hong_kong_script_for_any_question(fake, bot):
+    fake.message("/start", chat_id=191, language_code="zh-hk")
+    text = replies(fake, 191)[0]["text"]
+    assert "中國綠發會" in text and "問題" in text and "中国" not in text
+
+
+def test_english_question_gets_english_interface_and_readable_figures(fake, bot):
+    fake.message("What is the foundation's total income?", chat_id=192, language_code="en")
+    reply = replies(fake, 192)[0]
+    assert "27103400.95元 (27,103,400.95 yuan, about 27.1 million yuan)" in visible(reply["text"])
+    labels = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert "👍" in labels and "👎" in labels
+
+
+def test_chinese_reply_shows_readable_figures_and_underlines_the_best_sentence(fake, bot):
+    fake.message("斑海豹科普书籍叫什么", chat_id=193)
+    text = replies(fake, 193)[0]["text"]
+    assert "<u>" in text and "碎冰上的" in text.split("<u>")[1].split("</u>")[0]
+    fake.message("收入总额", chat_id=194)
+    shown = visible(replies(fake, 194)[0]["text"])
+    assert "27103400.95元（27,103,400.95 元，约 2710 万元）" in shown
+
+
+def test_feedback_buttons_reach_the_query_log_and_stats(fake, bot):
+    fake.message("绿发会的秘书长是谁", chat_id=195, user_id=195)
+    reply = replies(fake, 195)[0]
+    down = next(b for row in reply["reply_markup"]["inline_keyboard"] for b in row
+                if b["text"] == "👎")
+    assert len(down["callback_data"].encode()) <= 64
+    fake.press(fake.sent_messages(195)[-1], down["callback_data"], user_id=195)
+    fake.wait_for("answerCallbackQuery", count=1)
+    fake.message("怎么申请实习岗位", chat_id=196, user_id=196)
+    replies(fake, 196)
+    time.sleep(0.5)
+    before = len(fake.calls_of("sendMessage", chat_id=42))
+    fake.message("/stats", chat_id=42, user_id=42)
+    calls = fake.wait_for("sendMessage", before + 1, chat_id=42, timeout=15)
+    stats = visible(calls[before].params["text"])
+    assert "怎么申请实习岗位" in stats.split("Down-voted")[0]
+    assert "绿发会的秘书长是谁" in stats.split("Down-voted")[1]
+    fake.message("/stats", chat_id=197, user_id=197)
+    assert "管理员" in replies(fake, 197)[0]["text"]
+
+
+def test_query_log_off_writes_nothing_and_shows_no_feedback_buttons(own_bot, tmp_path):
+    fake, _ = own_bot(CEPF_QUERY_LOG="off", XDG_DATA_HOME=str(tmp_path / "data"))
+    fake.message("收入总额", chat_id=198)
+    reply = fake.wait_for("sendMessage", chat_id=198)[0].params
+    assert "27103400.95" in reply["text"] and "reply_markup" not in reply
+    assert not list(tmp_path.rglob("*.sqlite"))

@@ -1,4 +1,5 @@
-from cepf_bot.segment import Segmenter, normalise, to_simplified
+from cepf_bot.scripts import to_simplified
+from cepf_bot.segment import Segmenter, normalise
 
 
 def test_domain_words_stay_whole(segmenter):

@@ -36,7 +36,9 @@ from telegram.ext import (
 from .config import BotSettings, Paths
 from .corpus import CorpusError
 from .index import reindex
-from .render import escape, excerpt, passage_html, split_messages
+from .querylog import QueryLog, format_summary
+from .render import escape, excerpt, passage_html, readable_figures, split_messages
+from .scripts import reader_script
 from .search import Searcher
 from .texts import EXAMPLES, language, text
 from .types import BM25Params, Hit
@@ -90,6 +92,11 @@ class BotState:
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     answered: int = 0
     unloadable: str | None = None  # an index generation on disk that failed to load
+    query_log: QueryLog | None = None
+
+    def localise(self, html: str, lang: str, script: str) -> str:
+        """A reply as the reader should see it: readable figures, their script."""
+        return self.searcher.traditional.convert(readable_figures(html, lang), script)
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -99,6 +106,20 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
 def _lang(update: Update, question: str = "") -> str:
     user = update.effective_user
     return language(question, user.language_code if user else None)
+
+
+def _script(update: Update, question: str = "") -> str:
+    user = update.effective_user
+    return reader_script(question, user.language_code if user else None)
+
+
+async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, key: str,
+               question: str = "", **kwargs: object) -> Message | None:
+    """Reply with one interface text, in the reader's language and script."""
+    markup = kwargs.pop("reply_markup", None)
+    lang = _lang(update, question)
+    html = _state(context).localise(text(key, lang, **kwargs), lang, _script(update, question))
+    return await _send(message, html, reply_markup=markup)
 
 
 def question_of(message: Message | None, username: str) -> str:
@@ -138,10 +159,16 @@ async def _cosmetic(what: str, call) -> None:  # type: ignore[no-untyped-def]
         log.warning("%s failed: %s", what, e)
 
 
-def _more_button(lang: str, offset: int, source: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(text("more", lang), callback_data=f"more:{offset}:{source}")]]
-    )
+def _keyboard(lang: str, *, more_offset: int | None, source: str,
+              log_row: int | None) -> InlineKeyboardMarkup | None:
+    rows = []
+    if log_row is not None:
+        rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{log_row}:+"),
+                     InlineKeyboardButton("👎", callback_data=f"fb:{log_row}:-")])
+    if more_offset is not None:
+        rows.append([InlineKeyboardButton(text("more", lang),
+                                          callback_data=f"more:{more_offset}:{source}")])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def answer(
@@ -157,23 +184,30 @@ async def answer(
     state = _state(context)
     started = time.perf_counter()
     user = update.effective_user
-    lang = _lang(update, question)
+    lang, script = _lang(update, question), _script(update, question)
     if user is not None:
         allowed, notify = state.limiter.allow(user.id)
         if not allowed:
             log.info("rate-limited user in chat type %s", reply_to.chat.type)
             if notify:
-                await _send(reply_to, text("rate_limited", lang))
+                await _say(update, context, reply_to, "rate_limited", question)
             return
     hits = await asyncio.to_thread(state.searcher.search, question, k=PAGE + 1, offset=offset)
     more, hits = len(hits) > PAGE, hits[:PAGE]
+    log_row = None
+    if state.query_log is not None and offset == 0 and user is not None:
+        log_row = await asyncio.to_thread(
+            state.query_log.record, question=question, lang=script if lang == "zh" else lang,
+            chat_type=reply_to.chat.type, user_id=user.id, hits=hits)
     if not hits:
-        await _send(reply_to, text("no_more" if offset else "no_answer", lang))
+        await _say(update, context, reply_to, "no_more" if offset else "no_answer", question)
     else:
-        messages = split_messages([passage_html(h) for h in hits])
+        messages = split_messages([state.localise(passage_html(h), lang, script)
+                                   for h in hits])
         for i, html in enumerate(messages):
-            markup = _more_button(lang, offset + PAGE, source) if more and i == len(
-                messages) - 1 else None
+            last = i == len(messages) - 1
+            markup = _keyboard(lang, more_offset=offset + PAGE if more else None,
+                               source=source, log_row=log_row) if last else None
             await _send(reply_to, html, reply_markup=markup)
     state.answered += 1
     log.info("answered chat=%s latency=%.1fms passages=%d offset=%d", reply_to.chat.type,
@@ -182,17 +216,17 @@ async def answer(
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet, with example questions as buttons that ask them."""
-    lang = _lang(update)
-    keyboard = [[InlineKeyboardButton(q, callback_data=f"ex:{i}")]
+    lang, script = _lang(update), _script(update)
+    convert = _state(context).searcher.traditional.convert
+    keyboard = [[InlineKeyboardButton(convert(q, script), callback_data=f"ex:{i}")]
                 for i, q in enumerate(EXAMPLES[lang])]
-    await _send(update.effective_message, text("start", lang),
-                reply_markup=InlineKeyboardMarkup(keyboard))
+    await _say(update, context, update.effective_message, "start",
+               reply_markup=InlineKeyboardMarkup(keyboard))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain how to ask in private chats, groups and inline."""
-    await _send(update.effective_message,
-                text("help", _lang(update), username=context.bot.username))
+    await _say(update, context, update.effective_message, "help", username=context.bot.username)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -200,7 +234,7 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     question = question_of(message, context.bot.username)
     if not question:
-        await _send(message, text("ask_usage", _lang(update)))
+        await _say(update, context, message, "ask_usage")
         return
     await answer(update, context, question, reply_to=message)
 
@@ -212,7 +246,8 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = [text("about", lang, documents=index.meta.documents, passages=index.meta.passages,
                   built_at=index.meta.built_at)]
     lines += [f"• {d.title} ({d.passages})" for d in index.documents[:30]]
-    await _send(update.effective_message, escape("\n".join(lines)))
+    await _send(update.effective_message,
+                _state(context).localise(escape("\n".join(lines)), lang, _script(update)))
 
 
 async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,11 +255,11 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     state = _state(context)
     user = update.effective_user
     message = update.effective_message
-    lang = _lang(update)
+    _lang(update)
     if user is None or user.id not in state.settings.admin_ids:
         log.warning("refused /reindex from user %s (not in CEPF_ADMIN_IDS)",
                     user.id if user else "?")
-        await _send(message, text("not_admin", lang))
+        await _say(update, context, message, "not_admin")
         return
     await _cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
     async with state.reindex_lock:
@@ -237,14 +272,32 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             await asyncio.to_thread(segmenter.warm_up)
         except (CorpusError, OSError) as e:
             log.warning("reindex by admin %s failed: %s", user.id, e)
-            await _send(message, escape(text("reindex_failed", lang, error=e)))
+            await _say(update, context, message, "reindex_failed", error=escape(str(e)))
             return
         state.searcher = Searcher(index, segmenter, state.searcher.relevance)
     seconds = time.perf_counter() - started
     log.info("reindexed by admin %s: %d documents, %d passages in %.2fs", user.id,
              index.meta.documents, index.meta.passages, seconds)
-    await _send(message, text("reindex_ok", lang, documents=index.meta.documents,
-                              passages=index.meta.passages, seconds=seconds))
+    await _say(update, context, message, "reindex_ok", documents=index.meta.documents,
+               passages=index.meta.passages, seconds=seconds)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins only: unanswered and down-voted questions, most frequent first."""
+    state = _state(context)
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or user.id not in state.settings.admin_ids:
+        log.warning("refused /stats from user %s (not in CEPF_ADMIN_IDS)",
+                    user.id if user else "?")
+        await _say(update, context, message, "not_admin")
+        return
+    if state.query_log is None:
+        await _send(message, "The query log is off (CEPF_QUERY_LOG=off).")
+        return
+    summary = await asyncio.to_thread(state.query_log.summary, 10)
+    for html in split_messages([escape(format_summary(summary))]):
+        await _send(message, html)
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -276,6 +329,13 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     lang = _lang(update)
     kind, _, rest = data.partition(":")
+    if kind == "fb":
+        row, _, vote = rest.partition(":")
+        state = _state(context)
+        if state.query_log is not None and row.isdigit() and vote in ("+", "-"):
+            await asyncio.to_thread(state.query_log.feedback, int(row), 1 if vote == "+" else -1)
+            log.info("feedback %s on logged answer %s", vote, row)
+        return
     if kind == "ex" and rest.isdigit() and int(rest) < len(EXAMPLES[lang]):
         example = int(rest)
         await answer(update, context, EXAMPLES[lang][example], reply_to=message,
@@ -297,7 +357,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await answer(update, context, question, reply_to=target, offset=int(offset_text),
                          source=source)
             return
-    await _send(message, text("expired", lang))
+    await _say(update, context, message, "expired")
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -365,7 +425,8 @@ async def post_init(application: Application) -> None:
              state.searcher.index.meta.passages, state.searcher.index.meta.built_at)
 
 
-def build_application(settings: BotSettings, paths: Paths, searcher: Searcher) -> Application:
+def build_application(settings: BotSettings, paths: Paths, searcher: Searcher,
+                      query_log: QueryLog | None = None) -> Application:
     """The configured python-telegram-bot Application with every handler registered."""
     timeout = settings.timeout
     limiter = AIORateLimiter(
@@ -393,6 +454,7 @@ def build_application(settings: BotSettings, paths: Paths, searcher: Searcher) -
     application.bot_data["state"] = BotState(
         searcher=searcher, settings=settings, paths=paths,
         limiter=UserRateLimiter(settings.user_rate, settings.user_burst),
+        query_log=query_log,
     )
     messages = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     application.add_handler(CommandHandler("start", start))
@@ -400,6 +462,7 @@ def build_application(settings: BotSettings, paths: Paths, searcher: Searcher) -
     application.add_handler(CommandHandler("ask", ask_command))
     application.add_handler(CommandHandler("about", about))
     application.add_handler(CommandHandler("reindex", reindex_command))
+    application.add_handler(CommandHandler("stats", stats))
     application.add_handler(MessageHandler(messages & filters.ChatType.PRIVATE, private_text))
     application.add_handler(MessageHandler(messages & filters.ChatType.GROUPS, group_text))
     application.add_handler(CallbackQueryHandler(button))

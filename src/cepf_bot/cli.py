@@ -11,10 +11,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import BotSettings, ConfigError, Paths, heartbeat_path, resolve_paths
+from .config import (
+    BotSettings,
+    ConfigError,
+    Paths,
+    QueryLogSettings,
+    heartbeat_path,
+    resolve_paths,
+)
 from .corpus import CorpusError
 from .evaluation import EvalFileError
 from .index import IndexLoadError, load_index, open_index, reindex
+from .querylog import QueryLog, format_summary
 from .search import Searcher
 from .types import BM25Params, Hit
 
@@ -94,12 +102,36 @@ def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
     redact_in_logs(settings.token)
     if settings.webhook_secret:
         redact_in_logs(settings.webhook_secret)
-    application = build_application(settings, paths, _open_searcher(paths))
+    log_settings = QueryLogSettings.from_env()
+    query_log = None
+    if log_settings.path is not None:
+        query_log = QueryLog.open(log_settings.path, env_salt=log_settings.salt,
+                                  retention_days=log_settings.days)
+        if log_settings.salt:
+            redact_in_logs(log_settings.salt)
+    application = build_application(settings, paths, _open_searcher(paths), query_log)
     if settings.webhook_url:
         run_webhook(application, settings)
     else:
         run_polling(application)
     log.info("stopped")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
+    from dataclasses import asdict
+
+    settings = QueryLogSettings.from_env()
+    if settings.path is None:
+        raise ConfigError("the query log is off (CEPF_QUERY_LOG=off): nothing to report")
+    if not settings.path.exists():
+        raise ConfigError(f"no query log at {settings.path} yet (the bot writes it)")
+    query_log = QueryLog.open(settings.path, env_salt=settings.salt,
+                              retention_days=settings.days)
+    summary = query_log.summary(args.limit)
+    query_log.close()
+    print(json.dumps(asdict(summary), ensure_ascii=False, indent=1) if args.json
+          else format_summary(summary))
     return 0
 
 
@@ -157,6 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--webhook-url", help="serve a webhook at this public https URL "
                        "instead of polling (env CEPF_WEBHOOK_URL; needs CEPF_WEBHOOK_SECRET)")
     serve.set_defaults(run=cmd_serve)
+
+    report = sub.add_parser("report", parents=[common], help="unanswered and down-voted "
+                            "questions from the bot's query log, most frequent first")
+    report.add_argument("--limit", type=int, default=20, help="questions per list (default 20)")
+    report.add_argument("--json", action="store_true", help="print JSON")
+    report.set_defaults(run=cmd_report)
 
     health = sub.add_parser("health", parents=[common],
                             help="exit 0 only when the index loads (and, with --serving, "

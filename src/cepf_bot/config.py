@@ -183,3 +183,24 @@ class BotSettings:
             timeout=_number(env, "CEPF_TELEGRAM_TIMEOUT", 10) or 10,
             **_webhook(env, webhook_url),
         )
+
+
+@dataclass(frozen=True)
+class QueryLogSettings:
+    """Where questions are logged (None: not at all), for how long, and the hashing salt."""
+
+    path: Path | None
+    days: float
+    salt: str = field(repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> QueryLogSettings:
+        env = os.environ if env is None else env
+        raw = env.get("CEPF_QUERY_LOG", "").strip()
+        data_home = Path(env.get("XDG_DATA_HOME") or _home(env) / ".local" / "share")
+        if raw.lower() in ("off", "0", "false", "no", "none"):
+            path = None
+        else:
+            path = Path(raw) if raw else data_home / "cepf-bot" / "queries.sqlite"
+        return cls(path, _number(env, "CEPF_QUERY_LOG_DAYS", 90) or 90,
+                   env.get("CEPF_QUERY_LOG_SALT", ""))

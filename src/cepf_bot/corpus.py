@@ -28,7 +28,9 @@ from pathlib import Path
 from .types import Document, Passage
 
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
-VOCABULARY_FILES = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt")
+VOCABULARY_FILES = (
+    "dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt", "traditional.txt",
+)
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _TITLE_MAX_CHARS = 40

@@ -95,3 +95,14 @@ class QueryExpander:
                     covered.update(range(i, i + n))
                     break
         return Expansion(terms, frozenset(covered))
+
+
+def traditional_overrides(corpus_dir: Path) -> dict[str, str]:
+    """`simplified = traditional` corrections from the corpus's `traditional.txt`."""
+    overrides = {}
+    for simplified, forms in parse_rules(corpus_dir / "traditional.txt"):
+        if len(forms) != 1:
+            raise CorpusError(f"{corpus_dir / 'traditional.txt'}: '{simplified}' needs exactly "
+                              "one traditional form")
+        overrides[simplified] = forms[0]
+    return overrides

@@ -34,7 +34,7 @@ import numpy as np
 from . import __version__
 from .bm25 import Postings, build_postings
 from .corpus import Corpus, CorpusError, corpus_fingerprint, load_corpus
-from .expand import QueryExpander
+from .expand import QueryExpander, traditional_overrides
 from .segment import SEGMENTER_VERSION, Segmenter
 from .types import BM25Params, IndexMeta, Passage
 
@@ -95,7 +95,10 @@ def build_index(corpus: Corpus, segmenter: Segmenter, params: BM25Params) -> Ind
         documents=len(corpus.documents),
         passages=len(passages),
         build_seconds=round(time.perf_counter() - started, 3),
-        extra={"expansion": QueryExpander.for_corpus(corpus.root, segmenter).to_json()},
+        extra={
+            "expansion": QueryExpander.for_corpus(corpus.root, segmenter).to_json(),
+            "traditional": traditional_overrides(corpus.root),
+        },
     )
     documents = tuple(
         DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata)) for d in corpus.documents

@@ -78,7 +78,7 @@ def terminal(hits: list[Hit], *, color: bool) -> str:
         p = hit.passage
         blocks.append(
             f"{hit.rank}. {p.title}  [{p.document} · {p.id} · score {hit.score:.2f}]\n"
-            + mark(p.text, hit.terms, before=before, after=after)
+            + readable_figures(mark(p.text, hit.terms, before=before, after=after))
         )
     return "\n\n".join(blocks)
 
@@ -112,25 +112,30 @@ def _safe_cut(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The [start, end) spans of the text's sentences (and lines)."""
+    bounds = [0, *(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
+
+
+def _matched(text: str, span: tuple[int, int], terms: list[str]) -> int:
+    return sum(e - s for s, e in term_spans(text[span[0] : span[1]], terms))
+
+
 def excerpt(text: str, terms: Iterable[str], budget: int = EXCERPT_CHARS) -> list[tuple[int, int]]:
     """The spans of `text` to show: its best-matching sentences (most matched characters
     first, then earliest), in text order, within about `budget` characters."""
     terms = [t for t in terms if t]
     if len(text) <= budget:
         return [(0, len(text))]
-    bounds = [0, *(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]
-    sentences = [(a, b) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
-    if not sentences:
+    candidates = sentences(text)
+    if not candidates:
         return []
-
-    def matched(span: tuple[int, int]) -> int:
-        return sum(e - s for s, e in term_spans(text[span[0] : span[1]], terms))
-
-    ranked = sorted(sentences, key=lambda s: (-matched(s), s[0]))
+    ranked = sorted(candidates, key=lambda s: (-_matched(text, s, terms), s[0]))
     chosen: list[tuple[int, int]] = []
     used = 0
     for start, end in ranked:
-        if chosen and (used + end - start > budget or matched((start, end)) == 0):
+        if chosen and (used + end - start > budget or _matched(text, (start, end), terms) == 0):
             break
         if end - start > budget:  # one very long sentence: a window around its first match
             spans = term_spans(text[start:end], terms)
@@ -142,21 +147,65 @@ def excerpt(text: str, terms: Iterable[str], budget: int = EXCERPT_CHARS) -> lis
     return sorted(chosen)
 
 
+def best_sentence(text: str, terms: Iterable[str]) -> tuple[int, int] | None:
+    """The sentence with the most matched characters (the earliest of equals), if any match."""
+    terms = [t for t in terms if t]
+    scored = [(_matched(text, s, terms), -s[0], s) for s in sentences(text)]
+    best = max(scored, default=None)
+    return best[2] if best and best[0] > 0 else None
+
+
+def _marked(text: str, start: int, end: int, terms: tuple[str, ...],
+            best: tuple[int, int] | None) -> str:
+    """text[start:end] in HTML: terms bold, the part inside the best sentence underlined."""
+    def piece(a: int, b: int) -> str:
+        return mark(text[a:b], terms, before="<b>", after="</b>", escape=escape) if a < b else ""
+
+    if best is None or best[1] <= start or best[0] >= end:
+        return piece(start, end)
+    lo, hi = max(start, best[0]), min(end, best[1])
+    inner = text[lo:hi]
+    stripped = inner.rstrip()  # keep a line break outside the underline
+    return (piece(start, lo) + f"<u>{piece(lo, lo + len(stripped))}</u>"
+            + piece(lo + len(stripped), end))
+
+
 def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True) -> str:
-    """One passage for Telegram: bold title, excerpt with matched terms bold, its document."""
+    """One passage for Telegram: bold title; an excerpt with the matched terms bold and the
+    best-matching sentence underlined; its document."""
     p = hit.passage
     parts = []
     spans = excerpt(p.text, hit.terms, budget)
+    best = best_sentence(p.text, hit.terms)
     for i, (start, end) in enumerate(spans):
         if (i == 0 and start > 0) or (i > 0 and start > spans[i - 1][1]):
             parts.append("…")
-        parts.append(mark(p.text[start:end], hit.terms, before="<b>", after="</b>",
-                          escape=escape))
+        parts.append(_marked(p.text, start, end, hit.terms, best))
     if spans and spans[-1][1] < len(p.text.rstrip()):
         parts.append("…")
     prefix = f"{hit.rank}. " if number else ""
     body = "".join(parts).strip()
     return f"{prefix}<b>{escape(p.title)}</b>\n{body}\n<i>— {escape(p.document)}</i>"
+
+
+_AMOUNT = re.compile(r"(?<![\d.])(\d{5,}(?:\.\d+)?)((?:</b>)?)元")
+
+
+def _readable_amount(value: float, lang: str) -> str:
+    grouped = f"{value:,.2f}".removesuffix(".00")
+    if lang == "en":
+        scale = f"about {value / 1e6:.1f} million" if value >= 1e6 else f"about {value:,.0f}"
+        return f" ({grouped} yuan, {scale} yuan)"
+    if value >= 1e8:
+        return f"（{grouped} 元，约 {value / 1e8:.2f} 亿元）"
+    return f"（{grouped} 元，约 {value / 1e4:.0f} 万元）"
+
+
+def readable_figures(text: str, lang: str = "zh") -> str:
+    """Next to every amount of 10,000 元 or more, a readable form; the exact figure stays as
+    published: 27103400.95元 -> 27103400.95元（27,103,400.95 元，约 2710 万元）."""
+    return _AMOUNT.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}元{_readable_amount(float(m.group(1)), lang)}", text)
 
 
 def split_messages(blocks: list[str], *, limit: int = TELEGRAM_LIMIT) -> list[str]:

@@ -10,7 +10,8 @@ import numpy as np
 from . import bm25
 from .expand import QueryExpander
 from .index import Index
-from .segment import Segmenter, to_simplified
+from .scripts import TraditionalConverter, to_simplified
+from .segment import Segmenter
 from .types import Hit, Relevance
 
 # A question longer than this is cut: no real question is, and segmenting 100,000 characters of
@@ -39,6 +40,7 @@ class Searcher:
         self.segmenter = segmenter
         self.relevance = relevance or Relevance()
         self.expander = QueryExpander.from_json(index.meta.extra.get("expansion", []))
+        self.traditional = TraditionalConverter(index.meta.extra.get("traditional", {}))
         idf = index.postings.idf
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
 

@@ -7,7 +7,6 @@ corpus's user dictionary. Stopwords (function words, question words) are dropped
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
@@ -17,8 +16,6 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-
-import opencc
 
 from .corpus import read_word_list
 
@@ -55,16 +52,6 @@ _PIECES = re.compile(
 def normalise(text: str) -> str:
     """NFKC (full-width forms to ASCII), lower case, and 27,103,400.95 -> 27103400.95."""
     return _DIGIT_GROUPS.sub("", unicodedata.normalize("NFKC", text).lower())
-
-
-@functools.cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional Chinese -> simplified (OpenCC t2s); simplified text passes unchanged."""
-    return _t2s().convert(text) if any(ord(c) > 0x2E7F for c in text) else text
 
 
 def usable_cache_dir(preferred: Path | None) -> Path | None:

@@ -1,0 +1,182 @@
+"""What people asked and whether it helped: a SQLite log for the foundation's staff.
+
+Each question the bot answers in a chat is one row: the question, its language, the top passage
+ids and scores, whether anything was found, the 👍/👎 feedback, and the time. User ids are never
+stored: only HMAC-SHA256(salt, id). The salt lives outside the database (a file beside it, mode
+0600, or CEPF_QUERY_LOG_SALT), so the database alone does not let anyone test ids against it.
+Rows older than the retention period are deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .types import Hit
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS queries (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    question TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    chat_type TEXT NOT NULL,
+    user_hash TEXT NOT NULL,
+    passage_ids TEXT NOT NULL,
+    scores TEXT NOT NULL,
+    answered INTEGER NOT NULL,
+    feedback INTEGER
+);
+CREATE INDEX IF NOT EXISTS queries_at ON queries(at);
+"""
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A question people asked that the corpus did not serve: how often and when last."""
+
+    question: str
+    count: int
+    last_at: float
+    top_passage: str | None = None
+
+
+@dataclass(frozen=True)
+class LogSummary:
+    questions: int
+    answered: int
+    thumbs_up: int
+    thumbs_down: int
+    unanswered: list[Missing]
+    down_voted: list[Missing]
+
+
+def _normal(question: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", question).lower().split())
+
+
+def load_salt(db_path: Path, env_salt: str = "") -> bytes:
+    """The salt: CEPF_QUERY_LOG_SALT, else `<db>.salt` (made on first use, mode 0600)."""
+    if env_salt:
+        return env_salt.encode()
+    salt_path = db_path.with_name(db_path.name + ".salt")
+    try:
+        return salt_path.read_bytes()
+    except FileNotFoundError:
+        salt = secrets.token_bytes(32)
+        fd = os.open(salt_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(salt)
+        return salt
+
+
+class QueryLog:
+    """The log; safe to use from several threads (one connection behind a lock)."""
+
+    def __init__(self, path: Path, *, salt: bytes, retention_days: float = 90) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.retention_days = retention_days
+        self._salt = salt
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        self.prune()
+
+    @classmethod
+    def open(cls, path: Path, *, env_salt: str = "", retention_days: float = 90) -> QueryLog:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(path, salt=load_salt(path, env_salt), retention_days=retention_days)
+
+    def user_hash(self, user_id: int) -> str:
+        return hmac.new(self._salt, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+    def record(self, *, question: str, lang: str, chat_type: str, user_id: int,
+               hits: list[Hit], at: float | None = None) -> int:
+        """Log one answered question; returns its row id (for the feedback buttons)."""
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO queries (at, question, lang, chat_type, user_hash, passage_ids,"
+                " scores, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (time.time() if at is None else at, question[:1000], lang, chat_type,
+                 self.user_hash(user_id), json.dumps([h.passage.id for h in hits]),
+                 json.dumps([round(h.score, 4) for h in hits]), int(bool(hits))),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def feedback(self, row_id: int, value: int) -> bool:
+        """Record 👍 (+1) or 👎 (-1) for a logged answer; False if the row is gone."""
+        with self._lock:
+            cursor = self._db.execute("UPDATE queries SET feedback = ? WHERE id = ?",
+                                      (1 if value > 0 else -1, row_id))
+            return cursor.rowcount == 1
+
+    def prune(self, now: float | None = None) -> int:
+        """Delete rows older than the retention period; returns how many."""
+        cutoff = (time.time() if now is None else now) - self.retention_days * 86400
+        with self._lock:
+            return self._db.execute("DELETE FROM queries WHERE at < ?", (cutoff,)).rowcount
+
+    def summary(self, limit: int = 20) -> LogSummary:
+        """Unanswered and down-voted questions, most frequent first: what the corpus lacks."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT question, at, answered, feedback, passage_ids FROM queries ORDER BY at"
+            ).fetchall()
+        unanswered: dict[str, list] = {}
+        down: dict[str, list] = {}
+        ups = downs = answered = 0
+        for question, at, was_answered, feedback, passage_ids in rows:
+            answered += was_answered
+            ups += feedback == 1
+            downs += feedback == -1
+            key = _normal(question)
+            if not was_answered:
+                entry = unanswered.setdefault(key, [question, 0, 0.0, None])
+            elif feedback == -1:
+                top = (json.loads(passage_ids) or [None])[0]
+                entry = down.setdefault(key, [question, 0, 0.0, top])
+            else:
+                continue
+            entry[1] += 1
+            entry[2] = max(entry[2], at)
+
+        def ranked(groups: dict[str, list]) -> list[Missing]:
+            items = [Missing(q, n, last, top) for q, n, last, top in groups.values()]
+            return sorted(items, key=lambda m: (-m.count, -m.last_at))[:limit]
+
+        return LogSummary(len(rows), answered, ups, downs, ranked(unanswered), ranked(down))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def format_summary(summary: LogSummary) -> str:
+    """The summary as plain text, for `cepf-bot report` and /stats."""
+    def block(title: str, items: list[Missing]) -> list[str]:
+        lines = [title]
+        if not items:
+            lines.append("  (none)")
+        for m in items:
+            when = time.strftime("%Y-%m-%d", time.gmtime(m.last_at))
+            top = f"  [top: {m.top_passage}]" if m.top_passage else ""
+            lines.append(f"  {m.count:>4}×  {m.question}  (last {when}){top}")
+        return lines
+
+    share = f"{summary.answered / summary.questions:.0%}" if summary.questions else "-"
+    lines = [f"{summary.questions} questions logged, {share} answered; "
+             f"👍 {summary.thumbs_up}, 👎 {summary.thumbs_down}", ""]
+    lines += block("Unanswered (add to the corpus?):", summary.unanswered)
+    lines += ["", *block("Down-voted (wrong or weak answer?):", summary.down_voted)]
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""Simplified and traditional Chinese: questions to simplified, replies to the reader's script.
+
+Replies are converted character by character (OpenCC `s2tw`, `s2hk`), never with a phrase
+variant such as `s2twp`, which rewrites vocabulary (信息 -> 資訊) and so would paraphrase the
+foundation's text. Where OpenCC picks the wrong character for a name (绿发会 -> 綠髮會), the
+corpus's `traditional.txt` says the right form (绿发会 = 綠發會).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import opencc
+
+SIMPLIFIED, TAIWAN, HONG_KONG = "zh-hans", "zh-tw", "zh-hk"
+_VARIANT = {TAIWAN: "s2tw", HONG_KONG: "s2hk"}
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@functools.cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese -> simplified (OpenCC t2s); other text passes unchanged."""
+    return _converter("t2s").convert(text) if _HAN.search(text) else text
+
+
+def is_traditional(text: str) -> bool:
+    """Whether the text is written in traditional characters (it changes under t2s)."""
+    return bool(_HAN.search(text)) and to_simplified(text) != text
+
+
+def reader_script(question: str, language_code: str | None) -> str:
+    """The script a reply should be in: the question's, then the Telegram language setting."""
+    code = (language_code or "").lower().replace("_", "-")
+    if code in ("zh-hk", "zh-mo"):
+        return HONG_KONG if is_traditional(question) or not _HAN.search(question) else SIMPLIFIED
+    if code in ("zh-hant", "zh-tw"):
+        return TAIWAN if is_traditional(question) or not _HAN.search(question) else SIMPLIFIED
+    return TAIWAN if is_traditional(question) else SIMPLIFIED
+
+
+class TraditionalConverter:
+    """Simplified -> a traditional variant, with the corpus's corrections applied after."""
+
+    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+        self.overrides = dict(overrides or {})
+        self._fixes: dict[str, list[tuple[str, str]]] = {}
+
+    def _fixes_for(self, script: str) -> list[tuple[str, str]]:
+        if script not in self._fixes:
+            cc = _converter(_VARIANT[script])
+            pairs = [(cc.convert(s), t) for s, t in self.overrides.items()]
+            self._fixes[script] = sorted(((w, t) for w, t in pairs if w != t),
+                                         key=lambda p: -len(p[0]))
+        return self._fixes[script]
+
+    def convert(self, text: str, script: str) -> str:
+        """`text` in `script`; SIMPLIFIED returns it unchanged."""
+        if script == SIMPLIFIED or not _HAN.search(text):
+            return text
+        converted = _converter(_VARIANT[script]).convert(text)
+        for wrong, right in self._fixes_for(script):
+            converted = converted.replace(wrong, right)
+        return converted
