@@ -9,7 +9,6 @@ tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,51 +36,77 @@ class Postings:
         return None if t is None else float(self.idf[t])
 
 
+@dataclass(frozen=True)
+class DocumentTerms:
+    """One document's contribution to the postings, independent of the rest of the corpus
+    (so it can be cached): its own vocabulary, and per passage the term indexes and counts.
+    Passage i's entries are `term_idx[offsets[i]:offsets[i+1]]`, with `tf` alongside."""
+
+    terms: list[str]
+    offsets: np.ndarray  # int64 [passages + 1]
+    term_idx: np.ndarray  # int32, into `terms`
+    tf: np.ndarray  # int32
+    lengths: np.ndarray  # int32 [passages], tokens per passage
+
+    @classmethod
+    def from_tokens(cls, token_lists: Sequence[Sequence[str]]) -> DocumentTerms:
+        terms: dict[str, int] = {}
+        idx: list[int] = []
+        counts: list[int] = []
+        offsets = [0]
+        for tokens in token_lists:
+            freqs = Counter(tokens)
+            idx.extend(terms.setdefault(term, len(terms)) for term in freqs)
+            counts.extend(freqs.values())
+            offsets.append(len(idx))
+        return cls(list(terms), np.asarray(offsets, dtype=np.int64),
+                   np.asarray(idx, dtype=np.int32), np.asarray(counts, dtype=np.int32),
+                   np.asarray([len(t) for t in token_lists], dtype=np.int32))
+
+
 def build_postings(token_lists: Sequence[Sequence[str]], params: BM25Params) -> Postings:
     """Index tokenised documents; `token_lists[i]` is document i's tokens."""
-    n = len(token_lists)
+    return merge_postings([DocumentTerms.from_tokens(token_lists)], params)
+
+
+def merge_postings(parts: Sequence[DocumentTerms], params: BM25Params) -> Postings:
+    """The postings of the passages of all `parts`, in order: BM25Okapi over the whole."""
+    n = sum(len(p.lengths) for p in parts)
     if n == 0:
         raise ValueError("cannot index an empty corpus")
     terms: dict[str, int] = {}
-    doc_freq: list[int] = []
-    rows: list[np.ndarray] = []  # per document: term ids
-    counts: list[np.ndarray] = []  # per document: term frequencies
-    doc_len = np.empty(n, dtype=np.float64)
-    for i, tokens in enumerate(token_lists):
-        doc_len[i] = len(tokens)
-        freqs = Counter(tokens)
-        ids = np.empty(len(freqs), dtype=np.int64)
-        for j, term in enumerate(freqs):
-            t = terms.setdefault(term, len(terms))
-            if t == len(doc_freq):
-                doc_freq.append(0)
-            doc_freq[t] += 1
-            ids[j] = t
-        rows.append(ids)
-        counts.append(np.fromiter(freqs.values(), dtype=np.float64, count=len(freqs)))
+    term_ids, doc_ids, tfs, lengths = [], [], [], []
+    base = 0
+    for part in parts:
+        mapping = np.fromiter((terms.setdefault(t, len(terms)) for t in part.terms),
+                              dtype=np.int64, count=len(part.terms))
+        term_ids.append(mapping[part.term_idx])
+        doc_ids.append(base + np.repeat(np.arange(len(part.lengths), dtype=np.int32),
+                                        np.diff(part.offsets)))
+        tfs.append(part.tf)
+        lengths.append(part.lengths)
+        base += len(part.lengths)
+    term_id = np.concatenate(term_ids)
+    doc_id = np.concatenate(doc_ids).astype(np.int32)
+    tf = np.concatenate(tfs).astype(np.float64)
+    doc_len = np.concatenate(lengths).astype(np.float64)
 
-    idf = okapi_idf(np.asarray(doc_freq, dtype=np.float64), n, params.epsilon)
+    # Each (term, passage) pair occurs once, so a term's count of pairs is its df.
+    doc_freq = np.bincount(term_id, minlength=len(terms)).astype(np.float64)
+    idf = okapi_idf(doc_freq, n, params.epsilon)
     avgdl = float(doc_len.sum()) / n
-
-    term_ids = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    tf = np.concatenate(counts) if counts else np.empty(0, dtype=np.float64)
-    doc_ids = np.repeat(np.arange(n, dtype=np.int32), [len(r) for r in rows])
-    order = np.lexsort((doc_ids, term_ids))
-    term_ids, tf, doc_ids = term_ids[order], tf[order], doc_ids[order]
-
-    norm = params.k1 * (1 - params.b + params.b * doc_len[doc_ids] / avgdl)
-    weights = idf[term_ids] * (tf * (params.k1 + 1) / (tf + norm))
+    order = np.argsort(term_id, kind="stable")  # passages stay ascending within a term
+    term_id, doc_id, tf = term_id[order], doc_id[order], tf[order]
+    norm = params.k1 * (1 - params.b + params.b * doc_len[doc_id] / avgdl)
+    weights = idf[term_id] * (tf * (params.k1 + 1) / (tf + norm))
     offsets = np.zeros(len(terms) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(term_ids, minlength=len(terms)), out=offsets[1:])
-    return Postings(terms, idf, offsets, doc_ids, weights, n)
+    np.cumsum(np.bincount(term_id, minlength=len(terms)), out=offsets[1:])
+    return Postings(terms, idf, offsets, doc_id, weights, n)
 
 
 def okapi_idf(doc_freq: np.ndarray, n: int, epsilon: float) -> np.ndarray:
     """BM25Okapi's idf, negative values replaced by epsilon times the mean idf."""
-    idf = np.array(
-        [math.log(n - df + 0.5) - math.log(df + 0.5) for df in doc_freq.tolist()],
-        dtype=np.float64,
-    )
+    idf = np.log(n - doc_freq + 0.5) - np.log(doc_freq + 0.5)
     if len(idf):
         # Summed in term order as rank-bm25 does, so the floor matches it to the last bit.
         floor = epsilon * (sum(idf.tolist()) / len(idf))

@@ -70,9 +70,12 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
     started = time.perf_counter()
-    index, _ = reindex(paths.corpus_dir, paths.index_path, BM25Params(), cache_dir=paths.cache_dir)
-    print(f"indexed {index.meta.documents} documents, {index.meta.passages} passages "
-          f"from {paths.corpus_dir} in {time.perf_counter() - started:.2f} s -> {paths.index_path}")
+    index, _ = reindex(paths.corpus_dir, paths.index_path, BM25Params(),
+                       cache_dir=paths.cache_dir, progress=True)
+    segmented = index.meta.extra.get("segmented_documents", index.meta.documents)
+    print(f"indexed {index.meta.documents} documents ({segmented} segmented, the rest unchanged), "
+          f"{index.meta.passages} passages from {paths.corpus_dir} in "
+          f"{time.perf_counter() - started:.2f} s -> {paths.index_path}")
     return 0
 
 

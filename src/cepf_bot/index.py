@@ -5,13 +5,17 @@ On disk an index is a folder:
     INDEX_PATH/
       CURRENT               the name of the generation in use, replaced atomically
       gen-…/meta.json       IndexMeta, with a checksum of every other file
-      gen-…/passages.json   documents and passages, verbatim (ensure_ascii=False)
+      gen-…/passages.json   documents, and each passage's id, document and title
+      gen-…/texts.bin       the passages' text, verbatim UTF-8, one after another
       gen-…/terms.json      the vocabulary, in term-id order
-      gen-…/*.npy           postings arrays, read with allow_pickle=False
+      gen-…/*.npy           postings arrays and text offsets, allow_pickle=False, memory-mapped
+      token-cache/*.npz     each document's terms by content hash, for incremental reindex
 
 A new generation is written completely (and fsync'd) under a temporary name, renamed, and only
 then named in CURRENT: a reader, or a reindex killed at any moment, always sees a whole index.
-Nothing is pickled; loading never executes code.
+Nothing is pickled; loading never executes code. Loading maps the arrays and the texts and
+decodes a passage's text only when a query returns it, so a cold start stays short at 100,000
+passages.
 """
 
 from __future__ import annotations
@@ -21,25 +25,37 @@ import fcntl
 import hashlib
 import json
 import logging
+import mmap
+import multiprocessing
 import os
 import shutil
+import sys
 import time
 import uuid
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from . import __version__
-from .bm25 import Postings, build_postings
+from .bm25 import DocumentTerms, Postings, merge_postings
 from .corpus import Corpus, CorpusError, corpus_fingerprint, load_corpus
 from .expand import QueryExpander, traditional_overrides
 from .segment import SEGMENTER_VERSION, Segmenter
-from .types import BM25Params, IndexMeta, Passage
+from .types import BM25Params, Document, IndexMeta, Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _ARRAYS = ("idf", "offsets", "docs", "weights")
+_FILES = {*(f"{a}.npy" for a in _ARRAYS), "text_offsets.npy", "texts.bin", "passages.json",
+          "terms.json"}
+# Documents needing more characters than this are segmented by a pool of processes.
+PARALLEL_CHARS = 1_000_000
+# Bump when passage splitting changes: cached document terms are then stale.
+PASSAGE_FORMAT = 1
 _CURRENT = "CURRENT"
 
 log = logging.getLogger(__name__)
@@ -63,13 +79,44 @@ class DocumentInfo:
     metadata: dict[str, str]
 
 
+class PassageStore(Sequence[Passage]):
+    """A loaded index's passages: ids and titles in memory, texts decoded from the mapped
+    `texts.bin` only when asked for."""
+
+    def __init__(self, rows: list[list], documents: tuple[DocumentInfo, ...], texts: bytes,
+                 offsets: np.ndarray) -> None:
+        self._rows = rows  # [passage id, document index, title]
+        self._documents = documents
+        self._texts = texts
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _passage(self, i: int) -> Passage:
+        pid, doc, title = self._rows[i]
+        start, end = int(self._offsets[i]), int(self._offsets[i + 1])
+        document = self._documents[doc]
+        return Passage(pid, document.id, document.title, title,
+                       bytes(self._texts[start:end]).decode("utf-8"))
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+        if isinstance(i, slice):
+            return [self._passage(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._passage(i)
+
+
 @dataclass(frozen=True)
 class Index:
     """A loaded (or freshly built) index: its metadata, passages and postings."""
 
     meta: IndexMeta
     documents: tuple[DocumentInfo, ...]
-    passages: tuple[Passage, ...]
+    passages: Sequence[Passage]
     postings: Postings
     generation: str = ""  # the folder it was loaded from or saved to; "" if only in memory
 
@@ -80,11 +127,115 @@ def passage_tokens(segmenter: Segmenter, passage: Passage) -> list[str]:
     return segmenter.tokens(text)
 
 
-def build_index(corpus: Corpus, segmenter: Segmenter, params: BM25Params) -> Index:
-    """Segment every passage of the corpus and compute the postings."""
+def _cache_key(document: Document, settings_json: str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{PASSAGE_FORMAT}\0{settings_json}\0".encode())
+    for p in document.passages:
+        h.update(f"{p.title}\x1f{p.text}\x1e".encode())
+    return h.hexdigest()
+
+
+def _save_terms(path: Path, terms: DocumentTerms) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        np.savez(f, terms=np.frombuffer("\n".join(terms.terms).encode(), dtype=np.uint8),
+                 offsets=terms.offsets, term_idx=terms.term_idx, tf=terms.tf,
+                 lengths=terms.lengths)
+    os.replace(tmp, path)
+
+
+def _load_terms(path: Path) -> DocumentTerms | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            raw = data["terms"].tobytes().decode()
+            return DocumentTerms(raw.split("\n") if raw else [], data["offsets"],
+                                 data["term_idx"], data["tf"], data["lengths"])
+    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        return None  # missing or damaged: segment again
+
+
+_worker_segmenter: Segmenter | None = None
+
+
+def _init_worker(settings: dict[str, object], cache_dir: Path | None) -> None:
+    global _worker_segmenter
+    _worker_segmenter = Segmenter.from_settings(settings, cache_dir=cache_dir)
+    _worker_segmenter.warm_up()
+
+
+def _segment_in_worker(passages: list[Passage]) -> DocumentTerms:
+    assert _worker_segmenter is not None
+    return DocumentTerms.from_tokens([passage_tokens(_worker_segmenter, p) for p in passages])
+
+
+def document_terms(
+    documents: Sequence[Document],
+    segmenter: Segmenter,
+    *,
+    cache: Path | None = None,
+    progress: bool = False,
+    jieba_cache: Path | None = None,
+) -> tuple[list[DocumentTerms], int]:
+    """Every document's terms, and how many documents were segmented: from the token cache
+    when its passages are unchanged, else segmented — by two processes when there is a lot."""
+    settings_json = json.dumps(segmenter.settings(), ensure_ascii=False, sort_keys=True)
+    keys = [_cache_key(d, settings_json) for d in documents]
+    found: dict[int, DocumentTerms] = {}
+    if cache is not None:
+        for i, key in enumerate(keys):
+            terms = _load_terms(cache / f"{key}.npz")
+            if terms is not None:
+                found[i] = terms
+    todo = [i for i in range(len(documents)) if i not in found]
+    chars = sum(len(p.text) for i in todo for p in documents[i].passages)
+    bar = tqdm(total=len(todo), unit="doc", desc="segmenting", leave=False,
+               disable=not (progress and todo and sys.stderr.isatty()))
+    if chars > PARALLEL_CHARS and (os.cpu_count() or 1) > 1:
+        segmenter.warm_up()
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context,
+                                 initializer=_init_worker,
+                                 initargs=(segmenter.settings(), jieba_cache)) as pool:
+            work = [list(documents[i].passages) for i in todo]
+            for i, terms in zip(todo, pool.map(_segment_in_worker, work, chunksize=4),
+                                strict=True):
+                found[i] = terms
+                bar.update()
+    else:
+        for i in todo:
+            found[i] = DocumentTerms.from_tokens(
+                [passage_tokens(segmenter, p) for p in documents[i].passages])
+            bar.update()
+    bar.close()
+    if cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            for i in todo:
+                _save_terms(cache / f"{keys[i]}.npz", found[i])
+            used = {f"{k}.npz" for k in keys}
+            for stale in cache.glob("*.npz"):
+                if stale.name not in used:
+                    stale.unlink(missing_ok=True)
+        except OSError as e:
+            log.warning("cannot write the token cache %s (%s)", cache, e.strerror or e)
+    return [found[i] for i in range(len(documents))], len(todo)
+
+
+def build_index(
+    corpus: Corpus,
+    segmenter: Segmenter,
+    params: BM25Params,
+    *,
+    cache: Path | None = None,
+    progress: bool = False,
+    jieba_cache: Path | None = None,
+) -> Index:
+    """Segment the corpus (reusing cached documents) and compute the postings."""
     started = time.perf_counter()
+    parts, segmented = document_terms(corpus.documents, segmenter, cache=cache,
+                                      progress=progress, jieba_cache=jieba_cache)
+    postings = merge_postings(parts, params)
     passages = tuple(corpus.passages)
-    postings = build_postings([passage_tokens(segmenter, p) for p in passages], params)
     meta = IndexMeta(
         format_version=FORMAT_VERSION,
         package_version=__version__,
@@ -98,6 +249,7 @@ def build_index(corpus: Corpus, segmenter: Segmenter, params: BM25Params) -> Ind
         extra={
             "expansion": QueryExpander.for_corpus(corpus.root, segmenter).to_json(),
             "traditional": traditional_overrides(corpus.root),
+            "segmented_documents": segmented,
         },
     )
     documents = tuple(
@@ -153,20 +305,27 @@ def save_index(index: Index, index_path: Path) -> Index:
         tmp = index_path / f".tmp-{name}"
         tmp.mkdir()
         try:
+            doc_index = {d.id: i for i, d in enumerate(index.documents)}
+            encoded = [p.text.encode("utf-8") for p in index.passages]
+            text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+            np.cumsum([len(b) for b in encoded], out=text_offsets[1:])
             files = {
-                "passages.json": _json_bytes(
-                    {
-                        "documents": [asdict(d) for d in index.documents],
-                        "passages": [asdict(p) for p in index.passages],
-                    }
-                ),
+                "passages.json": _json_bytes({
+                    "documents": [asdict(d) for d in index.documents],
+                    "passages": [[p.id, doc_index[p.document_id], p.title]
+                                 for p in index.passages],
+                }),
                 "terms.json": _json_bytes(list(index.postings.terms)),
+                "texts.bin": b"".join(encoded),
             }
+            del encoded
             for file_name, data in files.items():
                 _write(tmp / file_name, data)
-            for array in _ARRAYS:
+            arrays = {a: getattr(index.postings, a) for a in _ARRAYS}
+            arrays["text_offsets"] = text_offsets
+            for array, values in arrays.items():
                 with (tmp / f"{array}.npy").open("wb") as f:
-                    np.save(f, getattr(index.postings, array), allow_pickle=False)
+                    np.save(f, values, allow_pickle=False)
                     f.flush()
                     os.fsync(f.fileno())
             checksums = {p.name: _digest(p) for p in sorted(tmp.iterdir())}
@@ -209,6 +368,14 @@ def _remove_old_generations(index_path: Path, keep: set[str | None]) -> None:
             entry.unlink(missing_ok=True)
 
 
+def _map(path: Path) -> bytes:
+    """The file's bytes, memory-mapped read-only (empty files cannot be mapped)."""
+    with path.open("rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
+
+
 def _read_json(path: Path) -> object:
     try:
         return json.loads(path.read_bytes())
@@ -234,8 +401,7 @@ def load_index(index_path: Path) -> Index:
             f"({FORMAT_VERSION}); upgrade cepf-bot or reindex"
         )
     checksums = meta.get("checksums")
-    expected = {*(f"{a}.npy" for a in _ARRAYS), "passages.json", "terms.json"}
-    if not isinstance(checksums, dict) or set(checksums) != expected:
+    if not isinstance(checksums, dict) or set(checksums) != _FILES:
         raise IndexLoadError(f"{folder}/meta.json: checksums missing or incomplete")
     for file_name, digest in checksums.items():
         path = folder / file_name
@@ -248,9 +414,13 @@ def load_index(index_path: Path) -> Index:
     try:
         stored = _read_json(folder / "passages.json")
         documents = tuple(DocumentInfo(**d) for d in stored["documents"])
-        passages = tuple(Passage(**p) for p in stored["passages"])
+        rows = stored["passages"]
         terms = _read_json(folder / "terms.json")
-        arrays = {a: np.load(folder / f"{a}.npy", allow_pickle=False) for a in _ARRAYS}
+        arrays = {a: np.load(folder / f"{a}.npy", allow_pickle=False, mmap_mode="r")
+                  for a in (*_ARRAYS, "text_offsets")}
+        text_offsets = arrays.pop("text_offsets")
+        texts = _map(folder / "texts.bin")
+        passages = PassageStore(rows, documents, texts, text_offsets)
         params = BM25Params(**meta["params"])
         index_meta = IndexMeta(
             **{k: v for k, v in meta.items() if k not in ("checksums", "params")}, params=params
@@ -262,7 +432,10 @@ def load_index(index_path: Path) -> Index:
         )
         Segmenter.from_settings(index_meta.tokenizer)  # validates the stored vocabulary
         QueryExpander.from_json(index_meta.extra.get("expansion", []))
-    except (KeyError, TypeError, ValueError) as e:
+        if (len(text_offsets) != len(rows) + 1 or int(text_offsets[-1]) != len(texts)
+                or any(not 0 <= r[1] < len(documents) for r in rows)):
+            raise ValueError("passages and texts do not match")
+    except (KeyError, TypeError, ValueError, IndexError) as e:
         raise IndexLoadError(f"{folder}: malformed index ({e})") from None
     if len(postings.offsets) != len(terms) + 1 or len(passages) != index_meta.passages:
         raise IndexLoadError(f"{folder}: inconsistent index (sizes do not match)")
@@ -280,11 +453,19 @@ def is_current(index: Index, *, fingerprint: str, params: BM25Params) -> bool:
 
 
 def reindex(
-    corpus_dir: Path, index_path: Path, params: BM25Params, *, cache_dir: Path | None = None
+    corpus_dir: Path,
+    index_path: Path,
+    params: BM25Params,
+    *,
+    cache_dir: Path | None = None,
+    progress: bool = False,
 ) -> tuple[Index, Segmenter]:
-    """Build from the corpus folder and save; a bad corpus raises before anything is written."""
+    """Build from the corpus folder and save; a bad corpus raises before anything is written.
+    Documents whose passages did not change are not segmented again."""
     segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
-    index = build_index(load_corpus(corpus_dir), segmenter, params)
+    index = build_index(load_corpus(corpus_dir), segmenter, params,
+                        cache=index_path / "token-cache", progress=progress,
+                        jieba_cache=cache_dir)
     return save_index(index, index_path), segmenter
 
 
@@ -317,7 +498,8 @@ def open_index(
     log.info("%s; rebuilding the index from %s", reason, corpus_dir)
     try:
         segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
-        index = build_index(load_corpus(corpus_dir), segmenter, params)
+        index = build_index(load_corpus(corpus_dir), segmenter, params,
+                            cache=index_path / "token-cache", jieba_cache=cache_dir)
     except CorpusError as e:
         if saved is None:
             raise
