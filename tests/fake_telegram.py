@@ -7,8 +7,10 @@ records every call, and injects faults: an HTTP status with a Bot API error body
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -49,6 +51,8 @@ def _decode(value: str) -> Any:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    allow_reuse_address = True
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a bot killed mid-request resets its connection; that is not a test failure
 
@@ -56,7 +60,7 @@ class _QuietServer(ThreadingHTTPServer):
 class FakeTelegram:
     """Start with `start()`, stop with `stop()`; thread-safe."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, port: int = 0) -> None:
         self.token = token
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
@@ -64,8 +68,9 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._connections: set[socket.socket] = set()
         self._cond = threading.Condition()
-        self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _QuietServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self.get_updates_seen = threading.Event()
@@ -85,10 +90,17 @@ class FakeTelegram:
         return self
 
     def stop(self) -> None:
+        """Stop listening and drop every open connection, as a server that goes away does."""
         with self._cond:
             self._cond.notify_all()
         self._server.shutdown()
         self._server.server_close()
+        with self._cond:
+            connections, self._connections = self._connections, set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
 
     # --- what tests call -----------------------------------------------------------------
 
@@ -274,6 +286,17 @@ class FakeTelegram:
 
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with fake._cond:
+                    fake._connections.add(self.connection)
+
+            def finish(self) -> None:
+                with fake._cond:
+                    fake._connections.discard(self.connection)
+                with contextlib.suppress(OSError):
+                    super().finish()
 
             def do_POST(self) -> None:
                 self._serve()

@@ -450,3 +450,32 @@ def test_query_log_off_writes_nothing_and_shows_no_feedback_buttons(own_bot, tmp
     reply = fake.wait_for("sendMessage", chat_id=198)[0].params
     assert "27103400.95" in reply["text"] and "reply_markup" not in reply
     assert not list(tmp_path.rglob("*.sqlite"))
+
+
+def test_rejected_token_is_one_line_and_exit_2(tmp_path, jieba_cache):
+    server = FakeTelegram(token="999999:" + "B" * 35).start()  # knows another token
+    try:
+        process = BotProcess(server, tmp_path, CEPF_CACHE_DIR=str(jieba_cache))
+        process.proc = subprocess.Popen([sys.executable, "-m", "cepf_bot", "serve"],
+                                        env=process.env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        out, _ = process.proc.communicate(timeout=60)
+        assert process.proc.returncode == 2
+        assert "Telegram rejected the bot token" in out and "Traceback" not in out
+        assert TOKEN.split(":")[1] not in out
+    finally:
+        server.stop()
+
+
+def test_telegram_down_at_start_is_waited_out(own_bot, tmp_path, jieba_cache):
+    server = FakeTelegram()
+    server.fail("getMe", status=502, description="Bad Gateway", times=2)
+    server.start()
+    process = BotProcess(server, tmp_path, CEPF_CACHE_DIR=str(jieba_cache)).start()
+    try:
+        server.message("收入总额", chat_id=209)
+        assert server.wait_for("sendMessage", chat_id=209, timeout=30)
+        assert "Telegram unreachable at start" in process.log()
+    finally:
+        process.stop(signal.SIGKILL)
+        server.stop()

@@ -58,7 +58,7 @@ def test_reindex_reports_what_it_indexed(capsys, corpus_dir, tmp_path):
     code, out, _ = run(capsys, "reindex", "--corpus", str(corpus_dir), "--index",
                        str(tmp_path / "i"))
     assert code == 0
-    assert "indexed 1 documents, 14 passages" in out
+    assert "indexed 1 documents (1 segmented, the rest unchanged), 14 passages" in out
     assert (tmp_path / "i" / "CURRENT").exists()
 
 

@@ -17,8 +17,14 @@ from cepf_bot.index import (
 from cepf_bot.types import BM25Params
 
 
+def reseal(path):
+    """Make CURRENT vouch for the (edited) meta.json, as a genuine writer would."""
+    gen = current_generation(path)
+    (path / "CURRENT").write_text(f"{gen.name} {index_mod._digest(gen / 'meta.json')}")
+
+
 def current_generation(path):
-    return path / (path / "CURRENT").read_text().strip()
+    return path / (path / "CURRENT").read_text().split()[0]
 
 
 def test_round_trip_keeps_passages_postings_and_metadata(tmp_path, index):
@@ -87,6 +93,7 @@ def test_pickled_array_is_never_loaded(tmp_path, index):
     meta = json.loads((gen / "meta.json").read_text())
     meta["checksums"]["idf.npy"] = index_mod._digest(gen / "idf.npy")  # a careful tamperer
     (gen / "meta.json").write_text(json.dumps(meta))
+    reseal(tmp_path / "idx")
     with pytest.raises(IndexLoadError, match="malformed"):
         load_index(tmp_path / "idx")
 
@@ -97,6 +104,9 @@ def test_newer_format_is_refused_with_a_clear_line(tmp_path, index):
     meta = json.loads(meta_path.read_text())
     meta["format_version"] = FORMAT_VERSION + 1
     meta_path.write_text(json.dumps(meta))
+    with pytest.raises(IndexLoadError, match=r"meta\.json: checksum mismatch"):
+        load_index(tmp_path / "idx")  # an edit is tampering
+    reseal(tmp_path / "idx")  # a genuine newer writer
     with pytest.raises(IndexLoadError, match="newer than this cepf-bot reads"):
         load_index(tmp_path / "idx")
 

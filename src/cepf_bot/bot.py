@@ -159,6 +159,19 @@ async def _cosmetic(what: str, call) -> None:  # type: ignore[no-untyped-def]
         log.warning("%s failed: %s", what, e)
 
 
+def compose_reply(state: BotState, question: str, lang: str, script: str,
+                  offset: int = 0) -> tuple[list[Hit], list[str], bool]:
+    """The hits for a page of the answer, the Telegram HTML messages that show them (or the
+    no-answer text), and whether there are more. Pure: what the bot sends, without sending."""
+    hits = state.searcher.search(question, k=PAGE + 1, offset=offset)
+    more, hits = len(hits) > PAGE, hits[:PAGE]
+    if not hits:
+        return [], [state.localise(text("no_more" if offset else "no_answer", lang), lang,
+                                   script)], False
+    blocks = [state.localise(passage_html(h), lang, script) for h in hits]
+    return hits, split_messages(blocks), more
+
+
 def _keyboard(lang: str, *, more_offset: int | None, source: str,
               log_row: int | None) -> InlineKeyboardMarkup | None:
     rows = []
@@ -192,18 +205,16 @@ async def answer(
             if notify:
                 await _say(update, context, reply_to, "rate_limited", question)
             return
-    hits = await asyncio.to_thread(state.searcher.search, question, k=PAGE + 1, offset=offset)
-    more, hits = len(hits) > PAGE, hits[:PAGE]
+    hits, messages, more = await asyncio.to_thread(compose_reply, state, question, lang, script,
+                                                   offset)
     log_row = None
     if state.query_log is not None and offset == 0 and user is not None:
         log_row = await asyncio.to_thread(
             state.query_log.record, question=question, lang=script if lang == "zh" else lang,
             chat_type=reply_to.chat.type, user_id=user.id, hits=hits)
     if not hits:
-        await _say(update, context, reply_to, "no_more" if offset else "no_answer", question)
+        await _send(reply_to, messages[0])
     else:
-        messages = split_messages([state.localise(passage_html(h), lang, script)
-                                   for h in hits])
         for i, html in enumerate(messages):
             last = i == len(messages) - 1
             markup = _keyboard(lang, more_offset=offset + PAGE if more else None,
@@ -267,7 +278,7 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         try:
             index, segmenter = await asyncio.to_thread(
                 reindex, state.paths.corpus_dir, state.paths.index_path, BM25Params(),
-                cache_dir=state.paths.cache_dir,
+                cache_dir=state.paths.cache_dir, max_file_bytes=state.paths.max_file_bytes,
             )
             await asyncio.to_thread(segmenter.warm_up)
         except (CorpusError, OSError) as e:

@@ -42,7 +42,8 @@ def _hit_json(hit: Hit) -> dict[str, object]:
 
 def _open_searcher(paths: Paths) -> Searcher:
     index, segmenter = open_index(paths.corpus_dir, paths.index_path, BM25Params(),
-                                  cache_dir=paths.cache_dir)
+                                  cache_dir=paths.cache_dir,
+                                  max_file_bytes=paths.max_file_bytes)
     return Searcher(index, segmenter)
 
 
@@ -71,7 +72,8 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
     started = time.perf_counter()
     index, _ = reindex(paths.corpus_dir, paths.index_path, BM25Params(),
-                       cache_dir=paths.cache_dir, progress=True)
+                       cache_dir=paths.cache_dir, progress=True,
+                       max_file_bytes=paths.max_file_bytes)
     segmented = index.meta.extra.get("segmented_documents", index.meta.documents)
     print(f"indexed {index.meta.documents} documents ({segmented} segmented, the rest unchanged), "
           f"{index.meta.passages} passages from {paths.corpus_dir} in "
@@ -98,8 +100,10 @@ def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
+    from telegram.error import InvalidToken, TelegramError
+
     from .bot import build_application
-    from .serving import run_polling, run_webhook
+    from .serving import run_polling, run_webhook, wait_for_telegram
 
     settings = BotSettings.from_env(webhook_url=args.webhook_url)
     redact_in_logs(settings.token)
@@ -113,10 +117,22 @@ def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
         if log_settings.salt:
             redact_in_logs(log_settings.salt)
     application = build_application(settings, paths, _open_searcher(paths), query_log)
-    if settings.webhook_url:
-        run_webhook(application, settings)
-    else:
-        run_polling(application)
+    try:
+        wait_for_telegram(application)
+        if settings.webhook_url:
+            run_webhook(application, settings)
+        else:
+            run_polling(application)
+    except InvalidToken:
+        print("cepf-bot: Telegram rejected the bot token (unauthorized): check "
+              "TELEGRAM_BOT_TOKEN with @BotFather", file=sys.stderr)
+        return 2
+    except TelegramError as e:
+        print(f"cepf-bot: error: Telegram: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if query_log is not None:
+            query_log.close()
     log.info("stopped")
     return 0
 

@@ -39,6 +39,7 @@ class Paths:
     corpus_dir: Path
     index_path: Path
     cache_dir: Path
+    max_file_bytes: int = 5 * 1024 * 1024  # a larger corpus file is refused
 
 
 def resolve_paths(
@@ -62,6 +63,7 @@ def resolve_paths(
         corpus_dir=Path(corpus_dir) if corpus_dir else default_corpus_dir(env, cwd),
         index_path=Path(index_path) if index_path else data_home / "cepf-bot" / "index",
         cache_dir=Path(cache_dir) if cache_dir else cache_home / "cepf-bot",
+        max_file_bytes=int(_number(env, "CEPF_MAX_FILE_BYTES", 5 * 1024 * 1024)),
     )
 
 

@@ -42,8 +42,21 @@ import numpy as np
 from tqdm import tqdm
 
 from . import __version__
-from .bm25 import DocumentTerms, Postings, merge_postings
-from .corpus import Corpus, CorpusError, corpus_fingerprint, load_corpus
+from .bm25 import (
+    DocumentTerms,
+    Lexicon,
+    LocalTerms,
+    Postings,
+    Vocabulary,
+    merge_postings,
+)
+from .corpus import (
+    DEFAULT_MAX_FILE_BYTES,
+    Corpus,
+    CorpusError,
+    corpus_fingerprint,
+    load_corpus,
+)
 from .expand import QueryExpander, traditional_overrides
 from .segment import SEGMENTER_VERSION, Segmenter
 from .types import BM25Params, Document, IndexMeta, Passage
@@ -127,30 +140,58 @@ def passage_tokens(segmenter: Segmenter, passage: Passage) -> list[str]:
     return segmenter.tokens(text)
 
 
-def _cache_key(document: Document, settings_json: str) -> str:
+_LEXICON = "lexicon.txt"
+
+
+def _cache_key(document: Document, settings_json: str, lexicon_id: str) -> str:
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{PASSAGE_FORMAT}\0{settings_json}\0".encode())
+    h.update(f"{PASSAGE_FORMAT}\0{lexicon_id}\0{settings_json}\0".encode())
     for p in document.passages:
         h.update(f"{p.title}\x1f{p.text}\x1e".encode())
     return h.hexdigest()
 
 
+def _load_lexicon(cache: Path) -> tuple[str, Lexicon]:
+    """The token cache's lexicon and its identity; a new empty one if missing or damaged."""
+    try:
+        lines = (cache / _LEXICON).read_text("utf-8").split("\n")
+        header = lines[0].split()
+        if header[:2] == ["#", "cepf-bot-lexicon"] and len(header) == 3:
+            return header[2], Lexicon(lines[1:-1])
+    except (OSError, UnicodeDecodeError, IndexError):
+        pass
+    return uuid.uuid4().hex, Lexicon()
+
+
+def _save_lexicon(cache: Path, lexicon_id: str, lexicon: Lexicon) -> None:
+    tmp = cache / f".{_LEXICON}.{os.getpid()}"
+    tmp.write_text("\n".join([f"# cepf-bot-lexicon {lexicon_id}", *lexicon.terms, ""]),
+                   "utf-8")
+    os.replace(tmp, cache / _LEXICON)
+
+
 def _save_terms(path: Path, terms: DocumentTerms) -> None:
+    """One document's terms as a single int32 array: P, N, offsets, term ids, tf, lengths."""
+    p, n = len(terms.lengths), len(terms.term_ids)
+    flat = np.concatenate([[p, n], terms.offsets, terms.term_ids, terms.tf, terms.lengths])
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as f:
-        np.savez(f, terms=np.frombuffer("\n".join(terms.terms).encode(), dtype=np.uint8),
-                 offsets=terms.offsets, term_idx=terms.term_idx, tf=terms.tf,
-                 lengths=terms.lengths)
+        np.save(f, flat.astype(np.int32), allow_pickle=False)
     os.replace(tmp, path)
 
 
-def _load_terms(path: Path) -> DocumentTerms | None:
+def _load_terms(path: Path, lexicon_size: int) -> DocumentTerms | None:
     try:
-        with np.load(path, allow_pickle=False) as data:
-            raw = data["terms"].tobytes().decode()
-            return DocumentTerms(raw.split("\n") if raw else [], data["offsets"],
-                                 data["term_idx"], data["tf"], data["lengths"])
-    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        flat = np.load(path, allow_pickle=False)
+        p, n = int(flat[0]), int(flat[1])
+        if flat.dtype != np.int32 or len(flat) != 2 + (p + 1) + 2 * n + p:
+            return None
+        offsets = flat[2 : p + 3].astype(np.int64)
+        ids = flat[p + 3 : p + 3 + n]
+        if n and (ids.min() < 0 or ids.max() >= lexicon_size):
+            return None
+        return DocumentTerms(offsets, ids, flat[p + 3 + n : p + 3 + 2 * n], flat[p + 3 + 2 * n :])
+    except (OSError, ValueError, IndexError):
         return None  # missing or damaged: segment again
 
 
@@ -163,9 +204,9 @@ def _init_worker(settings: dict[str, object], cache_dir: Path | None) -> None:
     _worker_segmenter.warm_up()
 
 
-def _segment_in_worker(passages: list[Passage]) -> DocumentTerms:
+def _segment_in_worker(passages: list[Passage]) -> LocalTerms:
     assert _worker_segmenter is not None
-    return DocumentTerms.from_tokens([passage_tokens(_worker_segmenter, p) for p in passages])
+    return LocalTerms.from_tokens([passage_tokens(_worker_segmenter, p) for p in passages])
 
 
 def document_terms(
@@ -175,15 +216,17 @@ def document_terms(
     cache: Path | None = None,
     progress: bool = False,
     jieba_cache: Path | None = None,
-) -> tuple[list[DocumentTerms], int]:
-    """Every document's terms, and how many documents were segmented: from the token cache
-    when its passages are unchanged, else segmented — by two processes when there is a lot."""
+) -> tuple[list[DocumentTerms], Lexicon, int]:
+    """Every document's terms, their lexicon, and how many documents were segmented: from
+    the token cache when a document's passages are unchanged, else segmented — by two
+    processes when there is a lot of text."""
     settings_json = json.dumps(segmenter.settings(), ensure_ascii=False, sort_keys=True)
-    keys = [_cache_key(d, settings_json) for d in documents]
+    lexicon_id, lexicon = _load_lexicon(cache) if cache is not None else ("", Lexicon())
+    keys = [_cache_key(d, settings_json, lexicon_id) for d in documents]
     found: dict[int, DocumentTerms] = {}
     if cache is not None:
         for i, key in enumerate(keys):
-            terms = _load_terms(cache / f"{key}.npz")
+            terms = _load_terms(cache / f"{key}.npy", len(lexicon))
             if terms is not None:
                 found[i] = terms
     todo = [i for i in range(len(documents)) if i not in found]
@@ -196,29 +239,31 @@ def document_terms(
         with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context,
                                  initializer=_init_worker,
                                  initargs=(segmenter.settings(), jieba_cache)) as pool:
-            work = [list(documents[i].passages) for i in todo]
-            for i, terms in zip(todo, pool.map(_segment_in_worker, work, chunksize=4),
+            work = (list(documents[i].passages) for i in todo)
+            for i, local in zip(todo, pool.map(_segment_in_worker, work, chunksize=4),
                                 strict=True):
-                found[i] = terms
+                found[i] = local.with_lexicon(lexicon)
                 bar.update()
     else:
         for i in todo:
             found[i] = DocumentTerms.from_tokens(
-                [passage_tokens(segmenter, p) for p in documents[i].passages])
+                [passage_tokens(segmenter, p) for p in documents[i].passages], lexicon)
             bar.update()
     bar.close()
     if cache is not None:
         try:
             cache.mkdir(parents=True, exist_ok=True)
+            if todo:
+                _save_lexicon(cache, lexicon_id, lexicon)
             for i in todo:
-                _save_terms(cache / f"{keys[i]}.npz", found[i])
-            used = {f"{k}.npz" for k in keys}
-            for stale in cache.glob("*.npz"):
+                _save_terms(cache / f"{keys[i]}.npy", found[i])
+            used = {f"{k}.npy" for k in keys}
+            for stale in cache.glob("*.np[yz]"):
                 if stale.name not in used:
                     stale.unlink(missing_ok=True)
         except OSError as e:
             log.warning("cannot write the token cache %s (%s)", cache, e.strerror or e)
-    return [found[i] for i in range(len(documents))], len(todo)
+    return [found[i] for i in range(len(documents))], lexicon, len(todo)
 
 
 def build_index(
@@ -232,9 +277,9 @@ def build_index(
 ) -> Index:
     """Segment the corpus (reusing cached documents) and compute the postings."""
     started = time.perf_counter()
-    parts, segmented = document_terms(corpus.documents, segmenter, cache=cache,
-                                      progress=progress, jieba_cache=jieba_cache)
-    postings = merge_postings(parts, params)
+    parts, lexicon, segmented = document_terms(corpus.documents, segmenter, cache=cache,
+                                               progress=progress, jieba_cache=jieba_cache)
+    postings = merge_postings(parts, lexicon, params)
     passages = tuple(corpus.passages)
     meta = IndexMeta(
         format_version=FORMAT_VERSION,
@@ -287,6 +332,9 @@ def _json_bytes(value: object) -> bytes:
 
 @contextlib.contextmanager
 def _writer_lock(index_path: Path):
+    """One writer at a time per index folder (the bot's /reindex and a `cepf-bot reindex`):
+    held for a whole build, since the token cache's lexicon grows during it."""
+    index_path.mkdir(parents=True, exist_ok=True)
     with (index_path / ".lock").open("a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
@@ -295,11 +343,11 @@ def _writer_lock(index_path: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def save_index(index: Index, index_path: Path) -> Index:
+def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index:
     """Write `index` as a new generation and make it current, atomically; returns the index
-    with its generation name."""
+    with its generation name. `locked`: the caller holds the writer lock already."""
     index_path.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(index_path):
+    with contextlib.nullcontext() if locked else _writer_lock(index_path):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         name = f"gen-{stamp}-{uuid.uuid4().hex[:8]}"
         tmp = index_path / f".tmp-{name}"
@@ -337,7 +385,8 @@ def save_index(index: Index, index_path: Path) -> Index:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         pointer = index_path / f".{_CURRENT}.{name}"
-        _write(pointer, name.encode())
+        # The pointer carries meta.json's checksum, as meta.json carries everyone else's.
+        _write(pointer, f"{name} {_digest(index_path / name / 'meta.json')}".encode())
         previous = _current_name(index_path)
         os.replace(pointer, index_path / _CURRENT)
         _fsync_dir(index_path)
@@ -350,11 +399,18 @@ def current_generation(index_path: Path) -> str | None:
     return _current_name(index_path)
 
 
-def _current_name(index_path: Path) -> str | None:
+def _current(index_path: Path) -> tuple[str, str] | None:
+    """CURRENT's generation name and meta.json checksum."""
     try:
-        return (index_path / _CURRENT).read_text("ascii").strip() or None
+        fields = (index_path / _CURRENT).read_text("ascii").split()
     except (OSError, UnicodeDecodeError):
         return None
+    return (fields[0], fields[1] if len(fields) > 1 else "") if fields else None
+
+
+def _current_name(index_path: Path) -> str | None:
+    current = _current(index_path)
+    return current[0] if current else None
 
 
 def _remove_old_generations(index_path: Path, keep: set[str | None]) -> None:
@@ -385,12 +441,18 @@ def _read_json(path: Path) -> object:
 
 def load_index(index_path: Path) -> Index:
     """Load the current generation, checking its format version and checksums."""
-    name = _current_name(index_path)
-    if name is None:
+    current = _current(index_path)
+    if current is None:
         raise IndexMissing(f"{index_path}: no index yet")
+    name, meta_digest = current
     folder = index_path / name
     if "/" in name or not name.startswith("gen-") or not folder.is_dir():
         raise IndexLoadError(f"{index_path}: CURRENT names a missing generation ({name!r})")
+    try:
+        if _digest(folder / "meta.json") != meta_digest:
+            raise IndexLoadError(f"{folder}/meta.json: checksum mismatch (tampered or damaged)")
+    except OSError as e:
+        raise IndexLoadError(f"{folder}/meta.json: unreadable ({e.strerror or e})") from None
     meta = _read_json(folder / "meta.json")
     if not isinstance(meta, dict):
         raise IndexLoadError(f"{folder}/meta.json: not an index metadata object")
@@ -426,7 +488,7 @@ def load_index(index_path: Path) -> Index:
             **{k: v for k, v in meta.items() if k not in ("checksums", "params")}, params=params
         )
         postings = Postings(
-            terms={t: i for i, t in enumerate(terms)},
+            terms=Vocabulary(terms),
             doc_count=len(passages),
             **arrays,
         )
@@ -459,18 +521,25 @@ def reindex(
     *,
     cache_dir: Path | None = None,
     progress: bool = False,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> tuple[Index, Segmenter]:
     """Build from the corpus folder and save; a bad corpus raises before anything is written.
     Documents whose passages did not change are not segmented again."""
     segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
-    index = build_index(load_corpus(corpus_dir), segmenter, params,
-                        cache=index_path / "token-cache", progress=progress,
-                        jieba_cache=cache_dir)
-    return save_index(index, index_path), segmenter
+    corpus = load_corpus(corpus_dir, max_file_bytes=max_file_bytes)
+    with _writer_lock(index_path):
+        index = build_index(corpus, segmenter, params, cache=index_path / "token-cache",
+                            progress=progress, jieba_cache=cache_dir)
+        return save_index(index, index_path, locked=True), segmenter
 
 
 def open_index(
-    corpus_dir: Path, index_path: Path, params: BM25Params, *, cache_dir: Path | None = None
+    corpus_dir: Path,
+    index_path: Path,
+    params: BM25Params,
+    *,
+    cache_dir: Path | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> tuple[Index, Segmenter]:
     """The index to answer from, and the segmenter its queries need: the saved index if it is
     current, else a rebuild (saved when the index folder is writable).
@@ -489,8 +558,8 @@ def open_index(
         try:
             fingerprint = corpus_fingerprint(corpus_dir)
         except CorpusError as e:
-            log.warning("cannot check the corpus (%s); answering from the index of %s",
-                        e, saved.meta.built_at)
+            log.warning("cannot check the corpus (%s); answering from the last good index "
+                        "(built %s)", e, saved.meta.built_at)
             return saved, segmenter_of(saved, cache_dir)
         if is_current(saved, fingerprint=fingerprint, params=params):
             return saved, segmenter_of(saved, cache_dir)
@@ -498,19 +567,29 @@ def open_index(
     log.info("%s; rebuilding the index from %s", reason, corpus_dir)
     try:
         segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
-        index = build_index(load_corpus(corpus_dir), segmenter, params,
-                            cache=index_path / "token-cache", jieba_cache=cache_dir)
+        corpus = load_corpus(corpus_dir, max_file_bytes=max_file_bytes)
     except CorpusError as e:
         if saved is None:
             raise
         log.warning("reindex failed: %s; answering from the last good index (built %s)",
                     e, saved.meta.built_at)
         return saved, segmenter_of(saved, cache_dir)
-    try:
-        index = save_index(index, index_path)
-    except OSError as e:
-        log.warning("cannot save the index to %s (%s); using it from memory", index_path,
-                    e.strerror or e)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(_writer_lock(index_path))
+            writable = True
+        except OSError as e:
+            log.warning("cannot write the index to %s (%s); using it from memory", index_path,
+                        e.strerror or e)
+            writable = False
+        index = build_index(corpus, segmenter, params, jieba_cache=cache_dir,
+                            cache=index_path / "token-cache" if writable else None)
+        if writable:
+            try:
+                index = save_index(index, index_path, locked=True)
+            except OSError as e:
+                log.warning("cannot save the index to %s (%s); using it from memory",
+                            index_path, e.strerror or e)
     return index, segmenter
 
 

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import tornado.httpserver
 import tornado.web
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from .bot import BotState
@@ -84,6 +85,32 @@ async def housekeeping(application: Application, alive, mode: str) -> None:  # t
     finally:
         with contextlib.suppress(OSError):
             beat.unlink()
+
+
+async def _reach_telegram(application: Application, max_wait: float) -> str:
+    """getMe until Telegram answers (backing off to `max_wait` s between tries); the bot's
+    username. A rejected token raises InvalidToken at once: retrying cannot help."""
+    delay = 1.0
+    bot = application.bot
+    while True:
+        try:
+            await bot.initialize()
+            me = await bot.get_me()
+            return me.username
+        except InvalidToken:
+            raise
+        except (NetworkError, RetryAfter) as e:
+            log.warning("Telegram unreachable at start (%s: %s); retrying in %.0f s",
+                        type(e).__name__, e, delay)
+        finally:
+            await bot.shutdown()
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, max_wait)
+
+
+def wait_for_telegram(application: Application, *, max_wait: float = 60.0) -> str:
+    """Block until the Bot API answers; see `_reach_telegram`."""
+    return asyncio.run(_reach_telegram(application, max_wait))
 
 
 def run_polling(application: Application, *, poll_timeout: int = 20) -> None:

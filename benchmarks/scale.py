@@ -1,0 +1,176 @@
+"""Scale benchmark: synthetic corpora from jieba's own dictionary, 1k / 10k / 100k passages.
+
+    python benchmarks/scale.py [--sizes 1000 10000 100000] [--keep DIR]
+
+For each size: full reindex, incremental reindex after changing one file, cold `cepf-bot ask`
+(median of 3), per-query latency in process (segmentation, scoring, top-10; p50/p95 of 300
+questions), peak RSS of `ask`, and rank-bm25's `BM25Okapi.get_scores` on the same tokens.
+Targets at 100,000 passages (issue 6): reindex <= 120 s, incremental <= 5 s, query <= 5 ms and
+>= 30x rank-bm25, cold ask <= 3 s, ask RSS <= 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSAGE_CHARS = 250
+PASSAGES_PER_FILE = 100
+
+
+def dictionary() -> tuple[list[str], list[int]]:
+    import jieba
+
+    words, freqs = [], []
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            word, freq, _ = line.split(" ")
+            words.append(word)
+            freqs.append(int(freq))
+    return words, freqs
+
+
+def passage(rng: random.Random, words: list[str], cum: list[int]) -> str:
+    out, length = [], 0
+    while length < PASSAGE_CHARS:
+        sentence = "".join(rng.choices(words, cum_weights=cum, k=rng.randint(8, 20)))
+        out.append(sentence + "。")
+        length += len(sentence) + 1
+    return "".join(out)
+
+
+def generate(folder: Path, passages: int, seed: int = 1) -> None:
+    words, freqs = dictionary()
+    cum, total = [], 0
+    for f in freqs:
+        total += f
+        cum.append(total)
+    rng = random.Random(seed)
+    folder.mkdir(parents=True)
+    for start in range(0, passages, PASSAGES_PER_FILE):
+        n = min(PASSAGES_PER_FILE, passages - start)
+        body = "\n\n".join(passage(rng, words, cum) for _ in range(n))
+        (folder / f"doc{start // PASSAGES_PER_FILE:05d}.md").write_text(
+            f"# 文档 {start // PASSAGES_PER_FILE}\n\n{body}\n", "utf-8")
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB, stdout of a command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = proc.stdout.read()  # type: ignore[union-attr]
+    proc.stderr.read()  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - started
+    if proc.returncode:
+        raise SystemExit(f"{argv} failed")
+    return elapsed, usage.ru_maxrss / 1024, out.decode()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def measure(size: int, work: Path) -> dict[str, float]:
+    corpus = work / f"corpus-{size}"
+    generate(corpus, size)
+    env = dict(os.environ, CEPF_CORPUS_DIR=str(corpus), CEPF_INDEX_PATH=str(work / f"idx-{size}"),
+               CEPF_CACHE_DIR=str(work / "jieba"))
+    cli = [sys.executable, "-m", "cepf_bot"]
+    full, _, _ = run([*cli, "reindex"], env)
+    first = corpus / "doc00000.md"
+    first.write_text(first.read_text("utf-8") + "\n新增的一段：绿发会举办观鸟节活动。\n", "utf-8")
+    incremental, _, out = run([*cli, "reindex"], env)
+    assert "(1 segmented" in out, out
+    colds, rss = [], []
+    for q in ("观鸟节活动", "中国 经济 发展", "保护 环境"):
+        seconds, peak, _ = run([*cli, "ask", "--json", q], env)
+        colds.append(seconds)
+        rss.append(peak)
+
+    from rank_bm25 import BM25Okapi
+
+    from cepf_bot.index import load_index, segmenter_of
+    from cepf_bot.search import Searcher
+
+    index = load_index(Path(env["CEPF_INDEX_PATH"]))
+    searcher = Searcher(index, segmenter_of(index, Path(env["CEPF_CACHE_DIR"])))
+    words, freqs = dictionary()
+    rng = random.Random(2)
+    questions = ["".join(rng.choices(words, weights=freqs, k=rng.randint(2, 4)))
+                 for _ in range(300)]
+    for q in questions[:20]:
+        searcher.search(q, k=10)
+    latencies = []
+    for q in questions:
+        started = time.perf_counter()
+        searcher.search(q, k=10)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    # rank-bm25 on the same tokens (order within a passage does not matter to BM25).
+    cache = Path(env["CEPF_INDEX_PATH"]) / "token-cache"
+    from cepf_bot.corpus import load_corpus
+    from cepf_bot.index import _cache_key, _load_terms
+
+    settings = json.dumps(searcher.segmenter.settings(), ensure_ascii=False, sort_keys=True)
+    token_lists = []
+    for document in load_corpus(corpus).documents:
+        part = _load_terms(cache / f"{_cache_key(document, settings)}.npz")
+        for i in range(len(part.lengths)):
+            lo, hi = part.offsets[i], part.offsets[i + 1]
+            token_lists.append([part.terms[t] for t, n in zip(part.term_idx[lo:hi], part.tf[lo:hi],
+                                                               strict=True) for _ in range(n)])
+    oracle = BM25Okapi(token_lists, k1=index.meta.params.k1, b=index.meta.params.b)
+    rank_ms = []
+    for q in questions[:30]:
+        tokens = list(searcher.analyse(q).own)
+        started = time.perf_counter()
+        oracle.get_scores(tokens)
+        rank_ms.append((time.perf_counter() - started) * 1000)
+    chars = sum(len(p.text) for p in index.passages)
+    return {"passages": len(index.passages), "chars": chars, "reindex_s": full,
+            "incremental_s": incremental, "cold_ask_s": statistics.median(colds),
+            "query_p50_ms": percentile(latencies, 50), "query_p95_ms": percentile(latencies, 95),
+            "ask_rss_mb": max(rss), "rank_bm25_ms": statistics.median(rank_ms)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--keep", help="folder to keep the corpora and indexes in")
+    args = parser.parse_args()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cepf-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}")
+    print("| passages | chars | reindex | incremental | cold ask | query p50 | query p95 "
+          "| ask peak RSS | rank-bm25 get_scores | speed-up (p50) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    try:
+        for size in args.sizes:
+            r = measure(size, work)
+            print(f"| {r['passages']:,} | {r['chars'] / 1e6:.1f} M | {r['reindex_s']:.1f} s "
+                  f"| {r['incremental_s']:.2f} s | {r['cold_ask_s']:.2f} s "
+                  f"| {r['query_p50_ms']:.2f} ms | {r['query_p95_ms']:.2f} ms "
+                  f"| {r['ask_rss_mb']:.0f} MB | {r['rank_bm25_ms']:.1f} ms "
+                  f"| {r['rank_bm25_ms'] / r['query_p50_ms']:.0f}x |", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Any Unicode at all through the question -> reply path: a valid Telegram-HTML reply of at
+most 4,096 characters, or the no-answer reply; never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cepf_bot.bot import BotState, UserRateLimiter, compose_reply
+from cepf_bot.config import BotSettings, Paths
+from cepf_bot.search import Searcher
+from cepf_bot.texts import text
+
+from .telegram_html import problems
+
+SPECIAL = ["\u202e", "\u202d", "\u200b", "\u200d", "\ufeff", "\u0301", "\u20dd", "\x00", "\x1b",
+           "\r", "\t", "<b>", "</b>", "<a href='x'>", "&amp;", "&", "<", ">", "*", "_", "`",
+           "[x](y)", "```", "斑海豹", "收入总额", "IUCN", "綠發會", "🐼", "\ud7ff", "\U0010ffff"]
+
+
+@pytest.fixture(scope="module")
+def state(index, segmenter) -> BotState:
+    settings = BotSettings(token="1:" + "x" * 35, api_base_url="http://127.0.0.1/bot",
+                           admin_ids=frozenset(), user_rate=0, user_burst=1, flood_rate=0,
+                           group_flood_rate=0, timeout=1, webhook_url="", webhook_secret="",
+                           listen="127.0.0.1", port=8080)
+    return BotState(Searcher(index, segmenter), settings, Paths(Path(), Path(), Path()),
+                    UserRateLimiter(0, 1))
+
+
+def check(state: BotState, question: str, lang: str, script: str, offset: int = 0) -> None:
+    hits, messages, _ = compose_reply(state, question, lang, script, offset)
+    assert messages
+    for html in messages:
+        assert problems(html) == [], (question, html)
+    if not hits:
+        expected = state.localise(text("no_more" if offset else "no_answer", lang), lang, script)
+        assert messages == [expected]
+
+
+questions = st.one_of(
+    st.text(max_size=400),
+    st.lists(st.sampled_from(SPECIAL), max_size=30).map("".join),
+    st.tuples(st.text(max_size=50), st.sampled_from(SPECIAL), st.text(max_size=50)).map(
+        "".join),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(question=questions, lang=st.sampled_from(["zh", "en"]),
+       script=st.sampled_from(["zh-hans", "zh-tw", "zh-hk"]), offset=st.sampled_from([0, 3]))
+def test_any_question_gets_a_valid_reply(state, question, lang, script, offset):
+    check(state, question, lang, script, offset)
+
+
+@pytest.mark.parametrize("question", ["斑" * 100_000, "收入总额 " * 20_000, "\u0301" * 50_000,
+                                      "<b>" * 30_000, "\u202e" * 100_000])
+def test_100000_character_questions(state, question):
+    check(state, question, "zh", "zh-hans")
