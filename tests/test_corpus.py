@@ -95,3 +95,13 @@ def test_oversized_and_duplicate_documents(tmp_path):
     (tmp_path / "b.md").write_text("# B\n\n" + "长" * 100 + "\n", "utf-8")
     with pytest.raises(CorpusError, match="too large"):
         load_corpus(tmp_path, max_file_bytes=200)
+
+
+def test_load_corpus_fingerprint_equals_the_staleness_check(tmp_path):
+    from cepf_bot.corpus import corpus_fingerprint
+
+    (tmp_path / "a.md").write_bytes("\ufeff# 标题\r\n\r\n正文。\r\n".encode())
+    (tmp_path / "b.md").write_text("# B\n\n文字。\n", "utf-8")
+    (tmp_path / "dictionary.txt").write_text("斑海豹\n", "utf-8")
+    assert load_corpus(tmp_path).fingerprint == corpus_fingerprint(tmp_path)
+    assert load_corpus(REPO_CORPUS).fingerprint == corpus_fingerprint(REPO_CORPUS)

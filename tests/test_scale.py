@@ -76,7 +76,8 @@ def test_damaged_cache_entry_is_segmented_again(tmp_path):
     write_docs(corpus, 2)
     segmented(tmp_path, corpus)
     for entry in (tmp_path / "idx" / "token-cache").glob("*.npy"):
-        entry.write_bytes(b"not a zip")
+        entry.write_bytes(b"not an array")
+    (tmp_path / "idx" / "CURRENT").unlink()  # no previous index: every document from the cache
     assert segmented(tmp_path, corpus) == 2
 
 
@@ -123,3 +124,42 @@ def test_progress_bar_only_on_a_terminal(tmp_path, tty):
     write_docs(corpus, 40)
     err = run_reindex(tmp_path, corpus, tty=tty)
     assert ("segmenting" in err) is tty
+
+
+def assert_same_index(a, b):
+    assert list(a.postings.terms) == list(b.postings.terms)
+    for name in ("idf", "offsets", "docs", "weights"):
+        np.testing.assert_array_equal(np.asarray(getattr(a.postings, name)),
+                                      np.asarray(getattr(b.postings, name)), err_msg=name)
+    assert [p.id for p in a.passages] == [p.id for p in b.passages]
+
+
+def test_incremental_update_equals_a_full_build_bit_for_bit(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_docs(corpus, 8)
+    reindex(corpus, tmp_path / "idx", BM25Params())
+    changes = [
+        lambda: (corpus / "doc003.md").write_text("# 文档3\n\n只剩一段：观鸟节。\n", "utf-8"),
+        lambda: (corpus / "doc001.md").write_text(
+            "# 文档1\n\n一。\n\n二段讲湿地。\n\n三段讲新词语狐獴。\n", "utf-8"),
+        lambda: write_docs(corpus, 2, start=20),
+        lambda: (corpus / "doc000.md").unlink(),
+        lambda: (corpus / "doc007.md").rename(corpus / "doc050.md"),
+    ]
+    for change in changes:
+        change()
+        updated, _ = reindex(corpus, tmp_path / "idx", BM25Params())
+        assert updated.meta.extra["incremental"]
+        segmenter = index_mod.Segmenter.for_corpus(corpus)
+        # A full merge over the same lexicon: identical arrays, bit for bit.
+        full = build_index(load_corpus(corpus), segmenter, BM25Params(),
+                           cache=tmp_path / "idx" / "token-cache")
+        assert not full.meta.extra["incremental"]
+        assert_same_index(updated, full)
+        assert_same_index(load_index(tmp_path / "idx"), full)
+        # A build from nothing numbers terms differently but scores the same.
+        fresh = build_index(load_corpus(corpus), segmenter, BM25Params())
+        for query in ({"斑海豹": 1.0}, {"暗夜": 1.0, "保护": 2.0}, {"观鸟节": 1.0, "狐獴": 1.0}):
+            np.testing.assert_allclose(bm25.score(updated.postings, query),
+                                       bm25.score(fresh.postings, query), atol=1e-9)

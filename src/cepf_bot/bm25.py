@@ -71,10 +71,16 @@ class Lexicon:
 
     def __init__(self, terms: Sequence[str] = ()) -> None:
         self.terms = list(terms)
-        self.ids = {t: i for i, t in enumerate(self.terms)}
+        self._ids: dict[str, int] | None = None  # built when a term is first added
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    @property
+    def ids(self) -> dict[str, int]:
+        if self._ids is None:
+            self._ids = {t: i for i, t in enumerate(self.terms)}
+        return self._ids
 
     def add(self, term: str) -> int:
         i = self.ids.get(term)
@@ -146,46 +152,91 @@ def radix_argsort(keys: np.ndarray) -> np.ndarray:
     return order[np.argsort(high, kind="stable")]
 
 
+@dataclass(frozen=True)
+class PostingsParts:
+    """What BM25 weights are computed from, term-major: every posting's lexicon id, passage
+    and term frequency (sorted by lexicon id, then passage), and each passage's length.
+    An index keeps these so that a later reindex can update them in place."""
+
+    lexicon_ids: np.ndarray  # int32 [postings]
+    docs: np.ndarray  # int32 [postings]
+    tf: np.ndarray  # int32 [postings]
+    doc_len: np.ndarray  # int32 [passages]
+
+
 def merge_postings(parts: Sequence[DocumentTerms], lexicon: Lexicon,
                    params: BM25Params) -> Postings:
     """The postings of the passages of all `parts`, in order: BM25Okapi over the whole.
     Terms are numbered in lexicon order, keeping only those that occur."""
+    return weigh(sort_parts(parts), lexicon, params)[0]
+
+
+def sort_parts(parts: Sequence[DocumentTerms]) -> PostingsParts:
+    """The parts' postings in one term-major order."""
     n = sum(len(p.lengths) for p in parts)
     if n == 0:
         raise ValueError("cannot index an empty corpus")
     lexicon_ids = np.concatenate([p.term_ids for p in parts])
-    doc_id = np.repeat(np.arange(n, dtype=np.int32),
-                       np.concatenate([np.diff(p.offsets) for p in parts]))
-    tf = np.concatenate([p.tf for p in parts])  # int32; the arithmetic below is float64
-    doc_len = np.concatenate([p.lengths for p in parts]).astype(np.float64)
+    docs = np.repeat(np.arange(n, dtype=np.int32),
+                     np.concatenate([np.diff(p.offsets) for p in parts]))
+    tf = np.concatenate([p.tf for p in parts])
+    order = radix_argsort(lexicon_ids)  # stable: passages stay ascending within a term
+    return PostingsParts(lexicon_ids[order], docs[order], tf[order],
+                         np.concatenate([p.lengths for p in parts]))
 
-    # Each (term, passage) pair occurs once, so a term's count of pairs is its df.
-    counts = np.bincount(lexicon_ids, minlength=len(lexicon))
+
+def weigh(parts: PostingsParts, lexicon: Lexicon, params: BM25Params
+          ) -> tuple[Postings, np.ndarray]:
+    """BM25Okapi weights of term-major postings; also each term's lexicon id."""
+    n = len(parts.doc_len)
+    if n == 0:
+        raise ValueError("cannot index an empty corpus")
+    counts = np.bincount(parts.lexicon_ids, minlength=len(lexicon))
     used = np.flatnonzero(counts)
     if len(used) == len(lexicon):  # the usual case: no term has vanished from the corpus
-        term_id = lexicon_ids
+        term_id = parts.lexicon_ids
     else:
-        term_id = (np.cumsum(counts > 0) - 1)[lexicon_ids].astype(np.int32)
+        term_id = (np.cumsum(counts > 0) - 1)[parts.lexicon_ids].astype(np.int32)
+    # Each (term, passage) pair occurs once, so a term's count of pairs is its df.
     doc_freq = counts[used].astype(np.float64)
     idf = okapi_idf(doc_freq, n, params.epsilon)
+    doc_len = parts.doc_len.astype(np.float64)
     avgdl = float(doc_len.sum()) / n
     # tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)) * idf, in place: these arrays
     # have a length of every posting, so each temporary would cost 100 MB at 100k passages.
-    norm = doc_len[doc_id]
+    norm = doc_len[parts.docs]
     norm *= params.b / avgdl
     norm += 1 - params.b
     norm *= params.k1
-    norm += tf
-    weights = tf * (params.k1 + 1.0)
+    norm += parts.tf
+    weights = parts.tf * (params.k1 + 1.0)
     weights /= norm
     weights *= idf[term_id]
     del norm
-    order = radix_argsort(term_id)  # stable: passages stay ascending within a term
-    doc_id, weights = doc_id[order], weights[order]
     offsets = np.zeros(len(used) + 1, dtype=np.int64)
     np.cumsum(doc_freq.astype(np.int64), out=offsets[1:])
-    return Postings(Vocabulary([lexicon.terms[i] for i in used.tolist()]), idf, offsets, doc_id,
-                    weights, n)
+    vocabulary = Vocabulary([lexicon.terms[i] for i in used.tolist()])
+    return (Postings(vocabulary, idf, offsets, parts.docs, weights, n),
+            used.astype(np.int32))
+
+
+def update_parts(previous: PostingsParts, passage_map: np.ndarray,
+                 added: PostingsParts) -> PostingsParts:
+    """`previous` with some passages dropped or renumbered (`passage_map[old]` is the new
+    number, or -1), and `added`'s postings (already numbered) merged in: O(postings), no sort
+    of the whole. `added.doc_len` is the complete new list of passage lengths."""
+    new_docs = passage_map[previous.docs]
+    keep = new_docs >= 0
+    lexicon_ids, docs, tf = previous.lexicon_ids[keep], new_docs[keep], previous.tf[keep]
+    if len(added.docs):
+        n = np.int64(len(added.doc_len))
+        old_keys = lexicon_ids.astype(np.int64) * n + docs
+        new_keys = added.lexicon_ids.astype(np.int64) * n + added.docs
+        where = np.searchsorted(old_keys, new_keys)
+        lexicon_ids = np.insert(lexicon_ids, where, added.lexicon_ids)
+        docs = np.insert(docs, where, added.docs)
+        tf = np.insert(tf, where, added.tf)
+    return PostingsParts(lexicon_ids, docs.astype(np.int32), tf, added.doc_len)
 
 
 def okapi_idf(doc_freq: np.ndarray, n: int, epsilon: float) -> np.ndarray:

@@ -64,17 +64,21 @@ def document_paths(root: Path) -> list[Path]:
     return paths
 
 
-def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
-    """A corpus file's text, or a `CorpusError` saying why it cannot be used."""
+def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+    """A corpus file's bytes, or a `CorpusError` if it is too large or unreadable."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise CorpusError(f"{path}: file too large ({size} bytes, limit {max_bytes})")
-        data = path.read_bytes()
+        return path.read_bytes()
     except CorpusError:
         raise
     except OSError as e:
         raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
+def decode(path: Path, data: bytes) -> str:
+    """A corpus file's text, or a `CorpusError` if it is binary or not UTF-8."""
     nul = data.find(b"\x00")
     if nul >= 0:
         raise CorpusError(f"{path}: binary file (NUL byte at offset {nul})")
@@ -85,6 +89,11 @@ def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
             f"{path}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})"
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
+    """A corpus file's text, or a `CorpusError` saying why it cannot be used."""
+    return decode(path, read_raw(path, max_bytes=max_bytes))
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -131,7 +140,7 @@ def parse_document(doc_id: str, path: Path, text: str) -> Document:
 
     for raw in lines:
         line = raw.strip()
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line) if line.startswith("#") else None
         if heading:
             close()
             if title is None and len(heading.group(1)) == 1:
@@ -164,15 +173,19 @@ def parse_document(doc_id: str, path: Path, text: str) -> Document:
     return Document(id=doc_id, path=str(path), title=title, metadata=meta, passages=tuple(passages))
 
 
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
 def fingerprint_files(root: Path, paths: list[Path]) -> str:
     """A hash of the files' relative paths and contents (the index depends on nothing else)."""
     h = hashlib.blake2b(digest_size=16)
     for path in paths:
         h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        try:
-            h.update(path.read_bytes())
-        except OSError as e:
-            raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+        h.update(read_bytes(path))
         h.update(b"\0")
     return h.hexdigest()
 
@@ -199,15 +212,21 @@ def load_corpus(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> 
         raise CorpusError(f"{root}: no documents (*.md) in the corpus folder")
     documents = []
     seen: dict[str, Path] = {}
+    fingerprint = hashlib.blake2b(digest_size=16)
+    raw = {path: read_raw(path, max_bytes=max_file_bytes) for path in paths}
+    for path in index_inputs(root):  # the same bytes corpus_fingerprint() hashes
+        fingerprint.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        fingerprint.update(raw[path] if path in raw else read_bytes(path))
+        fingerprint.update(b"\0")
     for path in paths:
-        text = read_text(path, max_bytes=max_file_bytes)
+        text = decode(path, raw[path])
         digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
         if digest in seen:
             raise CorpusError(f"{path}: duplicate document (same text as {seen[digest]})")
         seen[digest] = path
         doc_id = path.relative_to(root).with_suffix("").as_posix()
         documents.append(parse_document(doc_id, path, text))
-    return Corpus(root=root, documents=tuple(documents), fingerprint=corpus_fingerprint(root))
+    return Corpus(root=root, documents=tuple(documents), fingerprint=fingerprint.hexdigest())
 
 
 def read_word_list(path: Path) -> list[str]:
