@@ -63,7 +63,7 @@ from .corpus import (
 )
 from .expand import QueryExpander, traditional_overrides
 from .segment import SEGMENTER_VERSION, Segmenter
-from .types import BM25Params, Document, IndexMeta, Passage
+from .types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
 FORMAT_VERSION = 3
 _ARRAYS = ("idf", "offsets", "docs", "weights")
@@ -85,16 +85,6 @@ class IndexLoadError(Exception):
 
 class IndexMissing(IndexLoadError):
     """No index has been written at this path yet."""
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """What /about and reindex reports need of a document, kept in the index."""
-
-    id: str
-    title: str
-    passages: int
-    metadata: dict[str, str]
 
 
 class PassageStore(Sequence[Passage]):

@@ -38,6 +38,16 @@ class Document:
 
 
 @dataclass(frozen=True)
+class DocumentInfo:
+    """What an index keeps of a document (for /about and reports): no text, its passage count."""
+
+    id: str
+    title: str
+    passages: int
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage that answers a query, with its BM25 score and the query terms it contains.
 
