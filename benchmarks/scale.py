@@ -12,7 +12,6 @@ Targets at 100,000 passages (issue 6): reindex <= 120 s, incremental <= 5 s, que
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -120,19 +119,16 @@ def measure(size: int, work: Path) -> dict[str, float]:
         searcher.search(q, k=10)
         latencies.append((time.perf_counter() - started) * 1000)
 
-    # rank-bm25 on the same tokens (order within a passage does not matter to BM25).
-    cache = Path(env["CEPF_INDEX_PATH"]) / "token-cache"
-    from cepf_bot.corpus import load_corpus
-    from cepf_bot.index import _cache_key, _load_terms
+    # rank-bm25 on the same tokens, rebuilt from the index (order within a passage does not
+    # matter to BM25): every posting is a term, a passage and a term frequency.
+    import numpy as np
 
-    settings = json.dumps(searcher.segmenter.settings(), ensure_ascii=False, sort_keys=True)
-    token_lists = []
-    for document in load_corpus(corpus).documents:
-        part = _load_terms(cache / f"{_cache_key(document, settings)}.npz")
-        for i in range(len(part.lengths)):
-            lo, hi = part.offsets[i], part.offsets[i + 1]
-            token_lists.append([part.terms[t] for t, n in zip(part.term_idx[lo:hi], part.tf[lo:hi],
-                                                               strict=True) for _ in range(n)])
+    terms = list(index.postings.terms)
+    term_of = np.repeat(np.arange(len(terms)), np.diff(np.asarray(index.postings.offsets)))
+    token_lists: list[list[str]] = [[] for _ in range(len(index.passages))]
+    for term, doc, tf in zip(term_of.tolist(), np.asarray(index.postings.docs).tolist(),
+                             np.asarray(index.parts["tf"]).tolist(), strict=True):
+        token_lists[doc].extend([terms[term]] * tf)
     oracle = BM25Okapi(token_lists, k1=index.meta.params.k1, b=index.meta.params.b)
     rank_ms = []
     for q in questions[:30]:

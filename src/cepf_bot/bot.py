@@ -50,6 +50,7 @@ INLINE_RESULTS = 5
 INLINE_CACHE_SECONDS = 10  # short, so that a reindex shows up soon
 SEND_ATTEMPTS = 3
 CONNECTIONS = 16
+CONCURRENT_UPDATES = 32
 _COMMAND_PREFIX = re.compile(r"^/\w+(@\w+)?\s*")
 
 
@@ -450,7 +451,10 @@ def build_application(settings: BotSettings, paths: Paths, searcher: Searcher,
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
         .rate_limiter(limiter)
-        .concurrent_updates(True)
+        # Updates are handled concurrently, but not 256 at once (PTB's default): an answer
+        # takes about a millisecond of CPU, and every request queued for a connection makes
+        # httpcore's pool bookkeeping slower for all the others.
+        .concurrent_updates(CONCURRENT_UPDATES)
         # httpcore scans its whole pool for every request: PTB's default of 256 connections
         # costs more CPU than the answers themselves. Requests queue for a free connection.
         .connection_pool_size(CONNECTIONS)
