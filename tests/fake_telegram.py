@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 
 BOT_ID = 7000001
 BOT_USERNAME = "cepf_test_bot"
-TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
+TOKEN = "1234567:TEST-token-for-the-fake-Bot-API-only"  # 7 digits: no real token shape
 
 
 @dataclass

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from .botprocess import BotProcess
-from .fake_telegram import FakeTelegram
+from .fake_telegram import TOKEN, FakeTelegram
 
 SECRET = "webhook-secret-0123456789"
 
@@ -104,7 +104,7 @@ def test_webhook_duplicates_are_answered_once_and_garbage_refused(fake, webhook_
 
 def test_webhook_needs_a_secret():
     env = {k: v for k, v in os.environ.items() if not k.startswith("CEPF_WEBHOOK")}
-    env["TELEGRAM_BOT_TOKEN"] = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
+    env["TELEGRAM_BOT_TOKEN"] = TOKEN
     result = subprocess.run([sys.executable, "-m", "cepf_bot", "serve", "--webhook-url",
                              "https://bot.example.org/hook"], env=env, capture_output=True,
                             text=True, timeout=30)
