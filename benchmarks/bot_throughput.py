@@ -13,7 +13,6 @@ import argparse
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_telegram import TOKEN, FakeTelegram  # noqa: E402
+from tests.botprocess import BotProcess  # noqa: E402
+from tests.fake_telegram import FakeTelegram  # noqa: E402
+
+# The bot itself is measured: no outgoing flood limits, no per-user limit, production timeout.
+BENCH_ENV = {"CEPF_FLOOD_RATE": "0", "CEPF_GROUP_FLOOD_RATE": "0", "CEPF_USER_RATE": "0",
+             "CEPF_TELEGRAM_TIMEOUT": "10"}
 
 QUESTIONS = ["绿发会的收入总额是多少？", "斑海豹项目培训了多少人？",
              "Who is the secretary general?", "明天会下雨吗", "綠發會的理事長是誰",
@@ -55,15 +59,11 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="cepf-bench-bot-"))
     fake = FakeTelegram().start()
-    env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url,
-               CEPF_CORPUS_DIR=str(ROOT / "corpus"), CEPF_INDEX_PATH=str(work / "index"),
-               CEPF_CACHE_DIR=str(work / "cache"), CEPF_FLOOD_RATE="0",
-               CEPF_GROUP_FLOOD_RATE="0", CEPF_USER_RATE="0")
+    bot = BotProcess(fake, work, **BENCH_ENV, XDG_DATA_HOME=str(work / "data"),
+                     CEPF_CACHE_DIR=str(work / "cache"))
     profile = os.environ.get("BENCH_PY_ARGS", "").split()  # e.g. "-m cProfile -o bot.prof"
-    bot = subprocess.Popen([sys.executable, *profile, "-m", "cepf_bot", "serve"], env=env,
-                           stdout=subprocess.DEVNULL, stderr=(work / "bot.log").open("wb"))
+    bot.start(python_args=profile)
     try:
-        fake.get_updates_seen.wait(60)
         fake.message("收入总额", chat_id=1)
         replies_after(fake, {1: time.monotonic()}, 30)  # warm
 
@@ -91,8 +91,7 @@ def main() -> None:
             next_at += interval
         latencies = replies_after(fake, pushed, 60)
     finally:
-        bot.terminate()
-        bot.wait(10)
+        bot.stop()
         fake.stop()
         shutil.rmtree(work, ignore_errors=True)
 

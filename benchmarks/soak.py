@@ -14,7 +14,6 @@ import argparse
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_telegram import TOKEN, FakeTelegram  # noqa: E402
+from tests.botprocess import BotProcess  # noqa: E402
+from tests.fake_telegram import FakeTelegram  # noqa: E402
+
+from benchmarks.bot_throughput import BENCH_ENV  # noqa: E402
 
 QUESTIONS = ["绿发会的收入总额是多少？", "斑海豹项目培训了多少人？",
              "Who is the secretary general?", "明天会下雨吗", "綠發會的理事長是誰",
@@ -48,16 +50,12 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cepf-soak-"))
     fake = FakeTelegram().start()
-    env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url,
-               CEPF_CORPUS_DIR=str(ROOT / "corpus"), CEPF_INDEX_PATH=str(work / "index"),
-               CEPF_CACHE_DIR=str(work / "cache"), XDG_DATA_HOME=str(work / "data"),
-               CEPF_FLOOD_RATE="0", CEPF_GROUP_FLOOD_RATE="0", CEPF_USER_RATE="0")
-    bot = subprocess.Popen([sys.executable, "-m", "cepf_bot", "serve"], env=env,
-                           stdout=subprocess.DEVNULL, stderr=(work / "bot.log").open("wb"))
+    bot = BotProcess(fake, work, **BENCH_ENV, XDG_DATA_HOME=str(work / "data"),
+                     CEPF_CACHE_DIR=str(work / "cache")).start()
+    pid = bot.proc.pid
     samples: list[tuple[float, float, int]] = []
     sent = 0
     try:
-        fake.get_updates_seen.wait(60)
         started = time.monotonic()
         next_sample = started + 30
         end = started + args.minutes * 60
@@ -73,7 +71,7 @@ def main() -> int:
             del message
             sent += 1
             if time.monotonic() >= next_sample:
-                samples.append((time.monotonic() - started, rss_mb(bot.pid), fds(bot.pid)))
+                samples.append((time.monotonic() - started, rss_mb(pid), fds(pid)))
                 print(f"{samples[-1][0]:6.0f} s  RSS {samples[-1][1]:6.1f} MB  fds "
                       f"{samples[-1][2]:3d}  questions {sent}", flush=True)
                 next_sample += 30
@@ -83,10 +81,9 @@ def main() -> int:
         answered = {int(c.params["chat_id"]) for c in fake.calls_of("sendMessage")}
         missing = [c for c in range(10_000, 10_000 + sent) if c not in answered]
     finally:
-        bot.terminate()
-        bot.wait(15)
+        bot.stop(timeout=15)
         fake.stop()
-        log = (work / "bot.log").read_text(errors="replace")
+        log = bot.log()
         shutil.rmtree(work, ignore_errors=True)
 
     warm = samples[min(2, len(samples) - 1)]

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from .conftest import REPO_CORPUS
@@ -34,10 +35,11 @@ class BotProcess:
         self.fake = fake
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, ready: str = "getUpdates") -> BotProcess:
-        """Start, and wait until the bot calls `ready` (getUpdates, or setWebhook)."""
+    def start(self, ready: str = "getUpdates", python_args: Sequence[str] = ()) -> BotProcess:
+        """Start, and wait until the bot calls `ready` (getUpdates, or setWebhook).
+        `python_args` go to the interpreter, e.g. ("-m", "cProfile", "-o", "bot.prof")."""
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cepf_bot", "serve"], env=self.env,
+            [sys.executable, *python_args, "-m", "cepf_bot", "serve"], env=self.env,
             stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30

@@ -91,7 +91,6 @@ class BotState:
     paths: Paths
     limiter: UserRateLimiter
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    answered: int = 0
     unloadable: str | None = None  # an index generation on disk that failed to load
     query_log: QueryLog | None = None
 
@@ -221,7 +220,6 @@ async def answer(
             markup = _keyboard(lang, more_offset=offset + PAGE if more else None,
                                source=source, log_row=log_row) if last else None
             await _send(reply_to, html, reply_markup=markup)
-    state.answered += 1
     log.info("answered chat=%s latency=%.1fms passages=%d offset=%d", reply_to.chat.type,
              (time.perf_counter() - started) * 1000, len(hits), offset)
 
@@ -262,16 +260,23 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 _state(context).localise(escape("\n".join(lines)), lang, _script(update)))
 
 
+async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+    """Whether the user is in CEPF_ADMIN_IDS; if not, a polite refusal and a log line."""
+    user = update.effective_user
+    if user is not None and user.id in _state(context).settings.admin_ids:
+        return True
+    log.warning("refused %s from user %s (not in CEPF_ADMIN_IDS)", command,
+                user.id if user else "?")
+    await _say(update, context, update.effective_message, "not_admin")
+    return False
+
+
 async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins only: rebuild from the corpus folder and swap the index in without a restart."""
     state = _state(context)
     user = update.effective_user
     message = update.effective_message
-    _lang(update)
-    if user is None or user.id not in state.settings.admin_ids:
-        log.warning("refused /reindex from user %s (not in CEPF_ADMIN_IDS)",
-                    user.id if user else "?")
-        await _say(update, context, message, "not_admin")
+    if not await _admin(update, context, "/reindex"):
         return
     await _cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
     async with state.reindex_lock:
@@ -297,12 +302,8 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins only: unanswered and down-voted questions, most frequent first."""
     state = _state(context)
-    user = update.effective_user
     message = update.effective_message
-    if user is None or user.id not in state.settings.admin_ids:
-        log.warning("refused /stats from user %s (not in CEPF_ADMIN_IDS)",
-                    user.id if user else "?")
-        await _say(update, context, message, "not_admin")
+    if not await _admin(update, context, "/stats"):
         return
     if state.query_log is None:
         await _send(message, "The query log is off (CEPF_QUERY_LOG=off).")

@@ -40,6 +40,11 @@ def _hit_json(hit: Hit) -> dict[str, object]:
             "title": p.title, "source": p.document, "text": p.text}
 
 
+def _answer_json(question: str, hits: list[Hit]) -> str:
+    return json.dumps({"query": question, "results": [_hit_json(h) for h in hits]},
+                      ensure_ascii=False)
+
+
 def _open_searcher(paths: Paths) -> Searcher:
     index, segmenter = open_index(paths.corpus_dir, paths.index_path, BM25Params(),
                                   cache_dir=paths.cache_dir,
@@ -54,16 +59,13 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     if args.stdin:
         for line in sys.stdin:
             question = line.rstrip("\n")
-            hits = searcher.search(question, k=args.k)
-            print(json.dumps({"query": question, "results": [_hit_json(h) for h in hits]},
-                             ensure_ascii=False), flush=True)
+            print(_answer_json(question, searcher.search(question, k=args.k)), flush=True)
         return 0
     if args.question is None:
         raise ConfigError("ask needs a QUESTION (or --stdin)")
     hits = searcher.search(args.question, k=args.k)
     if args.json:
-        print(json.dumps({"query": args.question, "results": [_hit_json(h) for h in hits]},
-                         ensure_ascii=False))
+        print(_answer_json(args.question, hits))
     else:
         print(terminal(hits, color=sys.stdout.isatty()))
     return 0

@@ -20,7 +20,7 @@ def _home(env: Mapping[str, str]) -> Path:
     return Path(env.get("HOME") or Path.home())
 
 
-def default_corpus_dir(env: Mapping[str, str], cwd: Path) -> Path:
+def default_corpus_dir(cwd: Path) -> Path:
     """`./corpus` when it exists, else the corpus shipped inside the package."""
     for candidate in (
         cwd / "corpus",
@@ -60,7 +60,7 @@ def resolve_paths(
     index_path = index or env.get("CEPF_INDEX_PATH")
     cache_dir = env.get("CEPF_CACHE_DIR")
     return Paths(
-        corpus_dir=Path(corpus_dir) if corpus_dir else default_corpus_dir(env, cwd),
+        corpus_dir=Path(corpus_dir) if corpus_dir else default_corpus_dir(cwd),
         index_path=Path(index_path) if index_path else data_home / "cepf-bot" / "index",
         cache_dir=Path(cache_dir) if cache_dir else cache_home / "cepf-bot",
         max_file_bytes=int(_number(env, "CEPF_MAX_FILE_BYTES", 5 * 1024 * 1024)),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,12 +181,15 @@ def read_bytes(path: Path) -> bytes:
         raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
-def fingerprint_files(root: Path, paths: list[Path]) -> str:
-    """A hash of the files' relative paths and contents (the index depends on nothing else)."""
+def fingerprint_files(root: Path, paths: list[Path],
+                      known: Mapping[Path, bytes] | None = None) -> str:
+    """A hash of the files' relative paths and contents (the index depends on nothing else);
+    `known` holds the bytes of files already read."""
+    known = known or {}
     h = hashlib.blake2b(digest_size=16)
     for path in paths:
         h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        h.update(read_bytes(path))
+        h.update(known[path] if path in known else read_bytes(path))
         h.update(b"\0")
     return h.hexdigest()
 
@@ -212,12 +216,7 @@ def load_corpus(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> 
         raise CorpusError(f"{root}: no documents (*.md) in the corpus folder")
     documents = []
     seen: dict[str, Path] = {}
-    fingerprint = hashlib.blake2b(digest_size=16)
     raw = {path: read_raw(path, max_bytes=max_file_bytes) for path in paths}
-    for path in index_inputs(root):  # the same bytes corpus_fingerprint() hashes
-        fingerprint.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        fingerprint.update(raw[path] if path in raw else read_bytes(path))
-        fingerprint.update(b"\0")
     for path in paths:
         text = decode(path, raw[path])
         digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
@@ -226,7 +225,8 @@ def load_corpus(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> 
         seen[digest] = path
         doc_id = path.relative_to(root).with_suffix("").as_posix()
         documents.append(parse_document(doc_id, path, text))
-    return Corpus(root=root, documents=tuple(documents), fingerprint=fingerprint.hexdigest())
+    fingerprint = fingerprint_files(root, index_inputs(root), known=raw)  # each file read once
+    return Corpus(root=root, documents=tuple(documents), fingerprint=fingerprint)
 
 
 def read_word_list(path: Path) -> list[str]:

@@ -477,7 +477,7 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
         pointer = index_path / f".{_CURRENT}.{name}"
         # The pointer carries meta.json's checksum, as meta.json carries everyone else's.
         _write(pointer, f"{name} {_digest(index_path / name / 'meta.json')}".encode())
-        previous = _current_name(index_path)
+        previous = current_generation(index_path)
         os.replace(pointer, index_path / _CURRENT)
         _fsync_dir(index_path)
         _remove_old_generations(index_path, keep={name, previous})
@@ -486,7 +486,8 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
 
 def current_generation(index_path: Path) -> str | None:
     """The name of the generation CURRENT points to (a cheap read, for watching)."""
-    return _current_name(index_path)
+    current = _current(index_path)
+    return current[0] if current else None
 
 
 def _current(index_path: Path) -> tuple[str, str] | None:
@@ -496,11 +497,6 @@ def _current(index_path: Path) -> tuple[str, str] | None:
     except (OSError, UnicodeDecodeError):
         return None
     return (fields[0], fields[1] if len(fields) > 1 else "") if fields else None
-
-
-def _current_name(index_path: Path) -> str | None:
-    current = _current(index_path)
-    return current[0] if current else None
 
 
 def _remove_old_generations(index_path: Path, keep: set[str | None]) -> None:
@@ -539,11 +535,15 @@ def load_index(index_path: Path) -> Index:
     if "/" in name or not name.startswith("gen-") or not folder.is_dir():
         raise IndexLoadError(f"{index_path}: CURRENT names a missing generation ({name!r})")
     try:
-        if _digest(folder / "meta.json") != meta_digest:
-            raise IndexLoadError(f"{folder}/meta.json: checksum mismatch (tampered or damaged)")
+        meta_bytes = (folder / "meta.json").read_bytes()
     except OSError as e:
         raise IndexLoadError(f"{folder}/meta.json: unreadable ({e.strerror or e})") from None
-    meta = _read_json(folder / "meta.json")
+    if hashlib.sha256(meta_bytes).hexdigest() != meta_digest:
+        raise IndexLoadError(f"{folder}/meta.json: checksum mismatch (tampered or damaged)")
+    try:
+        meta = json.loads(meta_bytes)
+    except ValueError as e:
+        raise IndexLoadError(f"{folder}/meta.json: unreadable ({e})") from None
     if not isinstance(meta, dict):
         raise IndexLoadError(f"{folder}/meta.json: not an index metadata object")
     version = meta.get("format_version")

@@ -98,7 +98,8 @@ class QueryLog:
 
     @classmethod
     def open(cls, path: Path, *, env_salt: str = "", retention_days: float = 90) -> QueryLog:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """The log at `path`, with its salt (see `load_salt`)."""
+        path.parent.mkdir(parents=True, exist_ok=True)  # the salt file is made beside it
         return cls(path, salt=load_salt(path, env_salt), retention_days=retention_days)
 
     def user_hash(self, user_id: int) -> str:

@@ -56,12 +56,11 @@ def normalise(text: str) -> str:
 
 def usable_cache_dir(preferred: Path | None) -> Path | None:
     """A folder jieba may write its cache in: the preferred one, else a private temporary one."""
-    candidates = [preferred] if preferred else []
-    for folder in candidates:
+    if preferred is not None:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if os.access(folder, os.W_OK | os.X_OK):
-                return folder
+            preferred.mkdir(parents=True, exist_ok=True)
+            if os.access(preferred, os.W_OK | os.X_OK):
+                return preferred
         except OSError:
             pass
     try:

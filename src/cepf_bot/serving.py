@@ -116,24 +116,20 @@ def wait_for_telegram(application: Application, *, max_wait: float = 60.0) -> st
 def run_polling(application: Application, *, poll_timeout: int = 20) -> None:
     """Long-poll until SIGINT or SIGTERM."""
     tasks: list[asyncio.Task[None]] = []
-
-    async def start_housekeeping(app: Application) -> None:
-        alive = lambda: app.running and app.updater is not None and app.updater.running  # noqa: E731
-        tasks.append(asyncio.create_task(housekeeping(app, alive, "polling")))
-
-    async def stop_housekeeping(app: Application) -> None:
-        for task in tasks:
-            task.cancel()
-
     original_post_init = application.post_init
 
     async def post_init(app: Application) -> None:
         if original_post_init:
             await original_post_init(app)
-        await start_housekeeping(app)
+        alive = lambda: app.running and app.updater is not None and app.updater.running  # noqa: E731
+        tasks.append(asyncio.create_task(housekeeping(app, alive, "polling")))
+
+    async def post_stop(app: Application) -> None:
+        for task in tasks:
+            task.cancel()
 
     application.post_init = post_init
-    application.post_stop = stop_housekeeping
+    application.post_stop = post_stop
     application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout,
                             poll_interval=0.0)
 
