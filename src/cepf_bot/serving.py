@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 WATCH_SECONDS = 2.0
 RECENT_UPDATES = 2048  # update ids remembered to drop Telegram's redeliveries
+PRUNE_SECONDS = 3600  # how often a serving bot applies the query log's retention
 
 
 def write_heartbeat(path: Path, mode: str) -> None:
@@ -71,8 +72,15 @@ async def housekeeping(application: Application, alive, mode: str) -> None:  # t
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGHUP, wake.set)
     beat = heartbeat_path()
+    next_prune = time.monotonic() + PRUNE_SECONDS
     try:
         while True:
+            if state.query_log is not None and time.monotonic() >= next_prune:
+                # Retention holds for a bot that runs for months, not only at start.
+                removed = await asyncio.to_thread(state.query_log.prune)
+                if removed:
+                    log.info("query log: %d questions past retention deleted", removed)
+                next_prune = time.monotonic() + PRUNE_SECONDS
             if alive():
                 try:
                     await asyncio.to_thread(write_heartbeat, beat, mode)
