@@ -1,5 +1,6 @@
 """Issue 6: exact scoring from document parts, incremental and parallel reindex, progress."""
 
+import dataclasses
 import fcntl
 import os
 import pty
@@ -13,6 +14,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from cepf_bot import bm25
+from cepf_bot import corpus as corpus_mod
 from cepf_bot import index as index_mod
 from cepf_bot.corpus import load_corpus
 from cepf_bot.index import build_index, load_index, reindex
@@ -33,6 +35,46 @@ def test_postings_merged_from_document_parts_match_bm25okapi():
         weights = {t: float(query.count(t)) for t in query}
         np.testing.assert_allclose(bm25.score(merged, weights), oracle.get_scores(query),
                                    atol=1e-6, rtol=0)
+
+
+def random_document(rng, lexicon, words):
+    tokens = [list(rng.choice(words, size=rng.integers(1, 12)))
+              for _ in range(rng.integers(1, 6))]
+    return bm25.DocumentTerms.from_tokens(tokens, lexicon)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_updating_postings_equals_sorting_them_again(seed):
+    """Drop, keep, renumber and add documents at random: the update is the full sort, exactly."""
+    rng = np.random.default_rng(seed)
+    lexicon = bm25.Lexicon()
+    old = [random_document(rng, lexicon, [f"w{i}" for i in range(30)])
+           for _ in range(rng.integers(1, 8))]
+    previous = bm25.sort_parts(old, len(lexicon))
+    old_starts = np.cumsum([0, *(len(d.lengths) for d in old)])
+    new_words = [f"w{i}" for i in range(45)]  # later documents bring new terms too
+    corpus, added, passage_map = [], [], np.full(old_starts[-1], -1, dtype=np.int32)
+    start = 0
+    for j in [*range(len(old)), None]:
+        if rng.random() < 0.4:
+            document = random_document(rng, lexicon, new_words)
+            added.append((start, document))
+            corpus.append(document)
+            start += len(document.lengths)
+        if j is not None and rng.random() < 0.7:
+            count = len(old[j].lengths)
+            passage_map[old_starts[j] : old_starts[j + 1]] = np.arange(start, start + count)
+            corpus.append(old[j])
+            start += count
+    if not corpus:
+        return
+    expected = bm25.sort_parts(corpus, len(lexicon))
+    new_parts = bm25.sort_parts([d for _, d in added], len(lexicon), [s for s, _ in added])
+    updated = bm25.update_parts(previous, passage_map,
+                                dataclasses.replace(new_parts, doc_len=expected.doc_len))
+    for name in ("offsets", "docs", "tf", "doc_len"):
+        np.testing.assert_array_equal(getattr(updated, name), getattr(expected, name),
+                                      err_msg=name)
 
 
 def write_docs(folder, count, start=0):
@@ -131,7 +173,8 @@ def assert_same_index(a, b):
     for name in ("idf", "offsets", "docs", "weights"):
         np.testing.assert_array_equal(np.asarray(getattr(a.postings, name)),
                                       np.asarray(getattr(b.postings, name)), err_msg=name)
-    assert [p.id for p in a.passages] == [p.id for p in b.passages]
+    assert list(a.passages) == list(b.passages)  # ids, titles and texts, verbatim
+    assert a.documents == b.documents
 
 
 def test_incremental_update_equals_a_full_build_bit_for_bit(tmp_path):
@@ -163,3 +206,23 @@ def test_incremental_update_equals_a_full_build_bit_for_bit(tmp_path):
         for query in ({"斑海豹": 1.0}, {"暗夜": 1.0, "保护": 2.0}, {"观鸟节": 1.0, "狐獴": 1.0}):
             np.testing.assert_allclose(bm25.score(updated.postings, query),
                                        bm25.score(fresh.postings, query), atol=1e-9)
+
+
+def test_reindex_splits_only_the_files_that_changed(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_docs(corpus, 5)
+    reindex(corpus, tmp_path / "idx", BM25Params())
+    split = []
+    parse = corpus_mod.parse_document
+    monkeypatch.setattr(corpus_mod, "parse_document",
+                        lambda doc_id, *args: split.append(doc_id) or parse(doc_id, *args))
+    (corpus / "doc003.md").write_text("# 文档3\n\n改过：观鸟节。\n\n第二段。\n", "utf-8")
+    (corpus / "doc001.md").rename(corpus / "doc009.md")
+    updated, _ = reindex(corpus, tmp_path / "idx", BM25Params())
+    assert sorted(split) == ["doc003", "doc009"]  # the changed file and the renamed one
+    full = build_index(load_corpus(corpus), index_mod.Segmenter.for_corpus(corpus), BM25Params())
+    assert len(split) == 2 + 5  # building from nothing splits every file
+    assert list(updated.passages) == list(full.passages)
+    assert list(load_index(tmp_path / "idx").passages) == list(full.passages)
+    assert updated.documents == full.documents

@@ -10,7 +10,8 @@ tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,7 +72,8 @@ class Lexicon:
 
     def __init__(self, terms: Sequence[str] = ()) -> None:
         self.terms = list(terms)
-        self._ids: dict[str, int] | None = None  # built when a term is first added
+        self._ids: dict[str, int] | None = None  # built when first needed
+        self._scanned = False
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -82,12 +84,24 @@ class Lexicon:
             self._ids = {t: i for i, t in enumerate(self.terms)}
         return self._ids
 
-    def add(self, term: str) -> int:
-        i = self.ids.get(term)
-        if i is None:
-            i = self.ids[term] = len(self.terms)
-            self.terms.append(term)
-        return i
+    def assign(self, terms: Iterable[str]) -> dict[str, int]:
+        """The ids of `terms`, new terms added in the order they come."""
+        wanted = dict.fromkeys(terms)
+        if self._ids is None and not self._scanned and len(wanted) * 8 < len(self.terms):
+            # A few terms against a large lexicon (one document changed): one scan finds them
+            # several times faster than indexing the whole lexicon would. Once only: a second
+            # call would scan again, so it indexes.
+            self._scanned = True
+            ids = {t: i for i, t in enumerate(self.terms) if t in wanted}
+        else:
+            ids = {t: i for t in wanted if (i := self.ids.get(t)) is not None}
+        for term in wanted:
+            if term not in ids:
+                ids[term] = len(self.terms)
+                self.terms.append(term)
+                if self._ids is not None:
+                    self._ids[term] = ids[term]
+        return ids
 
 
 @dataclass(frozen=True)
@@ -117,9 +131,7 @@ class LocalTerms:
                    np.asarray([len(t) for t in token_lists], dtype=np.int32))
 
     def with_lexicon(self, lexicon: Lexicon) -> DocumentTerms:
-        ids = np.fromiter((lexicon.add(t) for t in self.terms), dtype=np.int32,
-                          count=len(self.terms))
-        return DocumentTerms(self.offsets, ids[self.term_idx], self.tf, self.lengths)
+        return with_lexicon([self], lexicon)[0]
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,16 @@ class DocumentTerms:
     def from_tokens(cls, token_lists: Sequence[Sequence[str]], lexicon: Lexicon
                     ) -> DocumentTerms:
         return LocalTerms.from_tokens(token_lists).with_lexicon(lexicon)
+
+
+def with_lexicon(documents: Sequence[LocalTerms], lexicon: Lexicon) -> list[DocumentTerms]:
+    """The documents' terms numbered by `lexicon`, which gains the terms it lacks."""
+    ids = lexicon.assign(t for d in documents for t in d.terms)
+    return [DocumentTerms(d.offsets,
+                          np.fromiter(map(ids.__getitem__, d.terms), dtype=np.int32,
+                                      count=len(d.terms))[d.term_idx],
+                          d.tf, d.lengths)
+            for d in documents]
 
 
 def build_postings(token_lists: Sequence[Sequence[str]], params: BM25Params) -> Postings:
@@ -154,11 +176,12 @@ def radix_argsort(keys: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PostingsParts:
-    """What BM25 weights are computed from, term-major: every posting's lexicon id, passage
-    and term frequency (sorted by lexicon id, then passage), and each passage's length.
-    An index keeps these so that a later reindex can update them in place."""
+    """What BM25 weights are computed from, term-major over a `Lexicon`: lexicon id `l`'s
+    postings are `docs[offsets[l]:offsets[l+1]]` (passages ascending) with their term
+    frequencies `tf`, and `doc_len` has every passage's length. An index keeps these so that a
+    later reindex can update them in place."""
 
-    lexicon_ids: np.ndarray  # int32 [postings]
+    offsets: np.ndarray  # int64 [lexicon + 1]
     docs: np.ndarray  # int32 [postings]
     tf: np.ndarray  # int32 [postings]
     doc_len: np.ndarray  # int32 [passages]
@@ -168,21 +191,31 @@ def merge_postings(parts: Sequence[DocumentTerms], lexicon: Lexicon,
                    params: BM25Params) -> Postings:
     """The postings of the passages of all `parts`, in order: BM25Okapi over the whole.
     Terms are numbered in lexicon order, keeping only those that occur."""
-    return weigh(sort_parts(parts), lexicon, params)[0]
+    return weigh(sort_parts(parts, len(lexicon)), lexicon, params)[0]
 
 
-def sort_parts(parts: Sequence[DocumentTerms]) -> PostingsParts:
-    """The parts' postings in one term-major order."""
-    n = sum(len(p.lengths) for p in parts)
-    if n == 0:
-        raise ValueError("cannot index an empty corpus")
-    lexicon_ids = np.concatenate([p.term_ids for p in parts])
-    docs = np.repeat(np.arange(n, dtype=np.int32),
-                     np.concatenate([np.diff(p.offsets) for p in parts]))
-    tf = np.concatenate([p.tf for p in parts])
+def sort_parts(parts: Sequence[DocumentTerms], lexicon_size: int,
+               starts: Sequence[int] | None = None) -> PostingsParts:
+    """The parts' postings in one term-major order. Passages are numbered one after another,
+    or from `starts[i]` on for part i; `doc_len` is the parts' passage lengths in turn."""
+    if starts is None:
+        starts = np.cumsum([0, *(len(p.lengths) for p in parts)])[:-1].tolist()
+    empty = np.empty(0, dtype=np.int32)
+    lexicon_ids = np.concatenate([empty, *(p.term_ids for p in parts)])
+    docs = np.concatenate([empty, *(
+        np.repeat(np.arange(start, start + len(p.lengths), dtype=np.int32), np.diff(p.offsets))
+        for start, p in zip(starts, parts, strict=True))])
+    tf = np.concatenate([empty, *(p.tf for p in parts)])
     order = radix_argsort(lexicon_ids)  # stable: passages stay ascending within a term
-    return PostingsParts(lexicon_ids[order], docs[order], tf[order],
-                         np.concatenate([p.lengths for p in parts]))
+    offsets = np.zeros(lexicon_size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(lexicon_ids, minlength=lexicon_size), out=offsets[1:])
+    return PostingsParts(offsets, docs[order], tf[order],
+                         np.concatenate([empty, *(p.lengths for p in parts)]))
+
+
+# Postings are weighed in blocks this long, on two threads (numpy releases the GIL): a block's
+# temporaries stay in the CPU cache instead of costing 100 MB each at 100k passages.
+_BLOCK = 1 << 18
 
 
 def weigh(parts: PostingsParts, lexicon: Lexicon, params: BM25Params
@@ -191,52 +224,101 @@ def weigh(parts: PostingsParts, lexicon: Lexicon, params: BM25Params
     n = len(parts.doc_len)
     if n == 0:
         raise ValueError("cannot index an empty corpus")
-    counts = np.bincount(parts.lexicon_ids, minlength=len(lexicon))
-    used = np.flatnonzero(counts)
-    if len(used) == len(lexicon):  # the usual case: no term has vanished from the corpus
-        term_id = parts.lexicon_ids
-    else:
-        term_id = (np.cumsum(counts > 0) - 1)[parts.lexicon_ids].astype(np.int32)
+    counts = np.diff(parts.offsets)
+    used = np.flatnonzero(counts)  # terms whose every passage was removed are left out
     # Each (term, passage) pair occurs once, so a term's count of pairs is its df.
-    doc_freq = counts[used].astype(np.float64)
-    idf = okapi_idf(doc_freq, n, params.epsilon)
-    doc_len = parts.doc_len.astype(np.float64)
-    avgdl = float(doc_len.sum()) / n
-    # tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)) * idf, in place: these arrays
-    # have a length of every posting, so each temporary would cost 100 MB at 100k passages.
-    norm = doc_len[parts.docs]
-    norm *= params.b / avgdl
-    norm += 1 - params.b
-    norm *= params.k1
-    norm += parts.tf
-    weights = parts.tf * (params.k1 + 1.0)
-    weights /= norm
-    weights *= idf[term_id]
-    del norm
+    doc_freq = counts[used]
+    idf = okapi_idf(doc_freq.astype(np.float64), n, params.epsilon)
     offsets = np.zeros(len(used) + 1, dtype=np.int64)
-    np.cumsum(doc_freq.astype(np.int64), out=offsets[1:])
+    np.cumsum(doc_freq, out=offsets[1:])
+    doc_len = np.asarray(parts.doc_len, dtype=np.float64)
+    avgdl = float(doc_len.sum()) / n
+    # rank-bm25's k1 * (1 - b + b * dl / avgdl), once per passage and in its order of operations
+    norm = params.k1 * (1 - params.b + params.b * doc_len / avgdl)
+    weights = np.empty(len(parts.docs), dtype=np.float64)
+
+    def block(start: int) -> None:
+        # idf * (tf * (k1 + 1) / (tf + norm)), as rank-bm25 computes it
+        end = min(start + _BLOCK, len(weights))
+        first = int(np.searchsorted(offsets, start, side="right")) - 1
+        last = int(np.searchsorted(offsets, end, side="left"))
+        spans = (np.minimum(offsets[first + 1 : last + 1], end)
+                 - np.maximum(offsets[first:last], start))
+        tf = parts.tf[start:end]
+        denominator = norm[parts.docs[start:end]]
+        denominator += tf
+        out = weights[start:end]
+        np.multiply(tf, params.k1 + 1.0, out=out)
+        out /= denominator
+        out *= np.repeat(idf[first:last], spans)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(block, range(0, len(weights), _BLOCK)))
     vocabulary = Vocabulary([lexicon.terms[i] for i in used.tolist()])
-    return (Postings(vocabulary, idf, offsets, parts.docs, weights, n),
+    return (Postings(vocabulary, idf, offsets, np.asarray(parts.docs), weights, n),
             used.astype(np.int32))
 
 
 def update_parts(previous: PostingsParts, passage_map: np.ndarray,
                  added: PostingsParts) -> PostingsParts:
     """`previous` with some passages dropped or renumbered (`passage_map[old]` is the new
-    number, or -1), and `added`'s postings (already numbered) merged in: O(postings), no sort
-    of the whole. `added.doc_len` is the complete new list of passage lengths."""
-    new_docs = passage_map[previous.docs]
-    keep = new_docs >= 0
-    lexicon_ids, docs, tf = previous.lexicon_ids[keep], new_docs[keep], previous.tf[keep]
-    if len(added.docs):
-        n = np.int64(len(added.doc_len))
-        old_keys = lexicon_ids.astype(np.int64) * n + docs
-        new_keys = added.lexicon_ids.astype(np.int64) * n + added.docs
-        where = np.searchsorted(old_keys, new_keys)
-        lexicon_ids = np.insert(lexicon_ids, where, added.lexicon_ids)
-        docs = np.insert(docs, where, added.docs)
-        tf = np.insert(tf, where, added.tf)
-    return PostingsParts(lexicon_ids, docs.astype(np.int32), tf, added.doc_len)
+    number, or -1), and `added`'s postings (already numbered, over a lexicon at least as
+    large) merged in. `added.doc_len` is the complete new list of passage lengths. Renumbering
+    must keep each term's passages ascending.
+
+    O(postings) with no sort and no mask over the whole: the result is copied in runs of
+    unchanged postings between the few places where postings are dropped or added."""
+    old_terms, lexicon_size = len(previous.offsets) - 1, len(added.offsets) - 1
+    old_docs, old_tf = np.asarray(previous.docs), np.asarray(previous.tf)
+    # The dropped postings, found a block at a time: no temporary as long as the postings.
+    removed = np.concatenate([np.empty(0, dtype=np.int64), *(
+        start + np.flatnonzero(passage_map[old_docs[start : start + _BLOCK]] < 0)
+        for start in range(0, len(old_docs), _BLOCK))])
+    counts = np.zeros(lexicon_size, dtype=np.int64)
+    counts[:old_terms] = np.diff(previous.offsets)
+    counts[:old_terms] -= np.bincount(np.searchsorted(previous.offsets, removed, side="right") - 1,
+                                      minlength=old_terms)
+    added_counts = np.diff(added.offsets)
+    offsets = np.zeros(lexicon_size + 1, dtype=np.int64)
+    np.cumsum(counts + added_counts, out=offsets[1:])
+
+    # Where each added posting goes among the previous ones: before the first posting of its
+    # term whose passage comes after it. Kept passages keep their order, so "after it" is
+    # "at or after the first kept passage numbered above it", in the old numbering.
+    kept_old = np.flatnonzero(passage_map >= 0)
+    after = np.append(kept_old, len(passage_map))[
+        np.searchsorted(passage_map[kept_old], added.docs, side="right")]
+    insert_at = np.empty(len(added.docs), dtype=np.int64)
+    for term in np.flatnonzero(added_counts).tolist():
+        lo, hi = int(added.offsets[term]), int(added.offsets[term + 1])
+        if term < old_terms:
+            start, end = int(previous.offsets[term]), int(previous.offsets[term + 1])
+            insert_at[lo:hi] = start + np.searchsorted(old_docs[start:end], after[lo:hi])
+        else:
+            insert_at[lo:hi] = len(old_docs)  # a new term: after every previous posting
+
+    # Runs of kept postings lie between dropped postings and insertion points.
+    cuts = np.unique(np.concatenate([[0, len(old_docs)], removed, removed + 1, insert_at]))
+    starts, ends = cuts[:-1], cuts[1:]
+    is_kept = np.ones(len(starts), dtype=bool)
+    is_kept[np.searchsorted(starts, removed)] = False
+    starts, ends = starts[is_kept], ends[is_kept]
+    # A posting's new position: its old one, less the dropped ones before it, plus the added
+    # ones before it (those inserted at its own position come first).
+    targets = (starts - np.searchsorted(removed, starts)
+               + np.searchsorted(insert_at, starts, side="right"))
+    docs = np.empty(int(offsets[-1]), dtype=np.int32)
+    tf = np.empty(int(offsets[-1]), dtype=np.int32)
+    for start, end, target in zip(starts.tolist(), ends.tolist(), targets.tolist(),
+                                  strict=True):
+        np.take(passage_map, old_docs[start:end], out=docs[target : target + end - start],
+                mode="clip")  # (all in range; "clip" writes straight into `out`)
+        tf[target : target + end - start] = old_tf[start:end]
+    placed = (insert_at - np.searchsorted(removed, insert_at)
+              + np.arange(len(insert_at)))
+    docs[placed] = added.docs
+    tf[placed] = added.tf
+    return PostingsParts(offsets, docs, tf, added.doc_len)
 
 
 def okapi_idf(doc_freq: np.ndarray, n: int, epsilon: float) -> np.ndarray:

@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .types import Document, Passage
@@ -124,8 +124,9 @@ def heading_like_first_sentence(text: str) -> str | None:
     return sentence.rstrip("。！？!?")
 
 
-def parse_document(doc_id: str, path: Path, text: str) -> Document:
-    """Split one document's text into passages; a `CorpusError` if it has no title or no text."""
+def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
+    """Split one document's text into passages; a `CorpusError` if it has no title or no text.
+    `digest` is the SHA-256 of the file's bytes."""
     if not text.strip():
         raise CorpusError(f"{path}: empty file")
     meta, lines = _front_matter(text.splitlines())
@@ -171,26 +172,29 @@ def parse_document(doc_id: str, path: Path, text: str) -> Document:
                 text=body,
             )
         )
-    return Document(id=doc_id, path=str(path), title=title, metadata=meta, passages=tuple(passages))
+    return Document(id=doc_id, path=str(path), title=title, metadata=meta,
+                    passages=tuple(passages), digest=digest)
 
 
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+def file_digest(data: bytes) -> str:
+    """The SHA-256 of a file's bytes: how a reindex recognises an unchanged file."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def fingerprint_files(root: Path, paths: list[Path],
-                      known: Mapping[Path, bytes] | None = None) -> str:
+                      known: Mapping[Path, str] | None = None) -> str:
     """A hash of the files' relative paths and contents (the index depends on nothing else);
-    `known` holds the bytes of files already read."""
+    `known` holds the digests of files already read."""
     known = known or {}
-    h = hashlib.blake2b(digest_size=16)
+    h = hashlib.sha256()
     for path in paths:
-        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        h.update(known[path] if path in known else read_bytes(path))
-        h.update(b"\0")
+        digest = known.get(path)
+        if digest is None:
+            try:
+                digest = file_digest(path.read_bytes())
+            except OSError as e:
+                raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+        h.update(f"{path.relative_to(root).as_posix()}\0{digest}\n".encode())
     return h.hexdigest()
 
 
@@ -207,25 +211,32 @@ def corpus_fingerprint(root: Path) -> str:
     return fingerprint_files(root, index_inputs(root))
 
 
-def load_corpus(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Corpus:
-    """Read and split every document of the corpus folder; the first bad file raises."""
+def load_corpus(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+                parsed: Mapping[tuple[str, str], Document] | None = None) -> Corpus:
+    """Read and split every document of the corpus folder; the first bad file raises.
+    `parsed` holds documents split before, by id and digest: a file whose bytes are unchanged
+    is taken from there instead of being decoded and split again."""
     if not root.is_dir():
         raise CorpusError(f"{root}: corpus folder not found")
     paths = document_paths(root)
     if not paths:
         raise CorpusError(f"{root}: no documents (*.md) in the corpus folder")
     documents = []
+    digests: dict[Path, str] = {}
     seen: dict[str, Path] = {}
-    raw = {path: read_raw(path, max_bytes=max_file_bytes) for path in paths}
     for path in paths:
-        text = decode(path, raw[path])
-        digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+        data = read_raw(path, max_bytes=max_file_bytes)
+        digest = digests[path] = file_digest(data)
         if digest in seen:
-            raise CorpusError(f"{path}: duplicate document (same text as {seen[digest]})")
+            raise CorpusError(f"{path}: duplicate document (same content as {seen[digest]})")
         seen[digest] = path
         doc_id = path.relative_to(root).with_suffix("").as_posix()
-        documents.append(parse_document(doc_id, path, text))
-    fingerprint = fingerprint_files(root, index_inputs(root), known=raw)  # each file read once
+        known = parsed.get((doc_id, digest)) if parsed else None
+        if known is not None:
+            documents.append(replace(known, path=str(path)))
+        else:
+            documents.append(parse_document(doc_id, path, decode(path, data), digest))
+    fingerprint = fingerprint_files(root, index_inputs(root), known=digests)  # read once
     return Corpus(root=root, documents=tuple(documents), fingerprint=fingerprint)
 
 

@@ -3,13 +3,14 @@
 On disk an index is a folder:
 
     INDEX_PATH/
-      CURRENT               the name of the generation in use, replaced atomically
-      gen-…/meta.json       IndexMeta, with a checksum of every other file
-      gen-…/passages.json   documents, and each passage's id, document and title
-      gen-…/texts.bin       the passages' text, verbatim UTF-8, one after another
-      gen-…/terms.json      the vocabulary, in term-id order
-      gen-…/*.npy           postings arrays and text offsets, allow_pickle=False, memory-mapped
-      token-cache/*.npz     each document's terms by content hash, for incremental reindex
+      CURRENT                  the name of the generation in use, replaced atomically
+      gen-…/meta.json          IndexMeta, with a checksum of every other file
+      gen-…/passages.json      documents, and each passage's id, document and title
+      gen-…/texts.bin          the passages' text, verbatim UTF-8, one after another
+      gen-…/terms.json         the vocabulary, in term-id order
+      gen-…/*.npy              postings arrays and text offsets, allow_pickle=False, mapped
+      token-cache/*.npy        each document's term ids, by what they depend on
+      token-cache/lexicon.txt  the term of each term id (append-only)
 
 A new generation is written completely (and fsync'd) under a temporary name, renamed, and only
 then named in CURRENT: a reader, or a reindex killed at any moment, always sees a whole index.
@@ -20,6 +21,7 @@ passages.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import hashlib
@@ -33,7 +35,7 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,10 +51,10 @@ from .bm25 import (
     Postings,
     PostingsParts,
     Vocabulary,
-    radix_argsort,
     sort_parts,
     update_parts,
     weigh,
+    with_lexicon,
 )
 from .corpus import (
     DEFAULT_MAX_FILE_BYTES,
@@ -87,7 +89,23 @@ class IndexMissing(IndexLoadError):
     """No index has been written at this path yet."""
 
 
-class PassageStore(Sequence[Passage]):
+class LazyPassages(Sequence[Passage]):
+    """Passages made only when asked for: subclasses say how many and how to make one."""
+
+    def _passage(self, i: int) -> Passage:
+        raise NotImplementedError
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+        if isinstance(i, slice):
+            return [self._passage(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._passage(i)
+
+
+class PassageStore(LazyPassages):
     """A loaded index's passages: ids and titles in memory, texts decoded from the mapped
     `texts.bin` only when asked for."""
 
@@ -108,14 +126,42 @@ class PassageStore(Sequence[Passage]):
         return Passage(pid, document.id, document.title, title,
                        bytes(self._texts[start:end]).decode("utf-8"))
 
-    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
-        if isinstance(i, slice):
-            return [self._passage(j) for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self._passage(i)
+
+class PassageRange(LazyPassages):
+    """Passages `start` to `stop` of a `PassageStore` (one document's), which a new index can
+    copy as they are stored."""
+
+    def __init__(self, store: PassageStore, start: int, stop: int) -> None:
+        self._store, self._start, self._stop = store, start, stop
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    def _passage(self, i: int) -> Passage:
+        return self._store._passage(self._start + i)
+
+    def stored(self) -> tuple[list[list], memoryview, np.ndarray]:
+        """The passages' [id, document index, title] rows, their texts' UTF-8 one after
+        another (a view of the stored bytes), and each text's length in bytes."""
+        offsets = np.asarray(self._store._offsets[self._start : self._stop + 1])
+        return (self._store._rows[self._start : self._stop],
+                memoryview(self._store._texts)[int(offsets[0]) : int(offsets[-1])],
+                np.diff(offsets))
+
+
+class PassageChain(LazyPassages):
+    """The passages of several documents, one after another."""
+
+    def __init__(self, documents: Sequence[Sequence[Passage]]) -> None:
+        self.documents = documents
+        self._starts = np.cumsum([0, *(len(d) for d in documents)]).tolist()
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def _passage(self, i: int) -> Passage:
+        d = bisect.bisect_right(self._starts, i) - 1
+        return self.documents[d][i - self._starts[d]]
 
 
 @dataclass(frozen=True)
@@ -141,11 +187,10 @@ _LEXICON = "lexicon.txt"
 
 
 def _cache_key(document: Document, settings_json: str, lexicon_id: str) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    h.update(f"{PASSAGE_FORMAT}\0{lexicon_id}\0{settings_json}\0".encode())
-    for p in document.passages:
-        h.update(f"{p.title}\x1f{p.text}\x1e".encode())
-    return h.hexdigest()
+    """What a document's terms depend on: its file's bytes, how it is split and segmented,
+    and the lexicon that numbers the terms."""
+    key = f"{PASSAGE_FORMAT}\0{lexicon_id}\0{settings_json}\0{document.digest}"
+    return hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
 
 
 def _load_lexicon(cache: Path) -> tuple[str, Lexicon]:
@@ -242,10 +287,12 @@ def document_terms(
                 found[i] = local.with_lexicon(lexicon)
                 bar.update()
     else:
+        local = []
         for i in todo:
-            found[i] = DocumentTerms.from_tokens(
-                [passage_tokens(segmenter, p) for p in documents[i].passages], lexicon)
+            local.append(LocalTerms.from_tokens(
+                [passage_tokens(segmenter, p) for p in documents[i].passages]))
             bar.update()
+        found.update(zip(todo, with_lexicon(local, lexicon), strict=True))
     bar.close()
     if cache is not None:
         try:
@@ -273,11 +320,12 @@ def _previous_parts(previous: Index | None, lexicon_id: str, lexicon: Lexicon,
     term_lex = np.asarray(previous.parts["term_lexicon_ids"])
     if len(term_lex) and int(term_lex.max()) >= len(lexicon):
         return None
-    counts = np.diff(np.asarray(previous.postings.offsets))
-    return PostingsParts(np.repeat(term_lex, counts).astype(np.int32),
-                         np.asarray(previous.postings.docs),
-                         np.asarray(previous.parts["tf"]),
-                         np.asarray(previous.parts["doc_len"]))
+    counts = np.zeros(len(lexicon), dtype=np.int64)
+    counts[term_lex] = np.diff(np.asarray(previous.postings.offsets))
+    offsets = np.zeros(len(lexicon) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return PostingsParts(offsets, previous.postings.docs, previous.parts["tf"],
+                         previous.parts["doc_len"])
 
 
 def build_index(
@@ -344,24 +392,14 @@ def build_index(
                 added.append((start, part))
                 lengths.append(part.lengths)
             start += count
-        doc_len = np.concatenate(lengths) if lengths else np.empty(0, dtype=np.int32)
-        if added:
-            ids = np.concatenate([p.term_ids for _, p in added])
-            docs = np.concatenate([s + np.repeat(np.arange(len(p.lengths), dtype=np.int32),
-                                                 np.diff(p.offsets)) for s, p in added])
-            tf = np.concatenate([p.tf for _, p in added])
-            order = radix_argsort(ids)
-            new_parts = PostingsParts(ids[order], docs[order].astype(np.int32), tf[order],
-                                      doc_len)
-        else:
-            empty = np.empty(0, dtype=np.int32)
-            new_parts = PostingsParts(empty, empty, empty, doc_len)
-        parts = update_parts(base, passage_map, new_parts)
+        added_parts = sort_parts([p for _, p in added], len(lexicon), [s for s, _ in added])
+        parts = update_parts(base, passage_map,
+                             replace(added_parts, doc_len=np.concatenate(lengths)))
     else:
-        parts = sort_parts([found[i] for i in range(len(documents))])
+        parts = sort_parts([found[i] for i in range(len(documents))], len(lexicon))
     postings, term_lexicon_ids = weigh(parts, lexicon, params)
 
-    passages = tuple(corpus.passages)
+    passages = PassageChain([d.passages for d in documents])
     meta = IndexMeta(
         format_version=FORMAT_VERSION,
         package_version=__version__,
@@ -379,13 +417,55 @@ def build_index(
             "incremental": base is not None,
             "lexicon": lexicon_id,
             "document_keys": keys,
+            "passage_format": PASSAGE_FORMAT,
         },
     )
-    infos = tuple(DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata))
+    infos = tuple(DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata), d.digest)
                   for d in documents)
     return Index(meta, infos, passages, postings,
                  parts={"tf": parts.tf, "doc_len": parts.doc_len,
                         "term_lexicon_ids": term_lexicon_ids})
+
+
+def reusable_documents(index: Index | None) -> dict[tuple[str, str], Document]:
+    """`index`'s documents by id and file digest, their passages read from the index when
+    needed: what a reindex takes instead of splitting an unchanged file again."""
+    if (index is None or not isinstance(index.passages, PassageStore)
+            or index.meta.extra.get("passage_format") != PASSAGE_FORMAT):
+        return {}
+    documents, start = {}, 0
+    for info in index.documents:
+        stop = start + info.passages
+        if info.digest:
+            documents[info.id, info.digest] = Document(
+                info.id, "", info.title, dict(info.metadata),
+                PassageRange(index.passages, start, stop), info.digest)
+        start = stop
+    return documents
+
+
+def _stored_passages(index: Index) -> tuple[list[list], list[bytes | memoryview], np.ndarray]:
+    """passages.json's rows, the pieces of texts.bin and the texts' offsets in it. Passages
+    taken from a previous index are copied as they are stored there."""
+    doc_index = {d.id: i for i, d in enumerate(index.documents)}
+    groups = (index.passages.documents if isinstance(index.passages, PassageChain)
+              else [index.passages])
+    rows: list[list] = []
+    pieces: list[bytes | memoryview] = []
+    sizes = [np.zeros(1, dtype=np.int64)]
+    for group in groups:
+        if isinstance(group, PassageRange) and len(group):
+            stored_rows, data, lengths = group.stored()
+            document = doc_index[group[0].document_id]
+            rows += ([pid, document, title] for pid, _, title in stored_rows)
+            pieces.append(data)
+            sizes.append(lengths)
+        else:
+            encoded = [p.text.encode("utf-8") for p in group]
+            rows += ([p.id, doc_index[p.document_id], p.title] for p in group)
+            pieces += encoded
+            sizes.append(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+    return rows, pieces, np.cumsum(np.concatenate(sizes))
 
 
 def _digest(path: Path) -> str:
@@ -396,6 +476,13 @@ def _digest(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _synced_digest(path: Path) -> str:
+    """Flush a written file to disk, then checksum it."""
+    with path.open("rb") as f:
+        os.fsync(f.fileno())
+    return _digest(path)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -435,38 +522,38 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
     with its generation name. `locked`: the caller holds the writer lock already."""
     index_path.mkdir(parents=True, exist_ok=True)
     with contextlib.nullcontext() if locked else _writer_lock(index_path):
+        previous = _remove_superseded_generations(index_path)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         name = f"gen-{stamp}-{uuid.uuid4().hex[:8]}"
         tmp = index_path / f".tmp-{name}"
         tmp.mkdir()
         try:
-            doc_index = {d.id: i for i, d in enumerate(index.documents)}
-            encoded = [p.text.encode("utf-8") for p in index.passages]
-            text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-            np.cumsum([len(b) for b in encoded], out=text_offsets[1:])
-            files = {
-                "passages.json": _json_bytes({
-                    "documents": [asdict(d) for d in index.documents],
-                    "passages": [[p.id, doc_index[p.document_id], p.title]
-                                 for p in index.passages],
-                }),
-                "terms.json": _json_bytes(list(index.postings.terms)),
-                "texts.bin": b"".join(encoded),
-            }
-            del encoded
-            for file_name, data in files.items():
-                _write(tmp / file_name, data)
-            arrays = {a: getattr(index.postings, a) for a in _ARRAYS}
-            arrays["text_offsets"] = text_offsets
             if set(index.parts) != set(_PARTS):
                 raise ValueError("an index needs its parts to be saved")
+            rows, pieces, text_offsets = _stored_passages(index)
+            arrays = {a: getattr(index.postings, a) for a in _ARRAYS}
+            arrays["text_offsets"] = text_offsets
             arrays.update(index.parts)
-            for array, values in arrays.items():
-                with (tmp / f"{array}.npy").open("wb") as f:
-                    np.save(f, values, allow_pickle=False)
-                    f.flush()
-                    os.fsync(f.fileno())
-            checksums = {p.name: _digest(p) for p in sorted(tmp.iterdir())}
+            # Each file is fsync'd and checksummed on another thread while the next is written.
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                pending = {}
+
+                def written(file_name: str,
+                            data: Sequence[bytes | memoryview] | np.ndarray) -> None:
+                    with (tmp / file_name).open("wb") as f:
+                        if isinstance(data, np.ndarray):
+                            np.save(f, data, allow_pickle=False)
+                        else:
+                            f.writelines(data)
+                    pending[file_name] = pool.submit(_synced_digest, tmp / file_name)
+
+                written("passages.json", [_json_bytes({
+                    "documents": [asdict(d) for d in index.documents], "passages": rows})])
+                written("terms.json", [_json_bytes(list(index.postings.terms))])
+                written("texts.bin", pieces)
+                for array, values in arrays.items():
+                    written(f"{array}.npy", np.asarray(values))
+                checksums = {name: pending[name].result() for name in sorted(pending)}
             meta = asdict(index.meta) | {"checksums": checksums}
             _write(tmp / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1).encode())
             _fsync_dir(tmp)
@@ -477,7 +564,6 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
         pointer = index_path / f".{_CURRENT}.{name}"
         # The pointer carries meta.json's checksum, as meta.json carries everyone else's.
         _write(pointer, f"{name} {_digest(index_path / name / 'meta.json')}".encode())
-        previous = current_generation(index_path)
         os.replace(pointer, index_path / _CURRENT)
         _fsync_dir(index_path)
         _remove_old_generations(index_path, keep={name, previous})
@@ -499,6 +585,15 @@ def _current(index_path: Path) -> tuple[str, str] | None:
     return (fields[0], fields[1] if len(fields) > 1 else "") if fields else None
 
 
+def _remove_superseded_generations(index_path: Path) -> str | None:
+    """Delete the generations before the current one, whose name is returned. A new one is
+    written only then, so that it reuses their space on disk and their memory in the page
+    cache (fresh memory is slow to touch on some virtual machines)."""
+    current = current_generation(index_path)
+    _remove_old_generations(index_path, keep={current})
+    return current
+
+
 def _remove_old_generations(index_path: Path, keep: set[str | None]) -> None:
     """Delete generations other than `keep` and leftovers of killed writers."""
     for entry in index_path.iterdir():
@@ -516,6 +611,13 @@ def _map(path: Path) -> bytes:
         if os.fstat(f.fileno()).st_size == 0:
             return b""
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
+
+
+def _checked_digest(path: Path) -> str:
+    try:
+        return _digest(path)
+    except OSError as e:
+        raise IndexLoadError(f"{path}: unreadable ({e.strerror or e})") from None
 
 
 def _read_json(path: Path) -> object:
@@ -555,14 +657,13 @@ def load_index(index_path: Path) -> Index:
     checksums = meta.get("checksums")
     if not isinstance(checksums, dict) or set(checksums) != _FILES:
         raise IndexLoadError(f"{folder}/meta.json: checksums missing or incomplete")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        actual = dict(zip(checksums, pool.map(_checked_digest, (folder / f for f in checksums)),
+                          strict=True))
     for file_name, digest in checksums.items():
-        path = folder / file_name
-        try:
-            actual = _digest(path)
-        except OSError as e:
-            raise IndexLoadError(f"{path}: unreadable ({e.strerror or e})") from None
-        if actual != digest:
-            raise IndexLoadError(f"{path}: checksum mismatch (truncated, corrupted or tampered)")
+        if actual[file_name] != digest:
+            raise IndexLoadError(f"{folder / file_name}: checksum mismatch "
+                                 "(truncated, corrupted or tampered)")
     try:
         stored = _read_json(folder / "passages.json")
         documents = tuple(DocumentInfo(**d) for d in stored["documents"])
@@ -621,11 +722,13 @@ def reindex(
     """Build from the corpus folder and save; a bad corpus raises before anything is written.
     Documents whose passages did not change are not segmented again."""
     segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
-    corpus = load_corpus(corpus_dir, max_file_bytes=max_file_bytes)
     with _writer_lock(index_path):
+        _remove_superseded_generations(index_path)  # before the build, which reuses the memory
+        previous = _load_quietly(index_path)
+        corpus = load_corpus(corpus_dir, max_file_bytes=max_file_bytes,
+                             parsed=reusable_documents(previous))
         index = build_index(corpus, segmenter, params, cache=index_path / "token-cache",
-                            progress=progress, jieba_cache=cache_dir,
-                            previous=_load_quietly(index_path))
+                            progress=progress, jieba_cache=cache_dir, previous=previous)
         return save_index(index, index_path, locked=True), segmenter
 
 
@@ -663,7 +766,8 @@ def open_index(
     log.info("%s; rebuilding the index from %s", reason, corpus_dir)
     try:
         segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
-        corpus = load_corpus(corpus_dir, max_file_bytes=max_file_bytes)
+        corpus = load_corpus(corpus_dir, max_file_bytes=max_file_bytes,
+                             parsed=reusable_documents(saved))
     except CorpusError as e:
         if saved is None:
             raise

@@ -6,6 +6,7 @@ Everything here is a frozen dataclass: the corpus produces `Passage`s, the index
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -28,13 +29,18 @@ class Passage:
 
 @dataclass(frozen=True)
 class Document:
-    """A corpus file: its id (file name without `.md`), title, front-matter metadata, passages."""
+    """A corpus file: its id (file name without `.md`), title, front-matter metadata, passages.
+
+    `digest` is the SHA-256 of the file's bytes: a reindex takes an unchanged file's passages
+    and tokens from the previous index instead of splitting and segmenting it again.
+    """
 
     id: str
     path: str
     title: str
     metadata: dict[str, str]
-    passages: tuple[Passage, ...]
+    passages: Sequence[Passage]
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class DocumentInfo:
     title: str
     passages: int
     metadata: dict[str, str]
+    digest: str = ""  # of the file's bytes, as in `Document`
 
 
 @dataclass(frozen=True)
