@@ -43,9 +43,11 @@ def random_document(rng, lexicon, words):
     return bm25.DocumentTerms.from_tokens(tokens, lexicon)
 
 
+@pytest.mark.parametrize("copy_runs_max", [0, 10**9])  # whole arrays, or run by run
 @pytest.mark.parametrize("seed", range(30))
-def test_updating_postings_equals_sorting_them_again(seed):
+def test_updating_postings_equals_sorting_them_again(seed, copy_runs_max, monkeypatch):
     """Drop, keep, renumber and add documents at random: the update is the full sort, exactly."""
+    monkeypatch.setattr(bm25, "_COPY_RUNS_MAX", copy_runs_max)
     rng = np.random.default_rng(seed)
     lexicon = bm25.Lexicon()
     old = [random_document(rng, lexicon, [f"w{i}" for i in range(30)])

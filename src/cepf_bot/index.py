@@ -723,7 +723,6 @@ def reindex(
     Documents whose passages did not change are not segmented again."""
     segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
     with _writer_lock(index_path):
-        _remove_superseded_generations(index_path)  # before the build, which reuses the memory
         previous = _load_quietly(index_path)
         corpus = load_corpus(corpus_dir, max_file_bytes=max_file_bytes,
                              parsed=reusable_documents(previous))
