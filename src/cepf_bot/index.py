@@ -522,7 +522,7 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
     with its generation name. `locked`: the caller holds the writer lock already."""
     index_path.mkdir(parents=True, exist_ok=True)
     with contextlib.nullcontext() if locked else _writer_lock(index_path):
-        previous = _remove_superseded_generations(index_path)
+        _remove_superseded_generations(index_path)  # the new one and the current one remain
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         name = f"gen-{stamp}-{uuid.uuid4().hex[:8]}"
         tmp = index_path / f".tmp-{name}"
@@ -566,7 +566,6 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
         _write(pointer, f"{name} {_digest(index_path / name / 'meta.json')}".encode())
         os.replace(pointer, index_path / _CURRENT)
         _fsync_dir(index_path)
-        _remove_old_generations(index_path, keep={name, previous})
     return replace(index, generation=name)
 
 
@@ -585,19 +584,13 @@ def _current(index_path: Path) -> tuple[str, str] | None:
     return (fields[0], fields[1] if len(fields) > 1 else "") if fields else None
 
 
-def _remove_superseded_generations(index_path: Path) -> str | None:
-    """Delete the generations before the current one, whose name is returned. A new one is
-    written only then, so that it reuses their space on disk and their memory in the page
-    cache (fresh memory is slow to touch on some virtual machines)."""
+def _remove_superseded_generations(index_path: Path) -> None:
+    """Delete the generations before the current one and leftovers of killed writers. A new
+    one is written only then, so that it reuses their space on disk and their memory in the
+    page cache (fresh memory is slow to touch on some virtual machines)."""
     current = current_generation(index_path)
-    _remove_old_generations(index_path, keep={current})
-    return current
-
-
-def _remove_old_generations(index_path: Path, keep: set[str | None]) -> None:
-    """Delete generations other than `keep` and leftovers of killed writers."""
     for entry in index_path.iterdir():
-        if entry.name in keep:
+        if entry.name == current:
             continue
         if entry.name.startswith(("gen-", ".tmp-gen-")) and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
