@@ -28,6 +28,14 @@ from tests.fake_telegram import FakeTelegram  # noqa: E402
 BENCH_ENV = {"CEPF_FLOOD_RATE": "0", "CEPF_GROUP_FLOOD_RATE": "0", "CEPF_USER_RATE": "0",
              "CEPF_TELEGRAM_TIMEOUT": "10"}
 
+
+
+def bench_bot(fake: FakeTelegram, work: Path) -> BotProcess:
+    """The bot to measure, its query log and jieba cache kept in `work`."""
+    return BotProcess(fake, work, **BENCH_ENV, XDG_DATA_HOME=str(work / "data"),
+                      CEPF_CACHE_DIR=str(work / "cache"))
+
+
 QUESTIONS = ["绿发会的收入总额是多少？", "斑海豹项目培训了多少人？",
              "Who is the secretary general?", "明天会下雨吗", "綠發會的理事長是誰",
              "绿发会是哪些国际组织的会员？"]
@@ -59,8 +67,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="cepf-bench-bot-"))
     fake = FakeTelegram().start()
-    bot = BotProcess(fake, work, **BENCH_ENV, XDG_DATA_HOME=str(work / "data"),
-                     CEPF_CACHE_DIR=str(work / "cache"))
+    bot = bench_bot(fake, work)
     profile = os.environ.get("BENCH_PY_ARGS", "").split()  # e.g. "-m cProfile -o bot.prof"
     bot.start(python_args=profile)
     try:

@@ -22,10 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.botprocess import BotProcess  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
-from benchmarks.bot_throughput import BENCH_ENV  # noqa: E402
+from benchmarks.bot_throughput import bench_bot  # noqa: E402
 
 QUESTIONS = ["绿发会的收入总额是多少？", "斑海豹项目培训了多少人？",
              "Who is the secretary general?", "明天会下雨吗", "綠發會的理事長是誰",
@@ -50,8 +49,7 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cepf-soak-"))
     fake = FakeTelegram().start()
-    bot = BotProcess(fake, work, **BENCH_ENV, XDG_DATA_HOME=str(work / "data"),
-                     CEPF_CACHE_DIR=str(work / "cache")).start()
+    bot = bench_bot(fake, work).start()
     pid = bot.proc.pid
     samples: list[tuple[float, float, int]] = []
     sent = 0

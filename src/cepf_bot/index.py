@@ -339,7 +339,7 @@ def build_index(
     previous: Index | None = None,
 ) -> Index:
     """Segment the corpus and compute the postings. With a token `cache`, documents whose
-    passages are unchanged are not segmented again; with a compatible `previous` index, its
+    files are unchanged are not segmented again; with a compatible `previous` index, its
     postings are updated in place of a full merge (same result, far less work)."""
     started = time.perf_counter()
     documents = corpus.documents
@@ -353,18 +353,16 @@ def build_index(
         assert previous is not None
         old_keys = previous.meta.extra["document_keys"]
         old_starts = np.concatenate([[0], np.cumsum([d.passages for d in previous.documents])])
-        unused: dict[str, list[int]] = {}
-        for j, key in enumerate(old_keys):
-            unused.setdefault(key, []).append(j)
-        # Keep a document's postings only while old positions increase: renumbering must
-        # keep passages ascending within each term (a renamed file may move; it is re-added).
+        # A key names one file's bytes, and a corpus has no duplicate files: one old position
+        # per key. Keep a document's postings only while old positions increase: renumbering
+        # must keep passages ascending within each term (a renamed file may move; re-added).
+        old_position = {key: j for j, key in enumerate(old_keys)}
         kept: dict[int, int] = {}
         last = -1
         for i, key in enumerate(keys):
-            later = [j for j in unused.get(key, ()) if j > last]
-            if later:
-                kept[i] = last = later[0]
-                unused[key].remove(later[0])
+            j = old_position.get(key, -1)
+            if j > last:
+                kept[i] = last = j
         wanted = [i for i in range(len(documents)) if i not in kept]
         passage_map = np.full(len(base.doc_len), -1, dtype=np.int32)
     else:
@@ -713,7 +711,7 @@ def reindex(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> tuple[Index, Segmenter]:
     """Build from the corpus folder and save; a bad corpus raises before anything is written.
-    Documents whose passages did not change are not segmented again."""
+    Files whose bytes did not change are neither split nor segmented again."""
     segmenter = Segmenter.for_corpus(corpus_dir, cache_dir=cache_dir)
     with _writer_lock(index_path):
         previous = _load_quietly(index_path)
