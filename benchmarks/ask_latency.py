@@ -47,10 +47,10 @@ def main() -> None:
         cold.append(time.perf_counter() - started)
 
     os.environ.update(env)
-    from cepf_bot.cli import _open_searcher
     from cepf_bot.config import resolve_paths
+    from cepf_bot.engine import Engine
 
-    searcher = _open_searcher(resolve_paths())
+    searcher = Engine.open(resolve_paths()).searcher
     questions = [json.loads(line)["q"] for line in Path(args.questions).read_text().splitlines()
                  if line.strip()]
     for q in questions:  # warm up jieba

@@ -19,13 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cepf_bot import bm25  # noqa: E402
+from cepf_bot.chinese_script import to_simplified  # noqa: E402
 from cepf_bot.corpus import load_corpus  # noqa: E402
 from cepf_bot.evaluation import read_questions  # noqa: E402
 from cepf_bot.index import build_index  # noqa: E402
-from cepf_bot.scripts import to_simplified  # noqa: E402
 from cepf_bot.search import Searcher  # noqa: E402
 from cepf_bot.segment import Segmenter, normalise  # noqa: E402
 from cepf_bot.types import BM25Params  # noqa: E402
+from cepf_bot.vocabulary import read_vocabulary  # noqa: E402
 
 _HAN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9][a-z0-9.\-]*")
 RRF_K = 60
@@ -46,7 +47,7 @@ def main() -> None:
     expand = "--no-expansion" not in sys.argv
     files = args or [str(ROOT.parent / "shared/eval/dev_questions.jsonl"),
                              str(ROOT / "tests/data/proxy_questions.jsonl")]
-    segmenter = Segmenter.for_corpus(ROOT / "corpus")
+    segmenter = Segmenter.for_vocabulary(read_vocabulary(ROOT / "corpus"))
     index = build_index(load_corpus(ROOT / "corpus"), segmenter, BM25Params())
     searcher = Searcher(index, segmenter)
     params = BM25Params()

@@ -121,11 +121,11 @@ def measure(size: int, work: Path) -> dict[str, float]:
 
     from rank_bm25 import BM25Okapi
 
-    from cepf_bot.index import load_index, segmenter_of
-    from cepf_bot.search import Searcher
+    from cepf_bot.config import resolve_paths
+    from cepf_bot.engine import Engine
 
-    index = load_index(Path(env["CEPF_INDEX_PATH"]))
-    searcher = Searcher(index, segmenter_of(index, Path(env["CEPF_CACHE_DIR"])))
+    searcher = Engine.open(resolve_paths(env=env)).searcher
+    index = searcher.index
     words, freqs = dictionary()
     rng = random.Random(2)
     questions = ["".join(rng.choices(words, weights=freqs, k=rng.randint(2, 4)))

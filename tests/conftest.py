@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from cepf_bot.config import resolve_paths
 from cepf_bot.corpus import load_corpus
+from cepf_bot.engine import Engine
 from cepf_bot.index import Index, build_index
 from cepf_bot.segment import Segmenter
 from cepf_bot.types import BM25Params
+from cepf_bot.vocabulary import read_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 REPO_CORPUS = REPO / "corpus"
@@ -46,9 +49,26 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def segmenter(jieba_cache: Path) -> Segmenter:
-    return Segmenter.for_corpus(REPO_CORPUS, cache_dir=jieba_cache)
+    return segmenter_for(REPO_CORPUS, jieba_cache)
 
 
 @pytest.fixture(scope="session")
 def index(segmenter: Segmenter) -> Index:
     return build_index(load_corpus(REPO_CORPUS), segmenter, BM25Params())
+
+
+def segmenter_for(corpus: Path, cache_dir: Path | None = None) -> Segmenter:
+    """The segmenter a corpus folder's word files configure."""
+    return Segmenter.for_vocabulary(read_vocabulary(corpus), cache_dir=cache_dir)
+
+
+def reindex(corpus: Path, index_path: Path, params: BM25Params | None = None) -> Index:
+    """What `cepf-bot reindex` does, through the engine; the index it built and saved."""
+    engine = Engine(resolve_paths(corpus=str(corpus), index=str(index_path)), params=params)
+    engine.reindex()
+    return engine.searcher.index
+
+
+def open_engine(corpus: Path, index_path: Path, params: BM25Params | None = None) -> Engine:
+    """What `cepf-bot ask` does before it searches."""
+    return Engine.open(resolve_paths(corpus=str(corpus), index=str(index_path)), params=params)

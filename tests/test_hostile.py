@@ -3,16 +3,13 @@ most 4,096 characters, or the no-answer reply; never an exception."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cepf_bot.bot import BotState, UserRateLimiter, compose_reply
-from cepf_bot.config import BotSettings, Paths
+from cepf_bot.replies import compose_reply, interface_html
 from cepf_bot.search import Searcher
-from cepf_bot.texts import text
+from cepf_bot.types import Lang, Locale, Script
 
 from .telegram_html import problems
 
@@ -22,23 +19,19 @@ SPECIAL = ["\u202e", "\u202d", "\u200b", "\u200d", "\ufeff", "\u0301", "\u20dd",
 
 
 @pytest.fixture(scope="module")
-def state(index, segmenter) -> BotState:
-    settings = BotSettings(token="1:" + "x" * 35, api_base_url="http://127.0.0.1/bot",
-                           admin_ids=frozenset(), user_rate=0, user_burst=1, flood_rate=0,
-                           group_flood_rate=0, timeout=1, webhook_url="", webhook_secret="",
-                           listen="127.0.0.1", port=8080)
-    return BotState(Searcher(index, segmenter), settings, Paths(Path(), Path(), Path()),
-                    UserRateLimiter(0, 1))
+def searcher(index, segmenter) -> Searcher:
+    return Searcher(index, segmenter)
 
 
-def check(state: BotState, question: str, lang: str, script: str, offset: int = 0) -> None:
-    hits, messages, _ = compose_reply(state, question, lang, script, offset)
-    assert messages
-    for html in messages:
+def check(searcher: Searcher, question: str, lang: str, script: str, offset: int = 0) -> None:
+    locale = Locale(Lang(lang), Script(script))
+    reply = compose_reply(searcher, question, locale, offset)
+    assert reply.messages
+    for html in reply.messages:
         assert problems(html) == [], (question, html)
-    if not hits:
-        expected = state.localise(text("no_more" if offset else "no_answer", lang), lang, script)
-        assert messages == [expected]
+    if not reply.hits:
+        key = "no_more" if offset else "no_answer"
+        assert reply.messages == [interface_html(key, locale, searcher.traditional)]
 
 
 questions = st.one_of(
@@ -52,11 +45,11 @@ questions = st.one_of(
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(question=questions, lang=st.sampled_from(["zh", "en"]),
        script=st.sampled_from(["zh-hans", "zh-tw", "zh-hk"]), offset=st.sampled_from([0, 3]))
-def test_any_question_gets_a_valid_reply(state, question, lang, script, offset):
-    check(state, question, lang, script, offset)
+def test_any_question_gets_a_valid_reply(searcher, question, lang, script, offset):
+    check(searcher, question, lang, script, offset)
 
 
 @pytest.mark.parametrize("question", ["斑" * 100_000, "收入总额 " * 20_000, "\u0301" * 50_000,
                                       "<b>" * 30_000, "\u202e" * 100_000])
-def test_100000_character_questions(state, question):
-    check(state, question, "zh", "zh-hans")
+def test_100000_character_questions(searcher, question):
+    check(searcher, question, "zh", "zh-hans")

@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cepf_bot.bot import UserRateLimiter, question_of
+from cepf_bot.bot import question_of
+from cepf_bot.rate_limit import UserRateLimiter
 from cepf_bot.render import (
     TELEGRAM_LIMIT,
     excerpt,

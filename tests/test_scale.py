@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from cepf_bot import bm25
+from cepf_bot import bm25, token_cache
 from cepf_bot import corpus as corpus_mod
-from cepf_bot import index as index_mod
 from cepf_bot.corpus import load_corpus
-from cepf_bot.index import build_index, load_index, reindex
+from cepf_bot.index import build_index
+from cepf_bot.store import load_index
 from cepf_bot.types import BM25Params
+
+from .conftest import reindex, segmenter_for
 
 
 def test_postings_merged_from_document_parts_match_bm25okapi():
@@ -87,8 +89,7 @@ def write_docs(folder, count, start=0):
 
 
 def segmented(tmp_path, corpus):
-    index, _ = reindex(corpus, tmp_path / "idx", BM25Params())
-    return index.meta.extra["segmented_documents"]
+    return reindex(corpus, tmp_path / "idx").meta.segmented_documents
 
 
 def test_incremental_reindex_segments_only_what_changed(tmp_path):
@@ -106,7 +107,7 @@ def test_incremental_reindex_segments_only_what_changed(tmp_path):
     index = load_index(tmp_path / "idx")
     assert index.meta.documents == 6
     assert len(list((tmp_path / "idx" / "token-cache").glob("*.npy"))) == 6  # no stale entries
-    fresh = build_index(load_corpus(corpus), index_mod.Segmenter.for_corpus(corpus),
+    fresh = build_index(load_corpus(corpus), segmenter_for(corpus),
                         BM25Params())
     assert set(index.postings.terms) == set(fresh.postings.terms)
     for query in ({"斑海豹": 1.0}, {"暗夜": 1.0, "保护": 2.0}, {"观鸟节": 1.0}):
@@ -129,9 +130,9 @@ def test_parallel_segmentation_gives_the_same_index(tmp_path, monkeypatch, jieba
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write_docs(corpus, 12)
-    segmenter = index_mod.Segmenter.for_corpus(corpus, cache_dir=jieba_cache)
+    segmenter = segmenter_for(corpus, jieba_cache)
     sequential = build_index(load_corpus(corpus), segmenter, BM25Params())
-    monkeypatch.setattr(index_mod, "PARALLEL_CHARS", 0)
+    monkeypatch.setattr(token_cache, "PARALLEL_CHARS", 0)
     parallel = build_index(load_corpus(corpus), segmenter, BM25Params(), jieba_cache=jieba_cache)
     assert parallel.postings.terms == sequential.postings.terms
     np.testing.assert_array_equal(parallel.postings.weights, sequential.postings.weights)
@@ -183,7 +184,7 @@ def test_incremental_update_equals_a_full_build_bit_for_bit(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write_docs(corpus, 8)
-    reindex(corpus, tmp_path / "idx", BM25Params())
+    reindex(corpus, tmp_path / "idx")
     changes = [
         lambda: (corpus / "doc003.md").write_text("# 文档3\n\n只剩一段：观鸟节。\n", "utf-8"),
         lambda: (corpus / "doc001.md").write_text(
@@ -194,13 +195,13 @@ def test_incremental_update_equals_a_full_build_bit_for_bit(tmp_path):
     ]
     for change in changes:
         change()
-        updated, _ = reindex(corpus, tmp_path / "idx", BM25Params())
-        assert updated.meta.extra["incremental"]
-        segmenter = index_mod.Segmenter.for_corpus(corpus)
+        updated = reindex(corpus, tmp_path / "idx")
+        assert updated.meta.incremental
+        segmenter = segmenter_for(corpus)
         # A full merge over the same lexicon: identical arrays, bit for bit.
         full = build_index(load_corpus(corpus), segmenter, BM25Params(),
                            cache=tmp_path / "idx" / "token-cache")
-        assert not full.meta.extra["incremental"]
+        assert not full.meta.incremental
         assert_same_index(updated, full)
         assert_same_index(load_index(tmp_path / "idx"), full)
         # A build from nothing numbers terms differently but scores the same.
@@ -214,16 +215,16 @@ def test_reindex_splits_only_the_files_that_changed(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write_docs(corpus, 5)
-    reindex(corpus, tmp_path / "idx", BM25Params())
+    reindex(corpus, tmp_path / "idx")
     split = []
     parse = corpus_mod.parse_document
     monkeypatch.setattr(corpus_mod, "parse_document",
                         lambda doc_id, *args: split.append(doc_id) or parse(doc_id, *args))
     (corpus / "doc003.md").write_text("# 文档3\n\n改过：观鸟节。\n\n第二段。\n", "utf-8")
     (corpus / "doc001.md").rename(corpus / "doc009.md")
-    updated, _ = reindex(corpus, tmp_path / "idx", BM25Params())
+    updated = reindex(corpus, tmp_path / "idx")
     assert sorted(split) == ["doc003", "doc009"]  # the changed file and the renamed one
-    full = build_index(load_corpus(corpus), index_mod.Segmenter.for_corpus(corpus), BM25Params())
+    full = build_index(load_corpus(corpus), segmenter_for(corpus), BM25Params())
     assert len(split) == 2 + 5  # building from nothing splits every file
     assert list(updated.passages) == list(full.passages)
     assert list(load_index(tmp_path / "idx").passages) == list(full.passages)

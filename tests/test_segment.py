@@ -1,4 +1,4 @@
-from cepf_bot.scripts import to_simplified
+from cepf_bot.chinese_script import to_simplified
 from cepf_bot.segment import Segmenter, normalise
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from .types import BM25Params
 
 
-class Vocabulary(Mapping[str, int]):
+class TermIds(Mapping[str, int]):
     """Term -> term id, for terms listed in id order; the dictionary is built on first use
     (a reindex that only writes the index never needs it)."""
 
@@ -259,7 +259,7 @@ def weigh(parts: PostingsParts, lexicon: Lexicon, params: BM25Params
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(block, range(0, len(weights), _BLOCK)))
-    vocabulary = Vocabulary([lexicon.terms[i] for i in used.tolist()])
+    vocabulary = TermIds([lexicon.terms[i] for i in used.tolist()])
     return (Postings(vocabulary, idf, offsets, np.asarray(parts.docs), weights, n),
             used.astype(np.int32))
 

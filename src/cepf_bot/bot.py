@@ -1,4 +1,5 @@
-"""The Telegram bot: handlers and the Application. Nothing about ranking lives here."""
+"""The Telegram bot's handlers. Nothing about ranking or files lives here; `application`
+registers them."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ import asyncio
 import logging
 import re
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from telegram import (
-    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -21,104 +20,52 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    InlineQueryHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ContextTypes
 
-from .config import BotSettings, Paths
+from .config import BotSettings
 from .corpus import CorpusError
-from .index import reindex
+from .engine import Engine
 from .querylog import QueryLog, format_summary
-from .render import escape, excerpt, passage_html, readable_figures, split_messages
-from .scripts import reader_script
-from .search import Searcher
-from .texts import EXAMPLES, language, text
-from .types import BM25Params, Hit
+from .rate_limit import UserRateLimiter
+from .render import escape, passage_html, split_messages
+from .replies import PAGE, about_html, compose_reply, interface_html, snippet
+from .reply_locale import reply_locale
+from .types import Hit, Lang, Locale
+from .ui_text import EXAMPLES, ui_text
 
 log = logging.getLogger(__name__)
 
-PAGE = 3  # passages a reply shows
 INLINE_RESULTS = 5
 INLINE_CACHE_SECONDS = 10  # short, so that a reindex shows up soon
 SEND_ATTEMPTS = 3
-CONNECTIONS = 16
-CONCURRENT_UPDATES = 32
 _COMMAND_PREFIX = re.compile(r"^/\w+(@\w+)?\s*")
-
-
-class UserRateLimiter:
-    """A token bucket per user: `per_minute` questions a minute, bursts of `burst`.
-
-    Bounded: idle users are forgotten once the table grows past `max_users`.
-    """
-
-    def __init__(self, per_minute: float, burst: float, max_users: int = 10_000) -> None:
-        self.rate = per_minute / 60
-        self.burst = max(burst, 1.0)
-        self.max_users = max_users
-        self._buckets: OrderedDict[int, list[float]] = OrderedDict()  # user -> [tokens, t, told]
-
-    def allow(self, user_id: int, now: float | None = None) -> tuple[bool, bool]:
-        """(allowed, notify): notify is True once per spell of being limited."""
-        if self.rate <= 0:
-            return True, False
-        now = time.monotonic() if now is None else now
-        tokens, last, told = self._buckets.pop(user_id, [self.burst, now, 0.0])
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        allowed = tokens >= 1
-        notify = not allowed and not told
-        self._buckets[user_id] = [tokens - 1 if allowed else tokens, now,
-                                  0.0 if allowed else 1.0]
-        while len(self._buckets) > self.max_users:
-            self._buckets.popitem(last=False)
-        return allowed, notify
 
 
 @dataclass
 class BotState:
     """What the handlers share, kept in `application.bot_data["state"]`."""
 
-    searcher: Searcher
+    engine: Engine
     settings: BotSettings
-    paths: Paths
     limiter: UserRateLimiter
-    reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    unloadable: str | None = None  # an index generation on disk that failed to load
     query_log: QueryLog | None = None
-
-    def localise(self, html: str, lang: str, script: str) -> str:
-        """A reply as the reader should see it: readable figures, their script."""
-        return self.searcher.traditional.convert(readable_figures(html, lang), script)
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
     return context.bot_data["state"]
 
 
-def _lang(update: Update, question: str = "") -> str:
+def _locale(update: Update, question: str = "") -> Locale:
     user = update.effective_user
-    return language(question, user.language_code if user else None)
-
-
-def _script(update: Update, question: str = "") -> str:
-    user = update.effective_user
-    return reader_script(question, user.language_code if user else None)
+    return reply_locale(question, user.language_code if user else None)
 
 
 async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, key: str,
                question: str = "", **kwargs: object) -> Message | None:
     """Reply with one interface text, in the reader's language and script."""
     markup = kwargs.pop("reply_markup", None)
-    lang = _lang(update, question)
-    html = _state(context).localise(text(key, lang, **kwargs), lang, _script(update, question))
+    html = interface_html(key, _locale(update, question),
+                          _state(context).engine.searcher.traditional, **kwargs)
     return await _send(message, html, reply_markup=markup)
 
 
@@ -151,7 +98,7 @@ async def _send(message: Message, html: str, **kwargs: object) -> Message | None
     return None
 
 
-async def _cosmetic(what: str, call) -> None:  # type: ignore[no-untyped-def]
+async def cosmetic(what: str, call) -> None:  # type: ignore[no-untyped-def]
     """Run a call whose failure must not stop an answer (a chat action, a menu, a markup)."""
     try:
         await call
@@ -159,27 +106,14 @@ async def _cosmetic(what: str, call) -> None:  # type: ignore[no-untyped-def]
         log.warning("%s failed: %s", what, e)
 
 
-def compose_reply(state: BotState, question: str, lang: str, script: str,
-                  offset: int = 0) -> tuple[list[Hit], list[str], bool]:
-    """The hits for a page of the answer, the Telegram HTML messages that show them (or the
-    no-answer text), and whether there are more. Pure: what the bot sends, without sending."""
-    hits = state.searcher.search(question, k=PAGE + 1, offset=offset)
-    more, hits = len(hits) > PAGE, hits[:PAGE]
-    if not hits:
-        return [], [state.localise(text("no_more" if offset else "no_answer", lang), lang,
-                                   script)], False
-    blocks = [state.localise(passage_html(h), lang, script) for h in hits]
-    return hits, split_messages(blocks), more
-
-
-def _keyboard(lang: str, *, more_offset: int | None, source: str,
+def _keyboard(lang: Lang, *, more_offset: int | None, source: str,
               log_row: int | None) -> InlineKeyboardMarkup | None:
     rows = []
     if log_row is not None:
         rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{log_row}:+"),
                      InlineKeyboardButton("👎", callback_data=f"fb:{log_row}:-")])
     if more_offset is not None:
-        rows.append([InlineKeyboardButton(text("more", lang),
+        rows.append([InlineKeyboardButton(ui_text("more", lang),
                                           callback_data=f"more:{more_offset}:{source}")])
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -197,7 +131,7 @@ async def answer(
     state = _state(context)
     started = time.perf_counter()
     user = update.effective_user
-    lang, script = _lang(update, question), _script(update, question)
+    locale = _locale(update, question)
     if user is not None:
         allowed, notify = state.limiter.allow(user.id)
         if not allowed:
@@ -205,31 +139,32 @@ async def answer(
             if notify:
                 await _say(update, context, reply_to, "rate_limited", question)
             return
-    hits, messages, more = await asyncio.to_thread(compose_reply, state, question, lang, script,
-                                                   offset)
+    reply = await asyncio.to_thread(compose_reply, state.engine.searcher, question, locale,
+                                    offset)
     log_row = None
     if state.query_log is not None and offset == 0 and user is not None:
         log_row = await asyncio.to_thread(
-            state.query_log.record, question=question, lang=script if lang == "zh" else lang,
-            chat_type=reply_to.chat.type, user_id=user.id, hits=hits)
-    if not hits:
-        await _send(reply_to, messages[0])
+            state.query_log.record, question=question,
+            lang=locale.script if locale.lang == Lang.ZH else locale.lang,
+            chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits)
+    if not reply.hits:
+        await _send(reply_to, reply.messages[0])
     else:
-        for i, html in enumerate(messages):
-            last = i == len(messages) - 1
-            markup = _keyboard(lang, more_offset=offset + PAGE if more else None,
+        for i, html in enumerate(reply.messages):
+            last = i == len(reply.messages) - 1
+            markup = _keyboard(locale.lang, more_offset=offset + PAGE if reply.more else None,
                                source=source, log_row=log_row) if last else None
             await _send(reply_to, html, reply_markup=markup)
     log.info("answered chat=%s latency=%.1fms passages=%d offset=%d", reply_to.chat.type,
-             (time.perf_counter() - started) * 1000, len(hits), offset)
+             (time.perf_counter() - started) * 1000, len(reply.hits), offset)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet, with example questions as buttons that ask them."""
-    lang, script = _lang(update), _script(update)
-    convert = _state(context).searcher.traditional.convert
-    keyboard = [[InlineKeyboardButton(convert(q, script), callback_data=f"ex:{i}")]
-                for i, q in enumerate(EXAMPLES[lang])]
+    locale = _locale(update)
+    convert = _state(context).engine.searcher.traditional.convert
+    keyboard = [[InlineKeyboardButton(convert(q, locale.script), callback_data=f"ex:{i}")]
+                for i, q in enumerate(EXAMPLES[locale.lang])]
     await _say(update, context, update.effective_message, "start",
                reply_markup=InlineKeyboardMarkup(keyboard))
 
@@ -251,13 +186,9 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What the bot knows: documents, passages, when the index was built."""
-    index = _state(context).searcher.index
-    lang = _lang(update)
-    lines = [text("about", lang, documents=index.meta.documents, passages=index.meta.passages,
-                  built_at=index.meta.built_at)]
-    lines += [f"• {d.title} ({d.passages})" for d in index.documents[:30]]
-    await _send(update.effective_message,
-                _state(context).localise(escape("\n".join(lines)), lang, _script(update)))
+    engine = _state(context).engine
+    await _send(update.effective_message, about_html(engine.info(), _locale(update),
+                                                     engine.searcher.traditional))
 
 
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
@@ -278,25 +209,19 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = update.effective_message
     if not await _admin(update, context, "/reindex"):
         return
-    await _cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
-    async with state.reindex_lock:
-        started = time.perf_counter()
-        try:
-            index, segmenter = await asyncio.to_thread(
-                reindex, state.paths.corpus_dir, state.paths.index_path, BM25Params(),
-                cache_dir=state.paths.cache_dir, max_file_bytes=state.paths.max_file_bytes,
-            )
-            await asyncio.to_thread(segmenter.warm_up)
-        except (CorpusError, OSError) as e:
-            log.warning("reindex by admin %s failed: %s", user.id, e)
-            await _say(update, context, message, "reindex_failed", error=escape(str(e)))
-            return
-        state.searcher = Searcher(index, segmenter, state.searcher.relevance)
+    await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
+    started = time.perf_counter()
+    try:
+        info = await asyncio.to_thread(state.engine.reindex, warm_up=True)
+    except (CorpusError, OSError) as e:
+        log.warning("reindex by admin %s failed: %s", user.id, e)
+        await _say(update, context, message, "reindex_failed", error=escape(str(e)))
+        return
     seconds = time.perf_counter() - started
     log.info("reindexed by admin %s: %d documents, %d passages in %.2fs", user.id,
-             index.meta.documents, index.meta.passages, seconds)
-    await _say(update, context, message, "reindex_ok", documents=index.meta.documents,
-               passages=index.meta.passages, seconds=seconds)
+             len(info.documents), info.passages, seconds)
+    await _say(update, context, message, "reindex_ok", documents=len(info.documents),
+               passages=info.passages, seconds=seconds)
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -337,10 +262,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     data = query.data or ""
     message = query.message if isinstance(query.message, Message) else None
-    await _cosmetic("answering a button", query.answer())
+    await cosmetic("answering a button", query.answer())
     if message is None:
         return
-    lang = _lang(update)
+    lang = _locale(update).lang
     kind, _, rest = data.partition(":")
     if kind == "fb":
         row, _, vote = rest.partition(":")
@@ -366,7 +291,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 examples) else ""
             target = message
         if offset_text.isdigit() and question and target is not None:
-            await _cosmetic("removing the button", message.edit_reply_markup(None))
+            await cosmetic("removing the button", message.edit_reply_markup(None))
             await answer(update, context, question, reply_to=target, offset=int(offset_text),
                          source=source)
             return
@@ -377,16 +302,16 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """@bot question: the top passages as articles to send into any chat."""
     query = update.inline_query
     question = query.query.strip()
-    lang = language(question, query.from_user.language_code)
+    lang = reply_locale(question, query.from_user.language_code).lang
     hits: list[Hit] = []
     if question:
-        hits = await asyncio.to_thread(_state(context).searcher.search, question,
+        hits = await asyncio.to_thread(_state(context).engine.searcher.search, question,
                                        k=INLINE_RESULTS)
     results = [
         InlineQueryResultArticle(
             id=str(h.rank),
             title=h.passage.title[:100],
-            description=_snippet(h),
+            description=snippet(h),
             input_message_content=InputTextMessageContent(
                 passage_html(h, number=False), parse_mode=ParseMode.HTML,
                 link_preview_options=None),
@@ -394,15 +319,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         for h in hits
     ]
     button_ = None if hits or not question else InlineQueryResultsButton(
-        text=text("inline_none", lang), start_parameter="help")
+        text=ui_text("inline_none", lang), start_parameter="help")
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False,
                        button=button_)
     log.info("answered chat=inline passages=%d", len(hits))
-
-
-def _snippet(hit: Hit, chars: int = 100) -> str:
-    spans = excerpt(hit.passage.text, hit.terms, chars)
-    return " … ".join(hit.passage.text[a:b].strip() for a, b in spans)[:chars]
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -415,73 +335,5 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     log.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
     log.debug("traceback of update %s", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
-        await _cosmetic("the apology", update.effective_message.reply_text(
-            text("apology", _lang(update))))
-
-
-COMMANDS = [
-    ("start", "开始 · start"),
-    ("help", "怎么问 · how to ask"),
-    ("ask", "提问 · ask a question"),
-    ("about", "我知道什么 · what I know"),
-]
-
-
-async def post_init(application: Application) -> None:
-    """Start-up work: the command menu (cosmetic) and jieba's dictionary, off the event loop."""
-    await _cosmetic("setting the command menu", application.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in COMMANDS]))
-    state: BotState = application.bot_data["state"]
-    await asyncio.to_thread(state.searcher.segmenter.warm_up)
-    log.info("serving @%s: %d documents, %d passages (index built %s)",
-             application.bot.username, state.searcher.index.meta.documents,
-             state.searcher.index.meta.passages, state.searcher.index.meta.built_at)
-
-
-def build_application(settings: BotSettings, paths: Paths, searcher: Searcher,
-                      query_log: QueryLog | None = None) -> Application:
-    """The configured python-telegram-bot Application with every handler registered."""
-    timeout = settings.timeout
-    limiter = AIORateLimiter(
-        overall_max_rate=settings.flood_rate, group_max_rate=settings.group_flood_rate,
-        max_retries=3,
-    )
-    application = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
-        .rate_limiter(limiter)
-        # Updates are handled concurrently, but not 256 at once (PTB's default): an answer
-        # takes about a millisecond of CPU, and every request queued for a connection makes
-        # httpcore's pool bookkeeping slower for all the others.
-        .concurrent_updates(CONCURRENT_UPDATES)
-        # httpcore scans its whole pool for every request: PTB's default of 256 connections
-        # costs more CPU than the answers themselves. Requests queue for a free connection.
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(timeout * 3)
-        .connect_timeout(timeout)
-        .read_timeout(timeout)
-        .write_timeout(timeout)
-        .get_updates_read_timeout(timeout + 30)
-        .post_init(post_init)
-        .build()
-    )
-    application.bot_data["state"] = BotState(
-        searcher=searcher, settings=settings, paths=paths,
-        limiter=UserRateLimiter(settings.user_rate, settings.user_burst),
-        query_log=query_log,
-    )
-    messages = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler("help", help_command))
-    application.add_handler(CommandHandler("ask", ask_command))
-    application.add_handler(CommandHandler("about", about))
-    application.add_handler(CommandHandler("reindex", reindex_command))
-    application.add_handler(CommandHandler("stats", stats))
-    application.add_handler(MessageHandler(messages & filters.ChatType.PRIVATE, private_text))
-    application.add_handler(MessageHandler(messages & filters.ChatType.GROUPS, group_text))
-    application.add_handler(CallbackQueryHandler(button))
-    application.add_handler(InlineQueryHandler(inline_query))
-    application.add_error_handler(error_handler)
-    return application
+        await cosmetic("the apology", update.effective_message.reply_text(
+            ui_text("apology", _locale(update).lang)))

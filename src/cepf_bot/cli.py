@@ -20,18 +20,15 @@ from .config import (
     resolve_paths,
 )
 from .corpus import CorpusError
+from .engine import Engine
 from .evaluation import EvalFileError
-from .index import IndexLoadError, load_index, open_index, reindex
+from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
+from .logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
 from .querylog import QueryLog, format_summary
-from .search import Searcher
-from .types import BM25Params, Hit
+from .store import IndexLoadError
+from .types import Hit
 
 log = logging.getLogger("cepf_bot")
-HEARTBEAT_MAX_AGE = 30  # seconds; the bot writes one every 2
-LOG_FORMATS = {
-    "serve": "%(asctime)s %(levelname)s %(name)s: %(message)s",
-    "": "cepf-bot: %(message)s",
-}
 
 
 def _hit_json(hit: Hit) -> dict[str, object]:
@@ -45,17 +42,10 @@ def _answer_json(question: str, hits: list[Hit]) -> str:
                       ensure_ascii=False)
 
 
-def _open_searcher(paths: Paths) -> Searcher:
-    index, segmenter = open_index(paths.corpus_dir, paths.index_path, BM25Params(),
-                                  cache_dir=paths.cache_dir,
-                                  max_file_bytes=paths.max_file_bytes)
-    return Searcher(index, segmenter)
-
-
 def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     from .render import terminal
 
-    searcher = _open_searcher(paths)
+    searcher = Engine.open(paths).searcher
     if args.stdin:
         for line in sys.stdin:
             question = line.rstrip("\n")
@@ -73,12 +63,9 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
     started = time.perf_counter()
-    index, _ = reindex(paths.corpus_dir, paths.index_path, BM25Params(),
-                       cache_dir=paths.cache_dir, progress=True,
-                       max_file_bytes=paths.max_file_bytes)
-    segmented = index.meta.extra.get("segmented_documents", index.meta.documents)
-    print(f"indexed {index.meta.documents} documents ({segmented} segmented, the rest unchanged), "
-          f"{index.meta.passages} passages from {paths.corpus_dir} in "
+    info = Engine(paths).reindex(progress=True)
+    print(f"indexed {len(info.documents)} documents ({info.segmented_documents} segmented, the "
+          f"rest unchanged), {info.passages} passages from {paths.corpus_dir} in "
           f"{time.perf_counter() - started:.2f} s -> {paths.index_path}")
     return 0
 
@@ -87,7 +74,7 @@ def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
     from .evaluation import evaluate, format_report, read_questions
 
     questions = read_questions(Path(args.file))
-    searcher = _open_searcher(paths)
+    searcher = Engine.open(paths).searcher
     report = evaluate(questions, lambda q: searcher.search(q, k=5))
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if args.json
           else format_report(report))
@@ -104,7 +91,7 @@ def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
     from telegram.error import InvalidToken, TelegramError
 
-    from .bot import build_application
+    from .application import build_application
     from .serving import run_polling, run_webhook, wait_for_telegram
 
     settings = BotSettings.from_env(webhook_url=args.webhook_url)
@@ -118,7 +105,7 @@ def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
                                   retention_days=log_settings.days)
         if log_settings.salt:
             redact_in_logs(log_settings.salt)
-    application = build_application(settings, paths, _open_searcher(paths), query_log)
+    application = build_application(settings, Engine.open(paths), query_log)
     try:
         wait_for_telegram(application)
         if settings.webhook_url:
@@ -157,18 +144,17 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_health(args: argparse.Namespace, paths: Paths) -> int:
-    index = load_index(paths.index_path)
+    info = Engine.stored_info(paths.index_path)
     if args.serving:
-        beat = heartbeat_path()
-        try:
-            age = time.time() - json.loads(beat.read_text())["at"]
-        except (OSError, ValueError, KeyError, TypeError):
-            print(f"unhealthy: no heartbeat from a serving bot at {beat}")
+        path = heartbeat_path()
+        beat = read_heartbeat(path)
+        if beat is None:
+            print(f"unhealthy: no heartbeat from a serving bot at {path}")
             return 1
-        if age > HEARTBEAT_MAX_AGE:
-            print(f"unhealthy: the bot's last heartbeat is {age:.0f} s old")
+        if beat.age() > MAX_AGE_SECONDS:
+            print(f"unhealthy: the bot's last heartbeat is {beat.age():.0f} s old")
             return 1
-    print(f"healthy: index {index.generation} ({index.meta.passages} passages)"
+    print(f"healthy: index {info.generation} ({info.passages} passages)"
           + (", bot serving" if args.serving else ""))
     return 0
 
@@ -224,42 +210,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also require a fresh heartbeat from a running `serve`")
     health.set_defaults(run=cmd_health)
     return parser
-
-
-class RedactingFormatter(logging.Formatter):
-    """Formats a record, then blanks out every secret, tracebacks included."""
-
-    def __init__(self, fmt: str) -> None:
-        super().__init__(fmt)
-        self.secrets: list[str] = []
-
-    def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        for secret in self.secrets:
-            line = line.replace(secret, "[redacted]")
-        return line
-
-
-def setup_logging(verbose: bool, *, fmt: str = "cepf-bot: %(message)s") -> RedactingFormatter:
-    """Log to stderr: our INFO lines, others' warnings; httpx never (its lines carry the URL,
-    and the Bot API URL carries the token)."""
-    handler = logging.StreamHandler(sys.stderr)
-    formatter = RedactingFormatter(fmt)
-    handler.setFormatter(formatter)
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.WARNING)
-    logging.getLogger("cepf_bot").setLevel(logging.DEBUG if verbose else logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    return formatter
-
-
-def redact_in_logs(secret: str) -> None:
-    """From now on, every log line shows `secret` as [redacted]."""
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler.formatter, RedactingFormatter):
-            handler.formatter.secrets.append(secret)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,8 +13,12 @@ A corpus is a folder. Every `*.md` file in it (recursively, except `README.md`) 
 Paragraphs are separated by blank lines; lines under a heading with no blank line between (such
 as the finance block under `## 收支信息`) form one passage whose title is that heading.
 
-Beside the documents live the vocabulary files (`dictionary.txt`, `stopwords.txt`, …) that the
-segmenter uses. Every problem with a file is a `CorpusError` that names the file.
+Beside the documents live the word files (`vocabulary.py`). Every problem with a file is a
+`CorpusError` that names the file.
+
+A passage's id is the document's id and a short hash of its own text (`document#3f9a0c12`, with
+`-2`, `-3` for repeats of the same text in one document): an edit elsewhere in the document
+changes no other passage's id, so the query log's ids and feedback stay right across edits.
 """
 
 from __future__ import annotations
@@ -22,31 +26,38 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .types import Document, Passage
-
-DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
-VOCABULARY_FILES = (
-    "dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt", "traditional.txt",
+from .corpus_files import (
+    DEFAULT_MAX_FILE_BYTES,
+    CorpusError,
+    decode,
+    file_digest,
+    fingerprint,
+    read_raw,
 )
+from .types import Document, Passage
+from .vocabulary import WORD_FILES, Vocabulary, read_vocabulary
+
+__all__ = ["DEFAULT_MAX_FILE_BYTES", "Corpus", "CorpusError", "corpus_fingerprint",
+           "load_corpus", "parse_document"]
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _TITLE_MAX_CHARS = 40
-
-
-class CorpusError(Exception):
-    """A corpus file (or the folder) cannot be used; the message names it and the problem."""
+PASSAGE_ID_CHARS = 8
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """The documents of a corpus folder and the fingerprint of everything the index depends on."""
+    """The documents of a corpus folder, its word files, and the fingerprint of both."""
 
     root: Path
     documents: tuple[Document, ...]
+    vocabulary: Vocabulary
     fingerprint: str
 
     @property
@@ -63,38 +74,6 @@ def document_paths(root: Path) -> list[Path]:
             if name.endswith(".md") and name != "README.md" and not name.startswith("."):
                 paths.append(Path(folder) / name)
     return paths
-
-
-def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
-    """A corpus file's bytes, or a `CorpusError` if it is too large or unreadable."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise CorpusError(f"{path}: file too large ({size} bytes, limit {max_bytes})")
-        return path.read_bytes()
-    except CorpusError:
-        raise
-    except OSError as e:
-        raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
-
-
-def decode(path: Path, data: bytes) -> str:
-    """A corpus file's text, or a `CorpusError` if it is binary or not UTF-8."""
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise CorpusError(f"{path}: binary file (NUL byte at offset {nul})")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise CorpusError(
-            f"{path}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})"
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
-    """A corpus file's text, or a `CorpusError` saying why it cannot be used."""
-    return decode(path, read_raw(path, max_bytes=max_bytes))
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -160,12 +139,15 @@ def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
     if not blocks:
         raise CorpusError(f"{path}: no text under the title")
     passages = []
-    for n, (block_section, block_lines) in enumerate(blocks, start=1):
+    seen: dict[str, int] = {}
+    for block_section, block_lines in blocks:
         body = "\n".join(block_lines)
         passage_title = heading_like_first_sentence(body) or block_section or title
+        key = passage_key(body)
+        seen[key] = seen.get(key, 0) + 1
         passages.append(
             Passage(
-                id=f"{doc_id}#{n}",
+                id=f"{doc_id}#{key}" + (f"-{seen[key]}" if seen[key] > 1 else ""),
                 document_id=doc_id,
                 document=title,
                 title=passage_title,
@@ -176,57 +158,52 @@ def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
                     passages=tuple(passages), digest=digest)
 
 
-def file_digest(data: bytes) -> str:
-    """The SHA-256 of a file's bytes: how a reindex recognises an unchanged file."""
-    return hashlib.sha256(data).hexdigest()
+def passage_key(text: str) -> str:
+    """A short hash of a passage's text, blind to width forms, case and white space."""
+    normal = " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    return hashlib.sha256(normal.encode()).hexdigest()[:PASSAGE_ID_CHARS]
 
 
-def fingerprint_files(root: Path, paths: list[Path],
-                      known: Mapping[Path, str] | None = None) -> str:
-    """A hash of the files' relative paths and contents (the index depends on nothing else);
-    `known` holds the digests of files already read."""
-    known = known or {}
-    h = hashlib.sha256()
-    for path in paths:
-        digest = known.get(path)
-        if digest is None:
-            try:
-                digest = file_digest(path.read_bytes())
-            except OSError as e:
-                raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
-        h.update(f"{path.relative_to(root).as_posix()}\0{digest}\n".encode())
-    return h.hexdigest()
-
-
-def index_inputs(root: Path) -> list[Path]:
-    """Every file an index of `root` depends on: its documents and its vocabulary files."""
-    vocab = [root / name for name in VOCABULARY_FILES if (root / name).is_file()]
-    return sorted(document_paths(root) + vocab)
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
 
 
 def corpus_fingerprint(root: Path) -> str:
-    """The fingerprint `load_corpus` would give, without parsing anything."""
+    """The fingerprint `load_corpus` would give for the files as they are now, without parsing
+    anything: a cheap check whether an index is stale."""
     if not root.is_dir():
         raise CorpusError(f"{root}: corpus folder not found")
-    return fingerprint_files(root, index_inputs(root))
+    digests = {}
+    word_files = [root / name for name in WORD_FILES if (root / name).is_file()]
+    for path in [*document_paths(root), *word_files]:
+        try:
+            digests[_relative(root, path)] = file_digest(path.read_bytes())
+        except OSError as e:
+            raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+    return fingerprint(digests)
 
 
-def load_corpus(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
+                max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
                 parsed: Mapping[tuple[str, str], Document] | None = None) -> Corpus:
     """Read and split every document of the corpus folder; the first bad file raises.
-    `parsed` holds documents split before, by id and digest: a file whose bytes are unchanged
-    is taken from there instead of being decoded and split again."""
+
+    `vocabulary` is the folder's word files as already read (read now when None): the
+    fingerprint covers exactly the bytes read. `parsed` holds documents split before, by id and
+    digest: a file whose bytes are unchanged is taken from there instead of split again."""
     if not root.is_dir():
         raise CorpusError(f"{root}: corpus folder not found")
+    if vocabulary is None:
+        vocabulary = read_vocabulary(root, max_bytes=max_file_bytes)
     paths = document_paths(root)
     if not paths:
         raise CorpusError(f"{root}: no documents (*.md) in the corpus folder")
     documents = []
-    digests: dict[Path, str] = {}
+    digests: dict[str, str] = dict(vocabulary.digests)
     seen: dict[str, Path] = {}
     for path in paths:
         data = read_raw(path, max_bytes=max_file_bytes)
-        digest = digests[path] = file_digest(data)
+        digest = digests[_relative(root, path)] = file_digest(data)
         if digest in seen:
             raise CorpusError(f"{path}: duplicate document (same content as {seen[digest]})")
         seen[digest] = path
@@ -236,17 +213,5 @@ def load_corpus(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
             documents.append(replace(known, path=str(path)))
         else:
             documents.append(parse_document(doc_id, path, decode(path, data), digest))
-    fingerprint = fingerprint_files(root, index_inputs(root), known=digests)  # read once
-    return Corpus(root=root, documents=tuple(documents), fingerprint=fingerprint)
-
-
-def read_word_list(path: Path) -> list[str]:
-    """Non-empty lines of a vocabulary file, without `#` comments; missing file -> empty list."""
-    if not path.is_file():
-        return []
-    words = []
-    for line in read_text(path).splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            words.append(line)
-    return words
+    return Corpus(root=root, documents=tuple(documents), vocabulary=vocabulary,
+                  fingerprint=fingerprint(digests))

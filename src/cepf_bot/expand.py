@@ -14,10 +14,9 @@ so a question is always expanded with the vocabulary its index was built with.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from .corpus import CorpusError, read_word_list
 from .segment import Segmenter
+from .vocabulary import Vocabulary
 
 SYNONYM_WEIGHT = 0.6
 GLOSSARY_WEIGHT = 1.0
@@ -31,27 +30,6 @@ class Expansion:
     covered: frozenset[int]  # positions in the question's token list
 
 
-def parse_rules(path: Path) -> list[tuple[str, list[str]]]:
-    """`target = phrase, phrase` lines of a vocabulary file, or a CorpusError naming the line."""
-    rules = []
-    for n, line in enumerate(read_word_list(path), start=1):
-        target, sep, phrases = line.partition("=")
-        words = [p.strip() for p in phrases.replace("，", ",").split(",") if p.strip()]
-        if not sep or not target.strip() or not words:
-            raise CorpusError(f"{path}: rule {n} is not 'corpus term = word, word' ({line!r})")
-        rules.append((target.strip(), words))
-    return rules
-
-
-def rule_user_words(corpus_dir: Path) -> list[str]:
-    """Chinese words named in the rules, so that jieba keeps them whole in questions."""
-    words = []
-    for name in ("synonyms.txt", "glossary.txt"):
-        for target, phrases in parse_rules(corpus_dir / name):
-            words += [w for w in [target, *phrases] if not w.isascii() and " " not in w]
-    return words
-
-
 class QueryExpander:
     """Phrase tables: a run of question tokens -> corpus terms with a weight."""
 
@@ -60,13 +38,14 @@ class QueryExpander:
         self._longest = max((len(k) for k in table), default=0)
 
     @classmethod
-    def for_corpus(cls, corpus_dir: Path, segmenter: Segmenter) -> QueryExpander:
-        """The expander configured by a corpus folder's `synonyms.txt` and `glossary.txt`."""
+    def for_vocabulary(cls, vocabulary: Vocabulary, segmenter: Segmenter) -> QueryExpander:
+        """The expander a corpus's synonyms and glossary configure."""
         table: dict[tuple[str, ...], dict[str, float]] = {}
-        for name, weight in (("synonyms.txt", SYNONYM_WEIGHT), ("glossary.txt", GLOSSARY_WEIGHT)):
-            for target, phrases in parse_rules(corpus_dir / name):
-                target_terms = segmenter.tokens(target)
-                for phrase in phrases:
+        for rules, weight in ((vocabulary.synonyms, SYNONYM_WEIGHT),
+                              (vocabulary.glossary, GLOSSARY_WEIGHT)):
+            for rule in rules:
+                target_terms = segmenter.tokens(rule.target)
+                for phrase in rule.phrases:
                     key = tuple(segmenter.tokens(phrase))
                     if not key or not target_terms:
                         continue
@@ -95,14 +74,3 @@ class QueryExpander:
                     covered.update(range(i, i + n))
                     break
         return Expansion(terms, frozenset(covered))
-
-
-def traditional_overrides(corpus_dir: Path) -> dict[str, str]:
-    """`simplified = traditional` corrections from the corpus's `traditional.txt`."""
-    overrides = {}
-    for simplified, forms in parse_rules(corpus_dir / "traditional.txt"):
-        if len(forms) != 1:
-            raise CorpusError(f"{corpus_dir / 'traditional.txt'}: '{simplified}' needs exactly "
-                              "one traditional form")
-        overrides[simplified] = forms[0]
-    return overrides

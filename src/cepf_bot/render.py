@@ -8,7 +8,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
-from .types import Hit
+from .chinese_script import TraditionalConverter
+from .types import Hit, Lang, Locale
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
@@ -191,9 +192,9 @@ def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True) 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{5,}(?:\.\d+)?)((?:</b>)?)元")
 
 
-def _readable_amount(value: float, lang: str) -> str:
+def _readable_amount(value: float, lang: Lang) -> str:
     grouped = f"{value:,.2f}".removesuffix(".00")
-    if lang == "en":
+    if lang == Lang.EN:
         scale = f"about {value / 1e6:.1f} million" if value >= 1e6 else f"about {value:,.0f}"
         return f" ({grouped} yuan, {scale} yuan)"
     if value >= 1e8:
@@ -201,7 +202,7 @@ def _readable_amount(value: float, lang: str) -> str:
     return f"（{grouped} 元，约 {value / 1e4:.0f} 万元）"
 
 
-def readable_figures(text: str, lang: str = "zh") -> str:
+def readable_figures(text: str, lang: Lang = Lang.ZH) -> str:
     """Next to every amount of 10,000 元 or more, a readable form; the exact figure stays as
     published: 27103400.95元 -> 27103400.95元（27,103,400.95 元，约 2710 万元）."""
     return _AMOUNT.sub(
@@ -222,3 +223,9 @@ def split_messages(blocks: list[str], *, limit: int = TELEGRAM_LIMIT) -> list[st
     if current:
         messages.append(current)
     return messages
+
+
+def localise(html: str, locale: Locale, convert: TraditionalConverter) -> str:
+    """A reply as the reader should see it: readable figures in their language, Chinese in
+    their script (with the corpus's corrections)."""
+    return convert.convert(readable_figures(html, locale.lang), locale.script)

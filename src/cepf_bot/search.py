@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import bm25
+from .chinese_script import TraditionalConverter, to_simplified
 from .expand import QueryExpander
 from .index import Index
-from .scripts import TraditionalConverter, to_simplified
 from .segment import Segmenter
 from .types import Hit, Relevance
 
@@ -39,8 +39,8 @@ class Searcher:
         self.index = index
         self.segmenter = segmenter
         self.relevance = relevance or Relevance()
-        self.expander = QueryExpander.from_json(index.meta.extra.get("expansion", []))
-        self.traditional = TraditionalConverter(index.meta.extra.get("traditional", {}))
+        self.expander = QueryExpander.from_json(index.meta.expansion)
+        self.traditional = TraditionalConverter(index.meta.traditional)
         idf = index.postings.idf
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
 

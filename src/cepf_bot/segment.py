@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from .corpus import read_word_list
+from .vocabulary import Vocabulary
 
 
 def _import_jieba():  # type: ignore[no-untyped-def]
@@ -88,16 +88,12 @@ class Segmenter:
         self._lock = threading.Lock()
 
     @classmethod
-    def for_corpus(cls, corpus_dir: Path, *, cache_dir: Path | None = None) -> Segmenter:
-        """The segmenter configured by a corpus folder's `dictionary.txt` and `stopwords.txt`
-        (and the Chinese words of its synonyms and glossary, so that they stay whole)."""
-        from .expand import rule_user_words
-
-        return cls(
-            user_words=read_word_list(corpus_dir / "dictionary.txt") + rule_user_words(corpus_dir),
-            stopwords=read_word_list(corpus_dir / "stopwords.txt"),
-            cache_dir=cache_dir,
-        )
+    def for_vocabulary(cls, vocabulary: Vocabulary, *, cache_dir: Path | None = None
+                       ) -> Segmenter:
+        """The segmenter a corpus's word files configure: its dictionary (and the Chinese words
+        of its synonyms and glossary, so that they stay whole) and its stopwords."""
+        return cls(user_words=vocabulary.user_words, stopwords=vocabulary.stopwords,
+                   cache_dir=cache_dir)
 
     @classmethod
     def from_settings(cls, settings: dict[str, object], *, cache_dir: Path | None = None

@@ -12,11 +12,9 @@ import contextlib
 import hmac
 import json
 import logging
-import os
 import signal
 import time
 from collections import OrderedDict
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import tornado.httpserver
@@ -27,41 +25,13 @@ from telegram.ext import Application
 
 from .bot import BotState
 from .config import BotSettings, heartbeat_path
-from .index import IndexLoadError, current_generation, load_index, segmenter_of
-from .search import Searcher
+from .heartbeat import remove_heartbeat, write_heartbeat
 
 log = logging.getLogger(__name__)
 
 WATCH_SECONDS = 2.0
 RECENT_UPDATES = 2048  # update ids remembered to drop Telegram's redeliveries
 PRUNE_SECONDS = 3600  # how often a serving bot applies the query log's retention
-
-
-def write_heartbeat(path: Path, mode: str) -> None:
-    """Record that the bot is alive, atomically."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps({"pid": os.getpid(), "mode": mode, "at": time.time()}))
-    os.replace(tmp, path)
-
-
-async def reload_if_changed(state: BotState) -> None:
-    """Swap in the index generation that is current on disk, if it is not the one in use."""
-    name = current_generation(state.paths.index_path)
-    if not name or name == state.searcher.index.generation:
-        return
-    try:
-        index = await asyncio.to_thread(load_index, state.paths.index_path)
-        segmenter = segmenter_of(index, state.paths.cache_dir)
-        await asyncio.to_thread(segmenter.warm_up)
-    except (IndexLoadError, ValueError) as e:
-        if state.unloadable != name:
-            log.warning("new index %s cannot be loaded (%s); still answering from %s", name, e,
-                        state.searcher.index.generation or "memory")
-            state.unloadable = name
-        return
-    state.searcher = Searcher(index, segmenter, state.searcher.relevance)
-    log.info("index %s reloaded from disk: %d documents, %d passages", name,
-             index.meta.documents, index.meta.passages)
 
 
 async def housekeeping(application: Application, alive, mode: str) -> None:  # type: ignore[no-untyped-def]
@@ -86,13 +56,12 @@ async def housekeeping(application: Application, alive, mode: str) -> None:  # t
                     await asyncio.to_thread(write_heartbeat, beat, mode)
                 except OSError as e:
                     log.warning("cannot write the heartbeat %s: %s", beat, e.strerror or e)
-            await reload_if_changed(state)
+            await asyncio.to_thread(state.engine.reload_if_changed)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), WATCH_SECONDS)
             wake.clear()
     finally:
-        with contextlib.suppress(OSError):
-            beat.unlink()
+        remove_heartbeat(beat)
 
 
 async def _reach_telegram(application: Application, max_wait: float) -> str:

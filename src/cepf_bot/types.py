@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
 class Passage:
     """One retrievable unit of the foundation's text.
 
-    `id` is stable across rebuilds of the same corpus: the document's id and the passage's
-    position in it (``foundation-international-cooperation#3``). `text` is the foundation's text
+    `id` is the document's id and a hash of the passage's own text
+    (``foundation-international-cooperation#3f9a0c12``): stable across rebuilds, and across
+    edits to other passages. `text` is the foundation's text
     verbatim; `title` is the passage's own heading (a section heading or a heading-like first
     sentence), and `document` is the title of the document it comes from.
     """
@@ -98,7 +100,13 @@ class Relevance:
 
 @dataclass(frozen=True)
 class IndexMeta:
-    """What an index was built from and how; stored as JSON beside the index arrays."""
+    """What an index was built from and how; stored as JSON beside the index arrays.
+
+    `tokenizer` is the segmenter's settings (`Segmenter.settings()`); `expansion` the query
+    expander's phrase table and `traditional` the corpus's script corrections, so that questions
+    are read with the vocabulary the index was built with. `lexicon` names the token cache's
+    lexicon and `document_keys` each document's cache key: what an incremental reindex reuses.
+    """
 
     format_version: int
     package_version: str
@@ -109,4 +117,33 @@ class IndexMeta:
     documents: int
     passages: int
     build_seconds: float
-    extra: dict[str, object] = field(default_factory=dict)
+    expansion: list[list[object]] = field(default_factory=list)
+    traditional: dict[str, str] = field(default_factory=dict)
+    segmented_documents: int = 0  # how many documents this build had to segment
+    incremental: bool = False  # whether it updated the previous postings
+    lexicon: str = ""
+    document_keys: list[str] = field(default_factory=list)
+    passage_format: int = 0
+
+
+class Lang(StrEnum):
+    """The language of the bot's own words around the foundation's text."""
+
+    ZH = "zh"
+    EN = "en"
+
+
+class Script(StrEnum):
+    """The script Chinese text is shown in."""
+
+    SIMPLIFIED = "zh-hans"
+    TAIWAN = "zh-tw"
+    HONG_KONG = "zh-hk"
+
+
+@dataclass(frozen=True)
+class Locale:
+    """How a reply reads: its language and the script of its Chinese text."""
+
+    lang: Lang = Lang.ZH
+    script: Script = Script.SIMPLIFIED

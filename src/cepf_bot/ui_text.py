@@ -1,13 +1,10 @@
-"""What the bot says around the passages, in Chinese and English, and how it picks one."""
+"""What the bot says around the passages, in Chinese and English."""
 
 from __future__ import annotations
 
-import re
+from .types import Lang
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-EN, ZH = "en", "zh"
+EN, ZH = Lang.EN, Lang.ZH
 
 EXAMPLES = {
     ZH: ("绿发会是哪些国际组织的会员？", "斑海豹项目培训了多少人？", "绿发会的收入总额是多少？",
@@ -17,7 +14,7 @@ EXAMPLES = {
          "Which projects did the foundation run with the UNDP?"),
 }
 
-TEXTS: dict[str, dict[str, str]] = {
+TEXTS: dict[str, dict[Lang, str]] = {
     "start": {
         ZH: "你好！我回答关于中国生物多样性保护与绿色发展基金会（中国绿发会）的问题，"
             "答案直接摘自基金会公开的简介：会员身份、国际公约观察员、合作项目、收支情况等。\n"
@@ -73,16 +70,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def language(question: str = "", language_code: str | None = None) -> str:
-    """The interface language: the question's script first, then the user's Telegram setting."""
-    if _HAN.search(question):
-        return ZH
-    if _LATIN.search(question):
-        return EN
-    return ZH if (language_code or "").lower().startswith("zh") else EN
-
-
-def text(key: str, lang: str, **values: object) -> str:
+def ui_text(key: str, lang: Lang, **values: object) -> str:
     """One interface string in `lang`, with `values` filled in."""
     template = TEXTS[key][lang]
     return template.format(**values) if values else template

@@ -4,23 +4,24 @@ import logging
 import numpy as np
 import pytest
 
-from cepf_bot import index as index_mod
+from cepf_bot import store as store_mod
 from cepf_bot.corpus import CorpusError
-from cepf_bot.index import (
-    FORMAT_VERSION,
-    IndexLoadError,
-    IndexMissing,
-    load_index,
-    open_index,
-    save_index,
-)
+from cepf_bot.index import FORMAT_VERSION
+from cepf_bot.store import IndexLoadError, IndexMissing, load_index, save_index
 from cepf_bot.types import BM25Params
+
+from .conftest import open_engine
+
+
+def open_index(corpus, index_path, params):
+    """The index an engine opens (loads, or builds when missing or stale)."""
+    return open_engine(corpus, index_path, params).searcher.index, None
 
 
 def reseal(path):
     """Make CURRENT vouch for the (edited) meta.json, as a genuine writer would."""
     gen = current_generation(path)
-    (path / "CURRENT").write_text(f"{gen.name} {index_mod._digest(gen / 'meta.json')}")
+    (path / "CURRENT").write_text(f"{gen.name} {store_mod._digest(gen / 'meta.json')}")
 
 
 def current_generation(path):
@@ -61,7 +62,7 @@ def test_a_failed_save_leaves_the_previous_index(tmp_path, index, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(index_mod.np, "save", explode)
+    monkeypatch.setattr(store_mod.np, "save", explode)
     with pytest.raises(OSError):
         save_index(index, tmp_path / "idx")
     assert (tmp_path / "idx" / "CURRENT").read_text() == before
@@ -91,7 +92,7 @@ def test_pickled_array_is_never_loaded(tmp_path, index):
     gen = current_generation(tmp_path / "idx")
     np.save(gen / "idf.npy", np.array([object()], dtype=object), allow_pickle=True)
     meta = json.loads((gen / "meta.json").read_text())
-    meta["checksums"]["idf.npy"] = index_mod._digest(gen / "idf.npy")  # a careful tamperer
+    meta["checksums"]["idf.npy"] = store_mod._digest(gen / "idf.npy")  # a careful tamperer
     (gen / "meta.json").write_text(json.dumps(meta))
     reseal(tmp_path / "idx")
     with pytest.raises(IndexLoadError, match="malformed"):

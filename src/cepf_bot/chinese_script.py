@@ -13,8 +13,9 @@ import re
 
 import opencc
 
-SIMPLIFIED, TAIWAN, HONG_KONG = "zh-hans", "zh-tw", "zh-hk"
-_VARIANT = {TAIWAN: "s2tw", HONG_KONG: "s2hk"}
+from .types import Script
+
+_VARIANT = {Script.TAIWAN: "s2tw", Script.HONG_KONG: "s2hk"}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -33,24 +34,14 @@ def is_traditional(text: str) -> bool:
     return bool(_HAN.search(text)) and to_simplified(text) != text
 
 
-def reader_script(question: str, language_code: str | None) -> str:
-    """The script a reply should be in: the question's, then the Telegram language setting."""
-    code = (language_code or "").lower().replace("_", "-")
-    if code in ("zh-hk", "zh-mo"):
-        return HONG_KONG if is_traditional(question) or not _HAN.search(question) else SIMPLIFIED
-    if code in ("zh-hant", "zh-tw"):
-        return TAIWAN if is_traditional(question) or not _HAN.search(question) else SIMPLIFIED
-    return TAIWAN if is_traditional(question) else SIMPLIFIED
-
-
 class TraditionalConverter:
     """Simplified -> a traditional variant, with the corpus's corrections applied after."""
 
     def __init__(self, overrides: dict[str, str] | None = None) -> None:
         self.overrides = dict(overrides or {})
-        self._fixes: dict[str, list[tuple[str, str]]] = {}
+        self._fixes: dict[Script, list[tuple[str, str]]] = {}
 
-    def _fixes_for(self, script: str) -> list[tuple[str, str]]:
+    def _fixes_for(self, script: Script) -> list[tuple[str, str]]:
         if script not in self._fixes:
             cc = _converter(_VARIANT[script])
             pairs = [(cc.convert(s), t) for s, t in self.overrides.items()]
@@ -58,9 +49,9 @@ class TraditionalConverter:
                                          key=lambda p: -len(p[0]))
         return self._fixes[script]
 
-    def convert(self, text: str, script: str) -> str:
-        """`text` in `script`; SIMPLIFIED returns it unchanged."""
-        if script == SIMPLIFIED or not _HAN.search(text):
+    def convert(self, text: str, script: Script) -> str:
+        """`text` in `script`; simplified returns it unchanged."""
+        if script == Script.SIMPLIFIED or not _HAN.search(text):
             return text
         converted = _converter(_VARIANT[script]).convert(text)
         for wrong, right in self._fixes_for(script):

@@ -1,0 +1,110 @@
+"""The python-telegram-bot Application: connection settings, start-up work, handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from .bot import (
+    BotState,
+    about,
+    ask_command,
+    button,
+    cosmetic,
+    error_handler,
+    group_text,
+    help_command,
+    inline_query,
+    private_text,
+    reindex_command,
+    start,
+    stats,
+)
+from .config import BotSettings
+from .engine import Engine
+from .querylog import QueryLog
+from .rate_limit import UserRateLimiter
+
+log = logging.getLogger(__name__)
+
+CONNECTIONS = 16
+CONCURRENT_UPDATES = 32
+
+COMMANDS = [
+    ("start", "开始 · start"),
+    ("help", "怎么问 · how to ask"),
+    ("ask", "提问 · ask a question"),
+    ("about", "我知道什么 · what I know"),
+]
+
+
+async def post_init(application: Application) -> None:
+    """Start-up work: the command menu (cosmetic) and jieba's dictionary, off the event loop."""
+    await cosmetic("setting the command menu", application.bot.set_my_commands(
+        [BotCommand(c, d) for c, d in COMMANDS]))
+    state: BotState = application.bot_data["state"]
+    await asyncio.to_thread(state.engine.searcher.segmenter.warm_up)
+    info = state.engine.info()
+    log.info("serving @%s: %d documents, %d passages (index built %s)",
+             application.bot.username, len(info.documents), info.passages, info.built_at)
+
+
+def build_application(settings: BotSettings, engine: Engine,
+                      query_log: QueryLog | None = None) -> Application:
+    """The configured python-telegram-bot Application with every handler registered."""
+    timeout = settings.timeout
+    limiter = AIORateLimiter(
+        overall_max_rate=settings.flood_rate, group_max_rate=settings.group_flood_rate,
+        max_retries=3,
+    )
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
+        .rate_limiter(limiter)
+        # Updates are handled concurrently, but not 256 at once (PTB's default): an answer
+        # takes about a millisecond of CPU, and every request queued for a connection makes
+        # httpcore's pool bookkeeping slower for all the others.
+        .concurrent_updates(CONCURRENT_UPDATES)
+        # httpcore scans its whole pool for every request: PTB's default of 256 connections
+        # costs more CPU than the answers themselves. Requests queue for a free connection.
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(timeout * 3)
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
+        .get_updates_read_timeout(timeout + 30)
+        .post_init(post_init)
+        .build()
+    )
+    application.bot_data["state"] = BotState(
+        engine=engine, settings=settings,
+        limiter=UserRateLimiter(settings.user_rate, settings.user_burst),
+        query_log=query_log,
+    )
+    messages = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("ask", ask_command))
+    application.add_handler(CommandHandler("about", about))
+    application.add_handler(CommandHandler("reindex", reindex_command))
+    application.add_handler(CommandHandler("stats", stats))
+    application.add_handler(MessageHandler(messages & filters.ChatType.PRIVATE, private_text))
+    application.add_handler(MessageHandler(messages & filters.ChatType.GROUPS, group_text))
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_handler(InlineQueryHandler(inline_query))
+    application.add_error_handler(error_handler)
+    return application

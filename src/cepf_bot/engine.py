@@ -1,0 +1,212 @@
+"""The one owner of the live index and its Searcher: open, reindex and swap, reload, info.
+
+The command line, the bot and the serving loop ask the engine; none of them touches index files
+or builds a Searcher. A reindex reads the word files and the documents once, inside the writer
+lock, builds, saves a new generation and only then swaps it in; a question asked meanwhile is
+answered by the previous Searcher. When a build fails, the last good index keeps serving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Paths
+from .corpus import CorpusError, corpus_fingerprint, load_corpus
+from .index import Index, build_index, is_current, reusable_documents
+from .search import Searcher
+from .segment import Segmenter
+from .store import (
+    IndexLoadError,
+    IndexMissing,
+    current_generation,
+    load_index,
+    save_index,
+    writer_lock,
+)
+from .types import BM25Params, DocumentInfo, Relevance
+from .vocabulary import read_vocabulary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What `/about`, `health` and a reindex summary show of the index in use."""
+
+    generation: str  # "" when it lives only in memory
+    built_at: str
+    documents: tuple[DocumentInfo, ...]
+    passages: int
+    segmented_documents: int  # how many documents its build had to segment
+    build_seconds: float
+
+
+class Engine:
+    """The live index of one corpus folder and index folder; safe to share between threads."""
+
+    def __init__(self, paths: Paths, *, params: BM25Params | None = None,
+                 relevance: Relevance | None = None) -> None:
+        self.paths = paths
+        self.params = params or BM25Params()
+        self.relevance = relevance or Relevance()
+        self._searcher: Searcher | None = None
+        self._swap = threading.Lock()  # one reindex or reload at a time in this process
+        self.unloadable: str | None = None  # a generation on disk that failed to load
+
+    @property
+    def searcher(self) -> Searcher:
+        """The Searcher of the index in use (take it once per question: a swap replaces it)."""
+        if self._searcher is None:
+            raise RuntimeError("the engine is not open")
+        return self._searcher
+
+    @classmethod
+    def open(cls, paths: Paths, **kwargs: object) -> Engine:
+        """An engine answering from the saved index if it is current, else from a rebuild
+        (saved when the index folder is writable). When the rebuild fails, the last good index
+        keeps serving and one warning says why; only when there is none does the
+        `CorpusError` propagate."""
+        engine = cls(paths, **kwargs)  # type: ignore[arg-type]
+        engine._swap_in(*engine._open_index())
+        return engine
+
+    def _open_index(self) -> tuple[Index, Segmenter | None]:
+        paths = self.paths
+        saved: Index | None = None
+        try:
+            saved = load_index(paths.index_path)
+        except IndexMissing:
+            reason = "no index yet"
+        except IndexLoadError as e:
+            reason = f"index unusable: {e}"
+        else:
+            try:
+                fingerprint = corpus_fingerprint(paths.corpus_dir)
+            except CorpusError as e:
+                log.warning("cannot check the corpus (%s); answering from the last good index "
+                            "(built %s)", e, saved.meta.built_at)
+                return saved, None
+            if is_current(saved, fingerprint=fingerprint, params=self.params):
+                return saved, None
+            reason = "the corpus or the settings changed since the index was built"
+        log.info("%s; rebuilding the index from %s", reason, paths.corpus_dir)
+        try:
+            return self._build(saved, tolerate_read_only=True)
+        except CorpusError as e:
+            if saved is None:
+                raise
+            log.warning("reindex failed: %s; answering from the last good index (built %s)",
+                        e, saved.meta.built_at)
+            return saved, None
+
+    def _build(self, previous: Index | None, *, tolerate_read_only: bool = False,
+               progress: bool = False) -> tuple[Index, Segmenter]:
+        """Read the corpus (word files first) under the writer lock, build, save; the index and
+        the segmenter that cut it."""
+        paths = self.paths
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(writer_lock(paths.index_path))
+                writable = True
+            except OSError as e:
+                if not tolerate_read_only:
+                    raise
+                log.warning("cannot write the index to %s (%s); using it from memory",
+                            paths.index_path, e.strerror or e)
+                writable = False
+            if writable and (previous is None
+                             or current_generation(paths.index_path) != previous.generation):
+                previous = _load_quietly(paths.index_path) or previous  # made while we waited
+            vocabulary = read_vocabulary(paths.corpus_dir, max_bytes=paths.max_file_bytes)
+            segmenter = Segmenter.for_vocabulary(vocabulary, cache_dir=paths.cache_dir)
+            corpus = load_corpus(paths.corpus_dir, vocabulary=vocabulary,
+                                 max_file_bytes=paths.max_file_bytes,
+                                 parsed=reusable_documents(previous))
+            index = build_index(corpus, segmenter, self.params, progress=progress,
+                                jieba_cache=paths.cache_dir,
+                                cache=paths.index_path / "token-cache" if writable else None,
+                                previous=previous if writable else None)
+            if not writable:
+                return index, segmenter
+            try:
+                return save_index(index, paths.index_path, locked=True), segmenter
+            except OSError as e:
+                if not tolerate_read_only:
+                    raise
+                log.warning("cannot save the index to %s (%s); using it from memory",
+                            paths.index_path, e.strerror or e)
+                return index, segmenter
+
+    def _swap_in(self, index: Index, segmenter: Segmenter | None = None) -> Searcher:
+        """Answer from `index` from now on; `segmenter` is the one that cut it, if at hand."""
+        if segmenter is None or segmenter.settings() != index.meta.tokenizer:
+            segmenter = Segmenter.from_settings(index.meta.tokenizer,
+                                                cache_dir=self.paths.cache_dir)
+        searcher = Searcher(index, segmenter, self.relevance)
+        self._searcher = searcher  # one assignment: a question sees the old or the new one
+        return searcher
+
+    def reindex(self, *, progress: bool = False, warm_up: bool = False) -> IndexInfo:
+        """Rebuild from the corpus folder, save, and swap the new index in; a bad corpus raises
+        `CorpusError` (an unwritable index folder `OSError`) and the old index keeps serving.
+        Files whose bytes did not change are neither split nor segmented again. `warm_up`:
+        load jieba before the swap, so that the next question does not wait for it."""
+        with self._swap:
+            index, segmenter = self._build(None, progress=progress)
+            if warm_up:
+                segmenter.warm_up()
+            self._swap_in(index, segmenter)
+            return self.info()
+
+    def reload_if_changed(self) -> str | None:
+        """Swap in the generation current on disk if another process made it (a
+        `cepf-bot reindex` beside a serving bot); its name, or None when nothing changed.
+        A generation that cannot be loaded is logged once and the old index keeps serving."""
+        name = current_generation(self.paths.index_path)
+        if not name or name == self.searcher.index.generation or name == self.unloadable:
+            return None
+        with self._swap:
+            if name == self.searcher.index.generation:
+                return None
+            try:
+                index = load_index(self.paths.index_path)
+                segmenter = Segmenter.from_settings(index.meta.tokenizer,
+                                                    cache_dir=self.paths.cache_dir)
+            except (IndexLoadError, ValueError) as e:
+                log.warning("new index %s cannot be loaded (%s); still answering from %s",
+                            name, e, self.searcher.index.generation or "memory")
+                self.unloadable = name
+                return None
+            segmenter.warm_up()  # before the swap: no question waits for jieba
+            self._swap_in(index, segmenter)
+        log.info("index %s reloaded from disk: %d documents, %d passages", index.generation,
+                 index.meta.documents, index.meta.passages)
+        return index.generation
+
+    def info(self) -> IndexInfo:
+        """The index in use."""
+        return info_of(self.searcher.index)
+
+    @staticmethod
+    def stored_info(index_path: Path) -> IndexInfo:
+        """The index saved at `index_path`, loaded and checked (for `health`); raises
+        `IndexLoadError` when it cannot be used."""
+        return info_of(load_index(index_path))
+
+
+def info_of(index: Index) -> IndexInfo:
+    meta = index.meta
+    return IndexInfo(index.generation, meta.built_at, index.documents, meta.passages,
+                     meta.segmented_documents, meta.build_seconds)
+
+
+def _load_quietly(index_path: Path) -> Index | None:
+    """The current index to start a reindex from, if there is a sound one."""
+    try:
+        return load_index(index_path)
+    except IndexLoadError:
+        return None

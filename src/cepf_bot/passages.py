@@ -1,0 +1,89 @@
+"""Sequences of passages made only when asked for: a loaded index's, a range of it, a chain.
+
+A loaded index keeps ids and titles in memory and decodes a passage's text from the mapped
+`texts.bin` only when a query returns it, so a cold start stays short at 100,000 passages.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+import numpy as np
+
+from .types import DocumentInfo, Passage
+
+
+class LazyPassages(Sequence[Passage]):
+    """Passages made only when asked for: subclasses say how many and how to make one."""
+
+    def _passage(self, i: int) -> Passage:
+        raise NotImplementedError
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+        if isinstance(i, slice):
+            return [self._passage(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._passage(i)
+
+
+class PassageStore(LazyPassages):
+    """A loaded index's passages: ids and titles in memory, texts decoded from the mapped
+    `texts.bin` only when asked for."""
+
+    def __init__(self, rows: list[list], documents: tuple[DocumentInfo, ...], texts: bytes,
+                 offsets: np.ndarray) -> None:
+        self._rows = rows  # [passage id, document index, title]
+        self._documents = documents
+        self._texts = texts
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _passage(self, i: int) -> Passage:
+        pid, doc, title = self._rows[i]
+        start, end = int(self._offsets[i]), int(self._offsets[i + 1])
+        document = self._documents[doc]
+        return Passage(pid, document.id, document.title, title,
+                       bytes(self._texts[start:end]).decode("utf-8"))
+
+
+class PassageRange(LazyPassages):
+    """Passages `start` to `stop` of a `PassageStore` (one document's), which a new index can
+    copy as they are stored."""
+
+    def __init__(self, store: PassageStore, start: int, stop: int) -> None:
+        self._store, self._start, self._stop = store, start, stop
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    def _passage(self, i: int) -> Passage:
+        return self._store._passage(self._start + i)
+
+    def stored(self) -> tuple[list[list], memoryview, np.ndarray]:
+        """The passages' [id, document index, title] rows, their texts' UTF-8 one after
+        another (a view of the stored bytes), and each text's length in bytes."""
+        offsets = np.asarray(self._store._offsets[self._start : self._stop + 1])
+        return (self._store._rows[self._start : self._stop],
+                memoryview(self._store._texts)[int(offsets[0]) : int(offsets[-1])],
+                np.diff(offsets))
+
+
+class PassageChain(LazyPassages):
+    """The passages of several documents, one after another."""
+
+    def __init__(self, documents: Sequence[Sequence[Passage]]) -> None:
+        self.documents = documents
+        self._starts = np.cumsum([0, *(len(d) for d in documents)]).tolist()
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def _passage(self, i: int) -> Passage:
+        d = bisect.bisect_right(self._starts, i) - 1
+        return self.documents[d][i - self._starts[d]]

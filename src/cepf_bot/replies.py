@@ -1,0 +1,61 @@
+"""What the bot sends, composed without sending: a page of an answer, /about, an inline result.
+
+Pure functions of a Searcher (or IndexInfo) and a Locale; no Telegram types, so they are tested
+without a bot and the handlers in `bot` only send what these return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .chinese_script import TraditionalConverter
+from .engine import IndexInfo
+from .render import escape, excerpt, localise, passage_html, split_messages
+from .search import Searcher
+from .types import Hit, Locale
+from .ui_text import ui_text
+
+PAGE = 3  # passages a reply shows
+ABOUT_DOCUMENTS = 30  # documents /about lists by title
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A page of an answer: its hits, the HTML messages that show them (or the no-answer
+    text), and whether a next page exists."""
+
+    hits: list[Hit]
+    messages: list[str]
+    more: bool
+
+
+def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int = 0) -> Reply:
+    """The page of the answer to `question` that starts at `offset`."""
+    hits = searcher.search(question, k=PAGE + 1, offset=offset)
+    more, hits = len(hits) > PAGE, hits[:PAGE]
+    convert = searcher.traditional
+    if not hits:
+        key = "no_more" if offset else "no_answer"
+        return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False)
+    blocks = [localise(passage_html(h), locale, convert) for h in hits]
+    return Reply(hits, split_messages(blocks), more)
+
+
+def interface_html(key: str, locale: Locale, convert: TraditionalConverter,
+                   **values: object) -> str:
+    """One interface text as the reader should see it."""
+    return localise(ui_text(key, locale.lang, **values), locale, convert)
+
+
+def about_html(info: IndexInfo, locale: Locale, convert: TraditionalConverter) -> str:
+    """/about: how many documents and passages, when built, and the documents' titles."""
+    lines = [ui_text("about", locale.lang, documents=len(info.documents),
+                     passages=info.passages, built_at=info.built_at)]
+    lines += [f"• {d.title} ({d.passages})" for d in info.documents[:ABOUT_DOCUMENTS]]
+    return localise(escape("\n".join(lines)), locale, convert)
+
+
+def snippet(hit: Hit, chars: int = 100) -> str:
+    """A one-line preview of a hit, for an inline result's description."""
+    spans = excerpt(hit.passage.text, hit.terms, chars)
+    return " … ".join(hit.passage.text[a:b].strip() for a, b in spans)[:chars]

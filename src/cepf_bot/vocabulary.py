@@ -1,0 +1,103 @@
+"""The corpus's word files, read once into one typed object.
+
+    dictionary.txt   words jieba must keep whole (optionally with a frequency)
+    stopwords.txt    words that are never index terms
+    synonyms.txt     corpus term = everyday words for it
+    glossary.txt     corpus term = English words for it
+    traditional.txt  simplified = traditional (where OpenCC picks the wrong character)
+
+A reindex reads them once, inside the writer lock; the index's fingerprint is of the bytes read
+here, so a file edited during a reindex cannot leave a stale index marked current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus_files import DEFAULT_MAX_FILE_BYTES, CorpusError, decode, file_digest, read_raw
+
+WORD_FILES = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt",
+              "traditional.txt")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`target = phrase, phrase`: a corpus term and the words people use for it."""
+
+    target: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Everything the word files say, and the digest of each file as it was read."""
+
+    dictionary: tuple[str, ...] = ()
+    stopwords: tuple[str, ...] = ()
+    synonyms: tuple[Rule, ...] = ()
+    glossary: tuple[Rule, ...] = ()
+    traditional: dict[str, str] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # file name -> SHA-256 of its bytes
+
+    @property
+    def user_words(self) -> list[str]:
+        """jieba's extra words: the dictionary, and the Chinese words the rules name, so that
+        a question keeps them whole."""
+        rule_words = [w for rule in (*self.synonyms, *self.glossary)
+                      for w in (rule.target, *rule.phrases)
+                      if not w.isascii() and " " not in w]
+        return [*self.dictionary, *rule_words]
+
+
+def word_lines(text: str) -> list[str]:
+    """Non-empty lines of a word file, without `#` comments."""
+    lines = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def parse_rules(path: Path, text: str) -> tuple[Rule, ...]:
+    """`target = phrase, phrase` lines, or a CorpusError naming the line."""
+    rules = []
+    for n, line in enumerate(word_lines(text), start=1):
+        target, sep, phrases = line.partition("=")
+        words = tuple(p.strip() for p in phrases.replace("，", ",").split(",") if p.strip())
+        if not sep or not target.strip() or not words:
+            raise CorpusError(f"{path}: rule {n} is not 'corpus term = word, word' ({line!r})")
+        rules.append(Rule(target.strip(), words))
+    return tuple(rules)
+
+
+def _traditional(path: Path, text: str) -> dict[str, str]:
+    overrides = {}
+    for rule in parse_rules(path, text):
+        if len(rule.phrases) != 1:
+            raise CorpusError(f"{path}: '{rule.target}' needs exactly one traditional form")
+        overrides[rule.target] = rule.phrases[0]
+    return overrides
+
+
+def read_vocabulary(corpus_dir: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Vocabulary:
+    """Read every word file of the corpus folder once; a missing file is an empty one."""
+    texts: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    for name in WORD_FILES:
+        path = corpus_dir / name
+        if not path.is_file():
+            texts[name] = ""
+            continue
+        data = read_raw(path, max_bytes=max_bytes)
+        digests[name] = file_digest(data)
+        texts[name] = decode(path, data)
+    return Vocabulary(
+        dictionary=tuple(word_lines(texts["dictionary.txt"])),
+        stopwords=tuple(word_lines(texts["stopwords.txt"])),
+        synonyms=parse_rules(corpus_dir / "synonyms.txt", texts["synonyms.txt"]),
+        glossary=parse_rules(corpus_dir / "glossary.txt", texts["glossary.txt"]),
+        traditional=_traditional(corpus_dir / "traditional.txt", texts["traditional.txt"]),
+        digests=digests,
+    )
