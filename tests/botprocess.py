@@ -57,3 +57,12 @@ class BotProcess:
 
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")
+
+    def wait_for_log(self, needle: str, timeout: float = 15.0) -> str:
+        """Wait until the bot's log contains `needle`; the log."""
+        deadline = time.monotonic() + timeout
+        while needle not in (log := self.log()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{needle!r} not logged in {timeout} s:\n{log[-2000:]}")
+            time.sleep(0.05)
+        return log

@@ -3,6 +3,11 @@
 The bot under test points `TELEGRAM_API_BASE_URL` at `server.base_url`. The server answers the
 Bot API methods the bot uses, hands out queued updates through long polling (`getUpdates`),
 records every call, and injects faults: an HTTP status with a Bot API error body, a delay.
+
+Like the real Bot API it refuses, with 400 and Telegram's description, what Telegram refuses:
+an empty text, a text over 4096 characters after entities are parsed, HTML it cannot parse,
+callback data outside 1-64 bytes, more than 50 inline results. Every refusal is kept in
+`refused`, so a test can assert that a conversation had none.
 """
 
 from __future__ import annotations
@@ -19,7 +24,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from .telegram_html import LIMIT, markup_problems, utf16_length, visible_text
+
 BOT_ID = 7000001
+CALLBACK_DATA_BYTES = 64
+INLINE_RESULTS_MAX = 50
+ANSWER_CALLBACK_TEXT = 200
 BOT_USERNAME = "cepf_test_bot"
 TOKEN = "1234567:TEST-token-for-the-fake-Bot-API-only"  # 7 digits: no real token shape
 
@@ -63,6 +73,7 @@ class FakeTelegram:
     def __init__(self, token: str = TOKEN, port: int = 0) -> None:
         self.token = token
         self.calls: list[Call] = []
+        self.refused: list[tuple[str, str]] = []  # (method, description) of each 400 we gave
         self.faults: list[Fault] = []
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
@@ -226,6 +237,11 @@ class FakeTelegram:
                 if fault.retry_after is not None:
                     body["parameters"] = {"retry_after": fault.retry_after}
                 return fault.status, body
+        refusal = refusal_of(method, params)
+        if refusal is not None:
+            with self._cond:
+                self.refused.append((method, refusal))
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"}
         handler = getattr(self, f"_api_{method}", None)
         result = handler(params) if handler else True
         return 200, {"ok": True, "result": result}
@@ -329,3 +345,57 @@ class FakeTelegram:
                     pass
 
         return Handler
+
+
+def text_refusal(text: Any, parse_mode: Any) -> str | None:
+    """Why Telegram would refuse `text` as a message, or None."""
+    if not isinstance(text, str):
+        return "message text is empty"
+    if parse_mode == "HTML":
+        problems = [p for p in markup_problems(text) if p != "no visible text"]
+        if problems:
+            return f"can't parse entities: {problems[0]}"
+        text = visible_text(text)
+    if not text.strip():
+        return "message text is empty"
+    if utf16_length(text) > LIMIT:
+        return "message is too long"
+    return None
+
+
+def markup_refusal(markup: Any) -> str | None:
+    """Why Telegram would refuse an inline keyboard, or None."""
+    if not isinstance(markup, dict):
+        return None
+    for row in markup.get("inline_keyboard") or []:
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_BYTES:
+                return "BUTTON_DATA_INVALID"
+            if not str(button.get("text", "")).strip():
+                return "BUTTON_TEXT_EMPTY"
+    return None
+
+
+def refusal_of(method: str, params: dict[str, Any]) -> str | None:
+    """Why the real Bot API would answer this call with 400, or None."""
+    if method in ("sendMessage", "editMessageText"):
+        return (text_refusal(params.get("text"), params.get("parse_mode"))
+                or markup_refusal(params.get("reply_markup")))
+    if method == "editMessageReplyMarkup":
+        return markup_refusal(params.get("reply_markup"))
+    if method == "answerCallbackQuery":
+        if len(str(params.get("text") or "")) > ANSWER_CALLBACK_TEXT:
+            return "MESSAGE_TOO_LONG"
+        return None
+    if method == "answerInlineQuery":
+        results = params.get("results") or []
+        if len(results) > INLINE_RESULTS_MAX:
+            return "RESULTS_TOO_MUCH"
+        for result in results:
+            content = result.get("input_message_content") or {}
+            refusal = (text_refusal(content.get("message_text"), content.get("parse_mode"))
+                       or markup_refusal(result.get("reply_markup")))
+            if refusal is not None:
+                return f"MESSAGE_TEXT_INVALID: {refusal}"
+    return None

@@ -11,11 +11,30 @@ _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 LIMIT = 4096
 
 
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_text(html: str) -> str:
+    """What a person sees of a Telegram HTML message: tags removed, entities decoded."""
+    plain = _TAG.sub("", html)
+    return _ENTITY.sub(lambda m: {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}.get(
+        m.group(1), "?"), plain)
+
+
 def problems(text: str) -> list[str]:
-    """What makes `text` invalid as a Telegram HTML message (empty list: valid)."""
+    """What makes `text` invalid as a Telegram HTML message (empty list: valid). Stricter than
+    Telegram on length: the HTML itself, not only its visible text, stays within 4096."""
     found = []
-    if len(text.encode("utf-16-le")) // 2 > LIMIT:
+    if utf16_length(text) > LIMIT:
         found.append(f"longer than {LIMIT} UTF-16 units")
+    return found + markup_problems(text)
+
+
+def markup_problems(text: str) -> list[str]:
+    """What Telegram's HTML parser refuses in `text`: unknown or unbalanced tags, a bare < > or
+    &, an entity it does not know, no visible text."""
+    found = []
     stack: list[str] = []
     pos = 0
     visible = []

@@ -163,7 +163,7 @@ def test_connection_refused_then_telegram_returns(tmp_path, jieba_cache):
     bot = BotProcess(first, tmp_path, CEPF_CACHE_DIR=str(jieba_cache)).start()
     try:
         first.stop()  # Telegram gone: connections refused
-        time.sleep(3)
+        bot.wait_for_log("Telegram: NetworkError")
         assert bot.proc.poll() is None
         second = FakeTelegram(port=port).start()
         try:

@@ -20,9 +20,14 @@ def test_question_words_are_stopwords(segmenter):
     assert "绿发会" in tokens
 
 
-def test_one_pipeline_for_passages_and_questions(segmenter):
-    text = "联合国开发计划署(UNDP)合作项目"
-    assert segmenter.tokens(text) == segmenter.tokens(text)
+def test_passage_and_question_forms_meet_on_the_same_tokens(segmenter):
+    """Full-width letters, case and digit grouping do not change the tokens: a question typed
+    on a phone meets the passage's terms."""
+    passage = segmenter.tokens("联合国开发计划署(UNDP)合作项目，收入27103400.95元")
+    question = segmenter.tokens(
+        "联合国开发计划署（ｕｎｄｐ）合作项目，收入２７,１０３,４００.９５元")
+    assert question == passage
+    assert {"undp", "27103400.95", "联合国开发计划署"} <= set(passage)
     assert normalise("ＵＮＤＰ（Ａ）") == "undp(a)"
 
 

@@ -20,12 +20,11 @@ from .config import (
     resolve_paths,
 )
 from .corpus import CorpusError
-from .engine import Engine
+from .engine import Engine, IndexLoadError
 from .evaluation import EvalFileError
 from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
 from .logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
 from .querylog import QueryLog, format_summary
-from .store import IndexLoadError
 from .types import Hit
 
 log = logging.getLogger("cepf_bot")

@@ -30,6 +30,8 @@ from .store import (
 from .types import BM25Params, DocumentInfo, Relevance
 from .vocabulary import read_vocabulary
 
+__all__ = ["Engine", "IndexInfo", "IndexLoadError"]  # IndexLoadError: what callers catch
+
 log = logging.getLogger(__name__)
 
 

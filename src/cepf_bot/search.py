@@ -21,8 +21,9 @@ MAX_QUERY_CHARS = 1000
 
 @dataclass(frozen=True)
 class Query:
-    """A question's weighted index terms. `own` are the tokens the person typed (weight 1 per
-    occurrence); `terms` adds the expansions, at lower weight unless they are translations."""
+    """A question's weighted index terms. `text` is what was analysed (a question cut to
+    MAX_QUERY_CHARS); `own` are the tokens the person typed (weight 1 per occurrence); `terms`
+    adds the expansions, at lower weight unless they are translations."""
 
     text: str
     terms: dict[str, float]
@@ -46,11 +47,12 @@ class Searcher:
 
     def analyse(self, question: str) -> Query:
         """The question's terms: simplified script, the passages' segmentation, expansions."""
-        own = self.segmenter.tokens(to_simplified(question[:MAX_QUERY_CHARS]))
+        text = question[:MAX_QUERY_CHARS]
+        own = self.segmenter.tokens(to_simplified(text))
         expansion = self.expander.expand(own)
         terms = {t: w for t, w in expansion.terms.items() if t not in own}
         terms.update((t, float(n)) for t, n in Counter(own).items())
-        return Query(question, terms, tuple(own), expansion.covered)
+        return Query(text, terms, tuple(own), expansion.covered)
 
     def coverage(self, query: Query) -> float:
         """Share of the question's idf mass that the corpus knows.
