@@ -99,7 +99,7 @@ def test_help_explains_private_groups_and_inline(fake, bot):
 def test_about_says_what_the_bot_knows(fake, bot):
     fake.message("/about", chat_id=104, language_code="en")
     text = replies(fake, 104)[0]["text"]
-    assert "1 documents, 14 passages" in text and "国际交流合作" in text
+    assert "1 documents, 18 passages" in text and "国际交流合作" in text
     assert TOKEN not in text and TOKEN.split(":")[1] not in text
     assert_valid_html(text)
 
@@ -112,7 +112,9 @@ def test_private_question_gets_ranked_passages_in_html(fake, bot):
     assert reply["parse_mode"] == "HTML"
     assert reply["reply_parameters"]["message_id"] == question["message_id"]
     text = reply["text"]
-    assert text.startswith("1. <b>收支信息</b>")
+    answer, passages = text.split("\n\n", 1)  # the answer sentence first, then the passages
+    assert answer == "<b>答：</b>• 收入总额:27103400.95元（27,103,400.95 元，约 2710 万元）"
+    assert passages.startswith("1. <b>收支信息</b>")
     assert "<b>收入总额</b>:27103400.95元" in text and "<i>— 国际交流合作</i>" in text
     assert_valid_html(text)
 

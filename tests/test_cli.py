@@ -15,31 +15,35 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_ask_prints_title_document_marked_text_and_score(capsys, corpus_dir):
+def test_ask_prints_the_answer_then_title_document_marked_text_and_score(capsys, corpus_dir):
     code, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "绿发会的收入总额是多少？")
     assert code == 0
-    assert out.startswith("1. 收支信息  [国际交流合作")
+    answer, passages = out.split("\n\n", 1)
+    assert answer.startswith("Answer: • 收入总额:27103400.95元")
+    assert passages.startswith("1. 收支信息  [国际交流合作")
     assert "【收入总额】:27103400.95元" in out and "score" in out
 
 
 def test_ask_json_shape(capsys, corpus_dir):
     code, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "--json", "-k", "2",
-                       "斑海豹和狂犬病")
+                       "国际合作项目")
     assert code == 0
     obj = json.loads(out)
-    assert obj["query"] == "斑海豹和狂犬病"
+    assert obj["query"] == "国际合作项目"
     assert [r["rank"] for r in obj["results"]] == [1, 2]
     first = obj["results"][0]
     assert set(first) == {"rank", "score", "passage_id", "title", "source", "text"}
+    assert obj["answer"]["passage_id"] == first["passage_id"]
+    assert obj["answer"]["text"] in first["text"]  # verbatim
     assert isinstance(first["score"], float)
     texts = [r["text"] for r in obj["results"]]
-    assert any("斑海豹" in x for x in texts) and any("狂犬病" in x for x in texts)
+    assert all("项目" in x or "合作" in x for x in texts)
     assert first["source"] == "国际交流合作"
 
 
 def test_ask_json_off_topic_has_empty_results(capsys, corpus_dir):
     _, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "--json", "明天会下雨吗")
-    assert json.loads(out) == {"query": "明天会下雨吗", "results": []}
+    assert json.loads(out) == {"query": "明天会下雨吗", "answer": None, "results": []}
 
 
 def test_ask_stdin_answers_each_line_in_order(capsys, corpus_dir, monkeypatch):
@@ -58,7 +62,7 @@ def test_reindex_reports_what_it_indexed(capsys, corpus_dir, tmp_path):
     code, out, _ = run(capsys, "reindex", "--corpus", str(corpus_dir), "--index",
                        str(tmp_path / "i"))
     assert code == 0
-    assert "indexed 1 documents (1 segmented, the rest unchanged), 14 passages" in out
+    assert "indexed 1 documents (1 segmented, the rest unchanged), 18 passages" in out
     assert (tmp_path / "i" / "CURRENT").exists()
 
 

@@ -94,7 +94,7 @@ def test_word_files_are_read_inside_the_writer_lock(tmp_path, corpus_dir):
 def test_vocabulary_holds_every_word_file_and_their_digests(corpus_dir):
     vocabulary = read_vocabulary(corpus_dir)
     assert set(vocabulary.digests) == {"dictionary.txt", "stopwords.txt", "synonyms.txt",
-                                       "glossary.txt", "traditional.txt"}
+                                       "glossary.txt", "traditional.txt", "names.txt"}
     assert vocabulary.traditional["绿发会"] == "綠發會"
     assert any(rule.target == "秘书长" for rule in vocabulary.glossary)
     assert "秘书长" in vocabulary.user_words

@@ -12,7 +12,7 @@ from cepf_bot.render import (
     telegram_length,
     terminal,
 )
-from cepf_bot.types import Hit, Passage
+from cepf_bot.types import Answer, Hit, Passage, Results
 
 from .telegram_html import problems
 
@@ -62,9 +62,11 @@ def test_any_passage_text_renders_to_valid_telegram_html(text, terms):
     assert problems(html) == []
 
 
-def test_terminal_marks_terms_and_says_no_answer():
-    assert "【斑海豹】" in terminal([hit("斑海豹。", terms=("斑海豹",))], color=False)
-    assert "No answer" in terminal([], color=False)
+def test_terminal_prints_the_answer_first_marks_terms_and_says_no_answer():
+    found = hit("斑海豹。", terms=("斑海豹",))
+    out = terminal(Results(Answer("斑海豹。", found.passage.id), [found]), color=False)
+    assert out.startswith("Answer: 斑海豹。\n\n1. ") and "【斑海豹】" in out
+    assert "No answer" in terminal(Results(None, []), color=False)
 
 
 @pytest.mark.parametrize(

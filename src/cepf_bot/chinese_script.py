@@ -29,6 +29,13 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text) if _HAN.search(text) else text
 
 
+def question_to_simplified(text: str) -> str:
+    """A question in simplified script, Taiwan vocabulary mapped to the mainland's (OpenCC
+    tw2sp: 計畫 -> 计划, 資訊 -> 信息). Questions only: the foundation's text is never
+    rewritten."""
+    return _converter("tw2sp").convert(text) if is_traditional(text) else text
+
+
 def is_traditional(text: str) -> bool:
     """Whether the text is written in traditional characters (it changes under t2s)."""
     return bool(_HAN.search(text)) and to_simplified(text) != text

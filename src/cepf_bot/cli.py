@@ -25,7 +25,7 @@ from .evaluation import EvalFileError
 from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
 from .logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
 from .querylog import QueryLog, format_summary
-from .types import Hit
+from .types import Hit, Results
 
 log = logging.getLogger("cepf_bot")
 
@@ -36,9 +36,12 @@ def _hit_json(hit: Hit) -> dict[str, object]:
             "title": p.title, "source": p.document, "text": p.text}
 
 
-def _answer_json(question: str, hits: list[Hit]) -> str:
-    return json.dumps({"query": question, "results": [_hit_json(h) for h in hits]},
-                      ensure_ascii=False)
+def _answer_json(question: str, results: Results) -> str:
+    answer = results.answer
+    return json.dumps({"query": question,
+                       "answer": {"text": answer.text, "passage_id": answer.passage_id}
+                       if answer else None,
+                       "results": [_hit_json(h) for h in results.hits]}, ensure_ascii=False)
 
 
 def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
@@ -48,15 +51,15 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     if args.stdin:
         for line in sys.stdin:
             question = line.rstrip("\n")
-            print(_answer_json(question, searcher.search(question, k=args.k)), flush=True)
+            print(_answer_json(question, searcher.ask(question, k=args.k)), flush=True)
         return 0
     if args.question is None:
         raise ConfigError("ask needs a QUESTION (or --stdin)")
-    hits = searcher.search(args.question, k=args.k)
+    results = searcher.ask(args.question, k=args.k)
     if args.json:
-        print(_answer_json(args.question, hits))
+        print(_answer_json(args.question, results))
     else:
-        print(terminal(hits, color=sys.stdout.isatty()))
+        print(terminal(results, color=sys.stdout.isatty()))
     return 0
 
 
@@ -70,21 +73,18 @@ def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
-    from .evaluation import evaluate, format_report, read_questions
+    from .evaluation import Targets, evaluate, format_report, read_questions, shortfalls
 
     questions = read_questions(Path(args.file))
     searcher = Engine.open(paths).searcher
-    report = evaluate(questions, lambda q: searcher.search(q, k=5))
+    report = evaluate(questions, lambda q: searcher.ask(q, k=5))
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if args.json
           else format_report(report))
-    hit1 = report.overall.hit1 / report.overall.questions if report.overall.questions else 1.0
-    if args.min_hit1 is not None and hit1 < args.min_hit1:
-        print(f"cepf-bot: hit@1 {hit1:.3f} is below --min-hit1 {args.min_hit1}", file=sys.stderr)
-        return 1
-    if args.all_rejected and report.overall.rejected < report.overall.negatives:
-        print("cepf-bot: an off-topic question got passages", file=sys.stderr)
-        return 1
-    return 0
+    missed = shortfalls(report, Targets(args.min_hit1, args.min_lang_hit1, args.min_answer,
+                                        args.min_rejected, args.all_rejected))
+    for line in missed:
+        print(f"cepf-bot: {line}", file=sys.stderr)
+    return 1 if missed else 0
 
 
 def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
@@ -187,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", help="questions: q, must, lang, kind on each line")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--min-hit1", type=float, help="exit 1 when overall hit@1 is below this")
+    ev.add_argument("--min-lang-hit1", type=float,
+                    help="exit 1 when hit@1 in any language is below this")
+    ev.add_argument("--min-answer", type=float,
+                    help="exit 1 when the share of right answer sentences is below this")
+    ev.add_argument("--min-rejected", type=int,
+                    help="exit 1 when fewer negatives (off-topic, small talk) get no passage")
     ev.add_argument("--all-rejected", action="store_true",
                     help="exit 1 when an off-topic question gets passages")
     ev.set_defaults(run=cmd_eval)

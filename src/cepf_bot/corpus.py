@@ -24,6 +24,7 @@ changes no other passage's id, so the query log's ids and feedback stay right ac
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import unicodedata
@@ -49,6 +50,16 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _TITLE_MAX_CHARS = 40
 PASSAGE_ID_CHARS = 8
+# Page furniture: credit lines (整理/… 审/… 编/…) and "as of" lines (截止至2020年8月25日).
+_FURNITURE = re.compile(
+    r"^[（(]?\s*(?:截止至|截止|截至|统计截至|数据截至)"
+    r"|^(?:(?:整理|审核|审|校对|编辑|编|责编|责任编辑|撰稿|作者|来源|摄影)\s*[/:：]\s*\S+\s*)+$")
+DOCUMENT_INFO_TITLE = "文档信息"
+# A paragraph this long with at least LIST_ITEMS items separated by semicolons is a list:
+# each sentence or item becomes a passage of its own (under the paragraph's title).
+LIST_PARAGRAPH_CHARS = 300
+LIST_ITEMS = 3
+_UNIT_END = re.compile(r"(?<=[。；;！？!?])")
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,28 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
                     meta[key.strip()] = value.strip()
             return meta, lines[end + 1 :]
     return {}, lines
+
+
+def is_furniture(line: str) -> bool:
+    """A credit line or an "as of" line: about the page, not the foundation."""
+    return bool(_FURNITURE.match(line.strip()))
+
+
+def _gather_furniture(blocks: list[tuple[str | None, list[str]]], meta: dict[str, str]
+                      ) -> list[tuple[str | None, list[str]]]:
+    """Paragraphs of page furniture (and the front matter's dateline) as one document-information
+    passage at the end: still searchable, never a short passage that wins by its length."""
+    kept, furniture = [], []
+    for section, lines in blocks:
+        if all(is_furniture(line) for line in lines):
+            furniture += lines
+        else:
+            kept.append((section, lines))
+    if meta.get("dateline"):
+        furniture.insert(0, meta["dateline"])
+    if furniture and kept:
+        kept.append((DOCUMENT_INFO_TITLE, furniture))
+    return kept if kept else blocks
 
 
 def heading_like_first_sentence(text: str) -> str | None:
@@ -136,26 +169,38 @@ def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
 
     if title is None:
         raise CorpusError(f"{path}: no title (the first '# ' heading)")
+    blocks = _gather_furniture(blocks, meta)
     if not blocks:
         raise CorpusError(f"{path}: no text under the title")
     passages = []
     seen: dict[str, int] = {}
     for block_section, block_lines in blocks:
         body = "\n".join(block_lines)
-        passage_title = heading_like_first_sentence(body) or block_section or title
-        key = passage_key(body)
-        seen[key] = seen.get(key, 0) + 1
-        passages.append(
-            Passage(
+        passage_title = (block_section if block_section == DOCUMENT_INFO_TITLE else
+                         heading_like_first_sentence(body) or block_section or title)
+        units = list_units(body)
+        paragraph = passage_key(body) if len(units) > 1 else ""
+        for unit in units:
+            key = passage_key(unit)
+            seen[key] = seen.get(key, 0) + 1
+            passages.append(Passage(
                 id=f"{doc_id}#{key}" + (f"-{seen[key]}" if seen[key] > 1 else ""),
-                document_id=doc_id,
-                document=title,
-                title=passage_title,
-                text=body,
-            )
-        )
+                document_id=doc_id, document=title, title=passage_title, text=unit,
+                paragraph=paragraph))
     return Document(id=doc_id, path=str(path), title=title, metadata=meta,
                     passages=tuple(passages), digest=digest)
+
+
+def list_units(paragraph: str) -> list[str]:
+    """A long list paragraph as its sentences and items (each verbatim); any other paragraph
+    as itself. Short units are scored on their own, so a list item is found by what it says,
+    not drowned by the rest of the list."""
+    items = sum(paragraph.count(c) for c in ";；")
+    if len(paragraph) < LIST_PARAGRAPH_CHARS or items < LIST_ITEMS - 1:
+        return [paragraph]
+    bounds = [0, *(m.start() for m in _UNIT_END.finditer(paragraph)), len(paragraph)]
+    units = [paragraph[a:b].strip() for a, b in itertools.pairwise(bounds)]
+    return [u for u in units if u]
 
 
 def passage_key(text: str) -> str:

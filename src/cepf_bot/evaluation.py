@@ -1,4 +1,5 @@
-"""Scoring a question set: hit@1, MRR@5 and off-topic rejection, by language and kind."""
+"""Scoring a question set: hit@1, MRR@5, answer sentence right and off-topic rejection, by
+language and kind."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .types import Hit
+from .types import Results
 
 
 class EvalFileError(Exception):
@@ -33,6 +34,7 @@ class Outcome:
     rank: int | None  # rank (1-5) of the first passage containing every `must`, if any
     results: int
     top: str | None  # id of the top passage
+    answer_right: bool = False  # the answer sentence contains every `must`
 
     @property
     def correct(self) -> bool:
@@ -46,6 +48,7 @@ class Tally:
     rr: float = 0.0
     negatives: int = 0
     rejected: int = 0
+    answers: int = 0  # answer sentences that contain every `must`
 
     def add(self, o: Outcome) -> None:
         if o.question.off_topic:
@@ -55,12 +58,22 @@ class Tally:
             self.questions += 1
             self.hit1 += o.rank == 1
             self.rr += 1 / o.rank if o.rank else 0.0
+            self.answers += o.answer_right
+
+    @property
+    def hit1_rate(self) -> float:
+        return self.hit1 / self.questions if self.questions else 1.0
+
+    @property
+    def answer_rate(self) -> float:
+        return self.answers / self.questions if self.questions else 1.0
 
     def as_dict(self) -> dict[str, object]:
         return {
             "questions": self.questions,
             "hit@1": round(self.hit1 / self.questions, 4) if self.questions else None,
             "mrr@5": round(self.rr / self.questions, 4) if self.questions else None,
+            "answer": round(self.answers / self.questions, 4) if self.questions else None,
             "negatives": self.negatives,
             "rejected": self.rejected,
         }
@@ -80,7 +93,8 @@ class Report:
             "by_kind": {k: v.as_dict() for k, v in sorted(self.by_kind.items())},
             "misses": [
                 {"q": o.question.q, "must": list(o.question.must), "lang": o.question.lang,
-                 "rank": o.rank, "results": o.results, "top": o.top}
+                 "rank": o.rank, "results": o.results, "top": o.top,
+                 "answer_right": o.answer_right}
                 for o in self.misses
             ],
         }
@@ -106,19 +120,22 @@ def read_questions(path: Path) -> list[Question]:
     return questions
 
 
-def evaluate(questions: list[Question], search: Callable[[str], list[Hit]]) -> Report:
-    """Run every question through `search` (top 5) and tally the outcomes."""
+def evaluate(questions: list[Question], ask: Callable[[str], Results]) -> Report:
+    """Run every question through `ask` (top 5) and tally the outcomes."""
     report = Report()
     for question in questions:
-        hits = search(question.q)[:5]
+        results = ask(question.q)
+        hits = results.hits[:5]
         rank = next(
             (h.rank for h in hits if all(m in h.passage.text for m in question.must)), None
         ) if question.must else None
-        outcome = Outcome(question, rank, len(hits), hits[0].passage.id if hits else None)
+        answer = results.answer.text if results.answer else ""
+        right = bool(question.must) and all(m in answer for m in question.must)
+        outcome = Outcome(question, rank, len(hits), hits[0].passage.id if hits else None, right)
         for tally in (report.overall, report.by_lang[question.lang],
                       report.by_kind[question.kind]):
             tally.add(outcome)
-        if not outcome.correct:
+        if not outcome.correct or (question.must and not right):
             report.misses.append(outcome)
     return report
 
@@ -130,9 +147,10 @@ def format_report(report: Report) -> str:
         hit1 = "-" if d["hit@1"] is None else f"{d['hit@1']:.3f}"
         mrr = "-" if d["mrr@5"] is None else f"{d['mrr@5']:.3f}"
         neg = f"{t.rejected}/{t.negatives}" if t.negatives else "-"
-        return f"{name:<14}{t.questions:>5}  {hit1:>6}  {mrr:>6}  {neg:>9}"
+        answer = "-" if d["answer"] is None else f"{d['answer']:.3f}"
+        return f"{name:<18}{t.questions:>5}  {hit1:>6}  {mrr:>6}  {answer:>6}  {neg:>9}"
 
-    lines = [f"{'':<14}{'n':>5}  {'hit@1':>6}  {'mrr@5':>6}  {'rejected':>9}",
+    lines = [f"{'':<18}{'n':>5}  {'hit@1':>6}  {'mrr@5':>6}  {'answer':>6}  {'rejected':>9}",
              row("overall", report.overall)]
     lines += [row(f"lang {k}", v) for k, v in sorted(report.by_lang.items())]
     lines += [row(f"kind {k}", v) for k, v in sorted(report.by_kind.items())]
@@ -142,5 +160,40 @@ def format_report(report: Report) -> str:
             q = o.question
             what = ("answered, should be rejected" if q.off_topic
                     else f"rank {o.rank}" if o.rank else "not in top 5")
+            if not q.off_topic and not o.answer_right:
+                what += ", answer sentence wrong"
             lines.append(f"  [{q.lang}] {q.q}  must={list(q.must)}  {what}; top={o.top}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What a run must reach (None: not checked)."""
+
+    min_hit1: float | None = None
+    min_lang_hit1: float | None = None
+    min_answer: float | None = None
+    min_rejected: int | None = None  # negatives that get no passage
+    all_rejected: bool = False
+
+
+def shortfalls(report: Report, targets: Targets) -> list[str]:
+    """One line for each target the report misses."""
+    out = []
+    overall = report.overall
+    if targets.min_hit1 is not None and overall.hit1_rate < targets.min_hit1:
+        out.append(f"hit@1 {overall.hit1_rate:.3f} is below --min-hit1 {targets.min_hit1}")
+    if targets.min_lang_hit1 is not None:
+        for lang, tally in sorted(report.by_lang.items()):
+            if tally.questions and tally.hit1_rate < targets.min_lang_hit1:
+                out.append(f"hit@1 {tally.hit1_rate:.3f} in {lang} is below --min-lang-hit1 "
+                           f"{targets.min_lang_hit1}")
+    if targets.min_answer is not None and overall.answer_rate < targets.min_answer:
+        out.append(f"answer sentence right {overall.answer_rate:.3f} is below --min-answer "
+                   f"{targets.min_answer}")
+    if targets.min_rejected is not None and overall.rejected < targets.min_rejected:
+        out.append(f"{overall.rejected} of {overall.negatives} negatives got no passage, "
+                   f"fewer than --min-rejected {targets.min_rejected}")
+    if targets.all_rejected and overall.rejected < overall.negatives:
+        out.append("an off-topic question got passages")
+    return out

@@ -13,6 +13,7 @@ so a question is always expanded with the vocabulary its index was built with.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from .segment import Segmenter
@@ -24,53 +25,80 @@ GLOSSARY_WEIGHT = 1.0
 
 @dataclass(frozen=True)
 class Expansion:
-    """A question's expansion terms (term -> weight) and the own tokens that a rule covered."""
+    """A question's expansion terms (term -> weight), the own tokens that a rule covered, and
+    the corpus terms each covered position stands for."""
 
     terms: dict[str, float]
     covered: frozenset[int]  # positions in the question's token list
+    targets: dict[int, frozenset[str]]  # position -> the corpus terms its rule gave
+
+    @property
+    def all_targets(self) -> frozenset[str]:
+        return frozenset().union(*self.targets.values())
 
 
 class QueryExpander:
     """Phrase tables: a run of question tokens -> corpus terms with a weight."""
 
-    def __init__(self, table: dict[tuple[str, ...], dict[str, float]]) -> None:
+    def __init__(self, table: dict[tuple[str, ...], dict[str, float]],
+                 heads: dict[tuple[str, ...], frozenset[str]] | None = None) -> None:
         self.table = table
+        # the whole corpus terms a phrase stands for (not their search-mode parts): what a
+        # passage must have to answer for the phrase
+        self.heads = heads if heads is not None else {k: frozenset(v) for k, v in table.items()}
         self._longest = max((len(k) for k in table), default=0)
 
     @classmethod
-    def for_vocabulary(cls, vocabulary: Vocabulary, segmenter: Segmenter) -> QueryExpander:
-        """The expander a corpus's synonyms and glossary configure."""
+    def for_vocabulary(cls, vocabulary: Vocabulary, segmenter: Segmenter,
+                       corpus_terms: Container[str] = ()) -> QueryExpander:
+        """The expander a corpus's synonyms and glossary configure. A glossary phrase that the
+        corpus itself uses as a term (an acronym: CMS, IUCN) is one more name of the rule's
+        corpus term: every phrase of that rule finds it too, so "migratory species" finds a
+        passage that says only CMS."""
         table: dict[tuple[str, ...], dict[str, float]] = {}
+        heads: dict[tuple[str, ...], set[str]] = {}
         for rules, weight in ((vocabulary.synonyms, SYNONYM_WEIGHT),
                               (vocabulary.glossary, GLOSSARY_WEIGHT)):
             for rule in rules:
-                target_terms = segmenter.tokens(rule.target)
+                groups = [g for g in segmenter.groups(rule.target) if g.tokens]
+                groups += [g for phrase in rule.phrases
+                           if len(found := segmenter.groups(phrase)) == 1
+                           and found[0].kind == "word" and found[0].word in corpus_terms
+                           for g in found]
+                target_terms = [t for g in groups for t in g.tokens]
                 for phrase in rule.phrases:
-                    key = tuple(segmenter.tokens(phrase))
+                    key = tuple(k for g in segmenter.groups(phrase) if (k := g.key))
                     if not key or not target_terms:
                         continue
                     entry = table.setdefault(key, {})
                     for term in target_terms:
                         entry[term] = max(entry.get(term, 0.0), weight)
-        return cls(table)
+                    heads.setdefault(key, set()).update(g.tokens[-1] for g in groups)
+        return cls(table, {k: frozenset(v) for k, v in heads.items()})
 
     def to_json(self) -> list[list[object]]:
-        return [[list(k), v] for k, v in self.table.items()]
+        return [[list(k), v, sorted(self.heads.get(k, ()))] for k, v in self.table.items()]
 
     @classmethod
     def from_json(cls, rows: list[list[object]]) -> QueryExpander:
-        return cls({tuple(k): dict(v) for k, v in rows})  # type: ignore[arg-type, call-overload]
+        table = {tuple(row[0]): dict(row[1]) for row in rows}  # type: ignore[arg-type, call-overload]
+        heads = {tuple(row[0]): frozenset(row[2]) for row in rows if len(row) > 2}  # type: ignore[arg-type]
+        return cls(table, heads or None)
 
     def expand(self, tokens: list[str]) -> Expansion:
-        """Every rule whose phrase occurs in `tokens`, longest phrases first at each position."""
+        """Every rule whose phrase occurs in `tokens` (the question's words, `Group.key`),
+        longest phrases first at each position."""
         terms: dict[str, float] = {}
-        covered: set[int] = set()
+        targets: dict[int, set[str]] = {}
         for i in range(len(tokens)):
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
                 entry = self.table.get(tuple(tokens[i : i + n]))
                 if entry:
                     for term, weight in entry.items():
                         terms[term] = max(terms.get(term, 0.0), weight)
-                    covered.update(range(i, i + n))
+                    for position in range(i, i + n):
+                        targets.setdefault(position, set()).update(
+                            self.heads.get(tuple(tokens[i : i + n]), entry))
                     break
-        return Expansion(terms, frozenset(covered))
+        return Expansion(terms, frozenset(targets),
+                         {i: frozenset(t) for i, t in targets.items()})

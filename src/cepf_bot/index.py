@@ -156,8 +156,13 @@ def build_index(
         documents=len(documents),
         passages=len(passages),
         build_seconds=round(time.perf_counter() - started, 3),
-        expansion=QueryExpander.for_vocabulary(corpus.vocabulary, segmenter).to_json(),
+        expansion=QueryExpander.for_vocabulary(corpus.vocabulary, segmenter,
+                                               corpus_terms=postings.terms).to_json(),
         traditional=dict(corpus.vocabulary.traditional),
+        # the whole word: jieba keeps a dictionary word whole and emits it after its parts
+        distinctive_terms=sorted({segmenter.tokens(word)[-1]
+                                  for word in corpus.vocabulary.distinctive_terms
+                                  if segmenter.tokens(word)}),
         segmented_documents=segmented,
         incremental=base is not None,
         lexicon=lexicon_id,
@@ -194,5 +199,6 @@ def is_current(index: Index, *, fingerprint: str, params: BM25Params) -> bool:
         index.meta.format_version == FORMAT_VERSION
         and index.meta.corpus_fingerprint == fingerprint
         and index.meta.tokenizer.get("segmenter_version") == SEGMENTER_VERSION
+        and index.meta.passage_format == PASSAGE_FORMAT
         and index.meta.params == params
     )

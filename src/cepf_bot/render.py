@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from .chinese_script import TraditionalConverter
-from .types import Hit, Lang, Locale
+from .types import Hit, Lang, Locale, Results
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
@@ -66,8 +66,10 @@ def mark(
     return "".join(out)
 
 
-def terminal(hits: list[Hit], *, color: bool) -> str:
-    """Hits as plain text for `cepf-bot ask`; matched terms in bold on a terminal, else 【…】."""
+def terminal(results: Results, *, color: bool) -> str:
+    """The answer sentence, then the hits, as plain text for `cepf-bot ask`; matched terms in
+    bold on a terminal, else 【…】."""
+    hits = results.hits
     if not hits:
         return (
             "No answer found in the foundation's profile. Ask about its memberships, projects, "
@@ -75,6 +77,8 @@ def terminal(hits: list[Hit], *, color: bool) -> str:
         )
     before, after = ("\x1b[1m", "\x1b[0m") if color else ("【", "】")
     blocks = []
+    if results.answer is not None:
+        blocks.append(f"Answer: {readable_figures(results.answer.text)}")
     for hit in hits:
         p = hit.passage
         blocks.append(

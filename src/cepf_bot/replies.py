@@ -30,14 +30,19 @@ class Reply:
 
 
 def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int = 0) -> Reply:
-    """The page of the answer to `question` that starts at `offset`."""
-    hits = searcher.search(question, k=PAGE + 1, offset=offset)
-    more, hits = len(hits) > PAGE, hits[:PAGE]
+    """The page of the answer to `question` that starts at `offset`: on the first page the
+    answer sentence first, then the passages."""
+    results = searcher.ask(question, k=PAGE + 1, offset=offset, with_answer=offset == 0)
+    more, hits = len(results.hits) > PAGE, results.hits[:PAGE]
     convert = searcher.traditional
     if not hits:
         key = "no_more" if offset else "no_answer"
         return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False)
     blocks = [localise(passage_html(h), locale, convert) for h in hits]
+    if results.answer is not None:
+        label = ui_text("answer", locale.lang)
+        blocks.insert(0, localise(f"<b>{label}</b>{escape(results.answer.text)}", locale,
+                                  convert))
     return Reply(hits, split_messages(blocks), more)
 
 

@@ -1,34 +1,32 @@
-"""Question -> ranked `Hit`s, or none when nothing in the corpus is relevant."""
+"""Question -> ranked `Hit`s, or none when the corpus does not answer it."""
 
 from __future__ import annotations
 
-from collections import Counter
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import bm25
-from .chinese_script import TraditionalConverter, to_simplified
+from .answer import pick_answer
+from .answerability import Support, answers, support, word_weight
+from .chinese_script import TraditionalConverter, question_to_simplified
 from .expand import QueryExpander
 from .index import Index
-from .segment import Segmenter
-from .types import Hit, Relevance
+from .query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord
+from .segment import Segmenter, normalise
+from .types import Answer, Hit, Relevance, Results
 
-# A question longer than this is cut: no real question is, and segmenting 100,000 characters of
-# hostile text would hold up everyone else.
-MAX_QUERY_CHARS = 1000
+__all__ = ["MAX_QUERY_CHARS", "Query", "Searcher", "Verdict"]
 
 
 @dataclass(frozen=True)
-class Query:
-    """A question's weighted index terms. `text` is what was analysed (a question cut to
-    MAX_QUERY_CHARS); `own` are the tokens the person typed (weight 1 per occurrence); `terms`
-    adds the expansions, at lower weight unless they are translations."""
+class Verdict:
+    """A question's analysis, its ranking's best passage's support, and the decision."""
 
-    text: str
-    terms: dict[str, float]
-    own: tuple[str, ...]
-    covered: frozenset[int]  # positions in `own` that an expansion rule explained
+    query: Query
+    support: Support | None
+    answered: bool
 
 
 class Searcher:
@@ -42,58 +40,108 @@ class Searcher:
         self.relevance = relevance or Relevance()
         self.expander = QueryExpander.from_json(index.meta.expansion)
         self.traditional = TraditionalConverter(index.meta.traditional)
-        idf = index.postings.idf
-        self._unknown_idf = float(idf.max()) if len(idf) else 1.0
+        self.analyser = QueryAnalyser(segmenter, self.expander, index.postings)
+        self._distinctive = frozenset(index.meta.distinctive_terms)
 
     def analyse(self, question: str) -> Query:
-        """The question's terms: simplified script, the passages' segmentation, expansions."""
-        text = question[:MAX_QUERY_CHARS]
-        own = self.segmenter.tokens(to_simplified(text))
-        expansion = self.expander.expand(own)
-        terms = {t: w for t, w in expansion.terms.items() if t not in own}
-        terms.update((t, float(n)) for t, n in Counter(own).items())
-        return Query(text, terms, tuple(own), expansion.covered)
-
-    def coverage(self, query: Query) -> float:
-        """Share of the question's idf mass that the corpus knows.
-
-        A token counts as known when it occurs in the corpus or an expansion rule explains it.
-        An unknown token counts with the corpus's highest idf, except a compound whose parts are
-        also in the question (jieba's search mode emits both), which would count them twice.
-        """
-        postings = self.index.postings
-        known = total = 0.0
-        for i, term in enumerate(query.own):
-            idf = postings.term_idf(term)
-            if idf is None and i not in query.covered:
-                if any(o != term and o in term for o in query.own):
-                    continue
-                total += self._unknown_idf
-                continue
-            weight = self._unknown_idf if idf is None else idf
-            known += weight
-            total += weight
-        return known / total if total else 0.0
+        """The question's words and terms: simplified script, the passages' segmentation,
+        expansions."""
+        return self.analyser.analyse(question)
 
     def search(self, question: str, *, k: int = 3, offset: int = 0) -> list[Hit]:
-        """The best `k` passages after `offset`, best first; empty when none is relevant."""
+        """The best `k` passages after `offset`, best first; empty when none answers."""
+        return self.ask(question, k=k, offset=offset, with_answer=False).hits
+
+    def ask(self, question: str, *, k: int = 3, offset: int = 0,
+            with_answer: bool = True) -> Results:
+        """The answer sentence (from the best passage) and the best `k` passages after
+        `offset`; no answer and no passages when the corpus does not answer the question."""
         query = self.analyse(question)
-        if not query.own or self.coverage(query) < self.relevance.min_coverage:
-            return []
-        scores = bm25.score(self.index.postings, query.terms)
-        best = float(scores.max())
-        if best < self.relevance.min_score:
-            return []
-        scores[scores < best * self.relevance.min_relative] = 0.0
-        return [
-            Hit(
-                rank=offset + i + 1,
-                score=float(scores[doc]),
-                passage=self.index.passages[doc],
-                terms=self._matched_terms(doc, query),
-            )
+        scores, verdict = self._rank(query)
+        if not verdict.answered:
+            return Results(None, [])
+        hits = [
+            Hit(rank=offset + i + 1, score=float(scores[doc]), passage=self.index.passages[doc],
+                terms=self._matched_terms(doc, query))
             for i, doc in enumerate(bm25.top_k(scores, k, offset=offset))
         ]
+        answer = None
+        if with_answer:
+            best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
+            answer = self._answer(query, best) if best else None
+        return Results(answer, hits)
+
+    def _best_hit(self, scores: np.ndarray, query: Query) -> Hit | None:
+        top = bm25.top_k(scores, 1)
+        if not top:
+            return None
+        return Hit(1, float(scores[top[0]]), self.index.passages[top[0]],
+                   self._matched_terms(top[0], query))
+
+    def _answer(self, query: Query, hit: Hit) -> Answer | None:
+        postings = self.index.postings
+
+        def weight(term: str) -> float:
+            return query.terms.get(term, 0.0) * (postings.term_idf(term) or 0.0)
+
+        def words(text: str) -> set[str]:
+            return {t for g in self.segmenter.groups(text) if g.key
+                    for t in (g.key, *g.tokens[-1:])}
+
+        matched = set(hit.terms)
+        focus = {t for w in query.focus for t in w.terms} & matched
+        if not focus:  # no question word (a yes/no question): its most specific word
+            supported = [w for w in query.content if w.terms & matched]
+            focus = (max(supported, key=self._weight).terms & matched) if supported else set()
+        return pick_answer(query.mandarin or query.text, hit, weight, words, focus)
+
+    def verdict(self, question: str) -> Verdict:
+        """Why a question is answered or not (for tests, eval and reports)."""
+        return self._rank(self.analyse(question))[1]
+
+    def _rank(self, query: Query) -> tuple[np.ndarray, Verdict]:
+        if not query.terms:
+            return np.zeros(0), Verdict(query, None, False)
+        scores = bm25.score(self.index.postings, query.terms)
+        best_doc = int(scores.argmax())
+        best = float(scores[best_doc])
+        if best < self.relevance.min_score:
+            return scores, Verdict(query, None, False)
+        # an item of a list paragraph is read with the rest of its paragraph
+        docs = self._paragraph(best_doc)
+        matched = {t for doc in docs for t in self._matched_terms(doc, query)}
+        text = normalise(question_to_simplified(
+            "\n".join(self.index.passages[doc].text for doc in docs)))
+        result = support(query, matched, text, known=self._known,
+                         distinctive=self._is_distinctive, weight=self._weight)
+        scores[scores < best * self.relevance.min_relative] = 0.0
+        return scores, Verdict(query, result, answers(query, result))
+
+    def _paragraph(self, doc: int) -> list[int]:
+        """`doc`, and the other items of its list paragraph (they are stored side by side)."""
+        passages = self.index.passages
+        key = passages[doc].paragraph
+        if not key:
+            return [doc]
+        first, last = doc, doc
+        while first > 0 and passages[first - 1].paragraph == key:
+            first -= 1
+        while last + 1 < len(passages) and passages[last + 1].paragraph == key:
+            last += 1
+        return list(range(first, last + 1))
+
+    def _known(self, word: QueryWord) -> bool:
+        terms = self.index.postings.terms
+        return any(t in terms for t in word.terms)
+
+    def _is_distinctive(self, word: QueryWord) -> bool:
+        if word.terms & self._distinctive:
+            return True
+        return word.kind == "word" and len(word.word) > 1 and word.word in self.index.postings.terms
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019  (one Searcher per index, long-lived)
+    def _weight(self, word: QueryWord) -> float:
+        return word_weight(word, self.segmenter.frequency, self.segmenter.total_frequency)
 
     def _matched_terms(self, doc: int, query: Query) -> tuple[str, ...]:
         postings = self.index.postings

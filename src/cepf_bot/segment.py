@@ -1,8 +1,15 @@
 """Text -> tokens, one pipeline for passages and queries.
 
-Normalisation (NFKC, lower case, digit-group commas removed), then numbers and ASCII words are
-cut out whole (27103400.95, icc-4, iucn) and every run of Han characters goes to jieba with the
-corpus's user dictionary. Stopwords (function words, question words) are dropped.
+Normalisation (NFKC, lower case, digit-group commas removed, Chinese numerals and 万/亿 as
+digits), then numbers and ASCII words are cut out whole (27103400.95, icc-4, iucn), a measure
+word after a number stands alone (2900余人 -> 2900 / 余 / 人), and every run of Han characters
+goes to jieba with the corpus's user dictionary. A number also gives its approximate tokens
+(~2e3, ~29e2). The foundation's names (绿会, 我会, 中国绿发会 …) become one term. Stopwords are
+dropped.
+
+`groups(text)` keeps each plain word with the search-mode tokens it gave (jieba's
+`cut_for_search` emits a word's known 2- and 3-character parts, then the word): what deciding
+whether a question is answered needs.
 """
 
 from __future__ import annotations
@@ -14,9 +21,11 @@ import sys
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+from .numbers import approximate_tokens, normalise_numbers
 from .vocabulary import Vocabulary
 
 
@@ -37,13 +46,14 @@ def _import_jieba():  # type: ignore[no-untyped-def]
 jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
-SEGMENTER_VERSION = 1
+SEGMENTER_VERSION = 2
 
 log = logging.getLogger(__name__)
 
 _DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PIECES = re.compile(
     r"(?P<num>\d+(?:\.\d+)*%?)"
+    r"|(?<=\d)(?P<unit>左右|[余多个人次年月日天场项家位名轮条所届倍元份])"
     r"|(?P<word>[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)"
     r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
 )
@@ -52,6 +62,25 @@ _PIECES = re.compile(
 def normalise(text: str) -> str:
     """NFKC (full-width forms to ASCII), lower case, and 27,103,400.95 -> 27103400.95."""
     return _DIGIT_GROUPS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+@dataclass(frozen=True)
+class Group:
+    """One plain word of a text and the index terms it gives (search-mode parts, the word or
+    its canonical name, approximate number tokens; stopwords dropped). `kind` is how it was
+    cut: num, unit, word (ASCII) or han."""
+
+    word: str
+    tokens: tuple[str, ...]
+    kind: str
+
+    @property
+    def key(self) -> str | None:
+        """What expansion rules match: the word (its one name, for the foundation's), or None
+        for a stopword. Never a search-mode part: 计划 inside 开发计划署 is not 计划."""
+        if not self.tokens:
+            return None
+        return self.tokens[0] if self.kind == "num" or len(self.tokens) == 1 else self.word
 
 
 def usable_cache_dir(preferred: Path | None) -> Path | None:
@@ -77,11 +106,17 @@ class Segmenter:
         *,
         user_words: Iterable[str] = (),
         stopwords: Iterable[str] = (),
+        aliases: Mapping[str, str] | None = None,
         cache_dir: Path | None = None,
         search_mode: bool = True,
     ) -> None:
         self.user_words = tuple(user_words)
         self.stopwords = frozenset(normalise(w) for w in stopwords)
+        # name -> the one term all the foundation's names become
+        self.aliases = {normalise(k): normalise(v) for k, v in (aliases or {}).items()}
+        self.canonical_names = frozenset(self.aliases.values())
+        self.background_frequency: dict[str, int] = {}  # user words' jieba frequency before
+        self.total_frequency = 1
         self.search_mode = search_mode
         self._cache_dir = cache_dir
         self._jieba: jieba.Tokenizer | None = None
@@ -93,7 +128,7 @@ class Segmenter:
         """The segmenter a corpus's word files configure: its dictionary (and the Chinese words
         of its synonyms and glossary, so that they stay whole) and its stopwords."""
         return cls(user_words=vocabulary.user_words, stopwords=vocabulary.stopwords,
-                   cache_dir=cache_dir)
+                   aliases=vocabulary.aliases, cache_dir=cache_dir)
 
     @classmethod
     def from_settings(cls, settings: dict[str, object], *, cache_dir: Path | None = None
@@ -104,6 +139,7 @@ class Segmenter:
         return cls(
             user_words=list(settings["user_words"]),  # type: ignore[call-overload]
             stopwords=list(settings["stopwords"]),  # type: ignore[call-overload]
+            aliases=dict(settings["aliases"]),  # type: ignore[call-overload]
             cache_dir=cache_dir,
             search_mode=settings["mode"] == "cut_for_search",
         )
@@ -117,6 +153,7 @@ class Segmenter:
             "hmm": True,
             "user_words": list(self.user_words),
             "stopwords": sorted(self.stopwords),
+            "aliases": dict(sorted(self.aliases.items())),
         }
 
     def _tokenizer(self) -> jieba.Tokenizer:
@@ -130,10 +167,13 @@ class Segmenter:
                     log.warning("no writable folder for jieba's cache; every start will be slower")
                 tokenizer.tmp_dir = str(folder) if folder else None
                 tokenizer.initialize()
+                self.total_frequency = tokenizer.total
                 for line in self.user_words:
                     parts = line.split()
+                    word = normalise(parts[0])
+                    self.background_frequency.setdefault(word, tokenizer.FREQ.get(word) or 0)
                     freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-                    tokenizer.add_word(normalise(parts[0]), freq)
+                    tokenizer.add_word(word, freq)
                 self._jieba = tokenizer
             return self._jieba
 
@@ -141,17 +181,63 @@ class Segmenter:
         """Load jieba's dictionary now rather than at the first question."""
         self._tokenizer()
 
+    def frequency(self, word: str) -> int:
+        """How often jieba's own dictionary saw `word` (0: never), before the corpus's words
+        were added to it."""
+        tokenizer = self._tokenizer()
+        if word in self.background_frequency:
+            return self.background_frequency[word]
+        return tokenizer.FREQ.get(word) or 0
+
+    def knows(self, word: str) -> bool:
+        """Whether jieba's dictionary (with the corpus's words) has `word`, rather than its
+        HMM having guessed it from unknown characters."""
+        return bool(self._tokenizer().FREQ.get(word))
+
+    def _search_parts(self, word: str, freq: dict[str, int]) -> list[str]:
+        """jieba's `cut_for_search` for one word of `cut`: its known 2- and 3-character parts,
+        then the word."""
+        if not self.search_mode:
+            return [word]
+        parts = []
+        if len(word) > 2:
+            parts += [word[i : i + 2] for i in range(len(word) - 1) if freq.get(word[i : i + 2])]
+        if len(word) > 3:
+            parts += [word[i : i + 3] for i in range(len(word) - 2) if freq.get(word[i : i + 3])]
+        return [*parts, word]
+
+    def groups(self, text: str) -> list[Group]:
+        """Each plain word of `text` with its index terms, in order."""
+        out: list[Group] = []
+        normal = normalise_numbers(normalise(text))
+        tokenizer = None
+        for m in _PIECES.finditer(normal):
+            piece, kind = m.group(), m.lastgroup or ""
+            if kind == "han":
+                tokenizer = tokenizer or self._tokenizer()
+                for word in tokenizer.cut(piece):
+                    if word in self.aliases:
+                        out.append(Group(word, (self.aliases[word],), kind))
+                    else:
+                        parts = self._search_parts(word, tokenizer.FREQ)
+                        out.append(Group(word, tuple(t for t in parts if t not in self.stopwords),
+                                         kind))
+            elif kind == "num":
+                following = normal[m.end() : m.end() + 1]
+                out.append(Group(piece, (piece, *approximate_tokens(piece, following)), kind))
+            elif piece in self.aliases:
+                out.append(Group(piece, (self.aliases[piece],), kind))
+            else:
+                out.append(Group(piece, () if piece in self.stopwords else (piece,), kind))
+        return out
+
+    def dictionary_groups(self, word: str) -> list[Group]:
+        """`word` cut by jieba's dictionary alone (no HMM guesses), as groups."""
+        tokenizer = self._tokenizer()
+        return [Group(w, tuple(t for t in self._search_parts(w, tokenizer.FREQ)
+                               if t not in self.stopwords), "han")
+                for w in tokenizer.cut(word, HMM=False)]
+
     def tokens(self, text: str) -> list[str]:
         """The index terms of `text`, in order, repeats kept (BM25 counts them)."""
-        out: list[str] = []
-        cut = None
-        for m in _PIECES.finditer(normalise(text)):
-            piece = m.group()
-            if m.lastgroup == "han":
-                cut = cut or (
-                    self._tokenizer().cut_for_search if self.search_mode else self._tokenizer().cut
-                )
-                out.extend(t for t in cut(piece) if t not in self.stopwords)
-            elif piece not in self.stopwords:
-                out.append(piece)
-        return out
+        return [t for group in self.groups(text) for t in group.tokens]

@@ -27,6 +27,7 @@ class Passage:
     document: str
     title: str
     text: str
+    paragraph: str = ""  # for one item of a list paragraph: a key shared by the paragraph's items
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,22 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """The sentence that answers a question: verbatim from the passage `passage_id`."""
+
+    text: str
+    passage_id: str
+
+
+@dataclass(frozen=True)
+class Results:
+    """A question's answer sentence (None when there is none) and its ranked passages."""
+
+    answer: Answer | None
+    hits: list[Hit]
+
+
+@dataclass(frozen=True)
 class BM25Params:
     """rank-bm25's `BM25Okapi` parameters; an index is built for one set of them.
 
@@ -85,16 +102,11 @@ class BM25Params:
 
 @dataclass(frozen=True)
 class Relevance:
-    """When a query's results are kept rather than answered with "no answer found".
-
-    The query terms found in the corpus must carry at least `min_coverage` of the query's idf
-    mass (a term the corpus lacks counts with the corpus's highest idf): that is what rejects
-    "怎样保护视力", which shares only the common word 保护 with the corpus. The best score must
-    reach `min_score`, and a passage below `min_relative` times the best score is not shown.
-    """
+    """When a ranking is shown rather than answered with "no answer found", besides whether
+    the best passage answers the question (`answerability`): the best score must reach
+    `min_score`, and a passage below `min_relative` times the best score is not shown."""
 
     min_score: float = 1.0
-    min_coverage: float = 0.45
     min_relative: float = 0.2
 
 
@@ -119,6 +131,7 @@ class IndexMeta:
     build_seconds: float
     expansion: list[list[object]] = field(default_factory=list)
     traditional: dict[str, str] = field(default_factory=dict)
+    distinctive_terms: list[str] = field(default_factory=list)  # their index terms
     segmented_documents: int = 0  # how many documents this build had to segment
     incremental: bool = False  # whether it updated the previous postings
     lexicon: str = ""

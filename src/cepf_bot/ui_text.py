@@ -49,6 +49,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "ask_usage": {ZH: "请在 /ask 后面写上问题，例如：/ask 绿发会的收入总额是多少？",
                   EN: "Put your question after /ask, e.g. /ask What is the total income?"},
     "more": {ZH: "更多结果", EN: "More results"},
+    "answer": {ZH: "答：", EN: "Answer: "},
     "no_more": {ZH: "没有更多结果了。", EN: "No more results."},
     "expired": {ZH: "这个按钮已失效，请重新提问。",
                 EN: "This button has expired; please ask again."},

@@ -5,6 +5,7 @@
     synonyms.txt     corpus term = everyday words for it
     glossary.txt     corpus term = English words for it
     traditional.txt  simplified = traditional (where OpenCC picks the wrong character)
+    names.txt        one term = the names it goes by (the foundation's names become one term)
 
 A reindex reads them once, inside the writer lock; the index's fingerprint is of the bytes read
 here, so a file edited during a reindex cannot leave a stale index marked current.
@@ -18,7 +19,7 @@ from pathlib import Path
 from .corpus_files import DEFAULT_MAX_FILE_BYTES, CorpusError, decode, file_digest, read_raw
 
 WORD_FILES = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt",
-              "traditional.txt")
+              "traditional.txt", "names.txt")
 
 
 @dataclass(frozen=True)
@@ -33,18 +34,32 @@ class Rule:
 class Vocabulary:
     """Everything the word files say, and the digest of each file as it was read."""
 
-    dictionary: tuple[str, ...] = ()
+    dictionary: tuple[str, ...] = ()  # "word" or "word frequency" lines
+    classes: dict[str, str] = field(default_factory=dict)  # dictionary word -> its [class]
     stopwords: tuple[str, ...] = ()
     synonyms: tuple[Rule, ...] = ()
     glossary: tuple[Rule, ...] = ()
     traditional: dict[str, str] = field(default_factory=dict)
+    names: tuple[Rule, ...] = ()
     digests: dict[str, str] = field(default_factory=dict)  # file name -> SHA-256 of its bytes
+
+    @property
+    def distinctive_terms(self) -> list[str]:
+        """The dictionary's words of the distinctive classes (names of people, bodies,
+        conventions, projects, and the finance figures' labels)."""
+        return sorted(w for w, c in self.classes.items() if c in DISTINCTIVE_CLASSES)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Every name of names.txt -> the one term it becomes (the term itself included)."""
+        return {name: rule.target for rule in self.names
+                for name in (rule.target, *rule.phrases)}
 
     @property
     def user_words(self) -> list[str]:
         """jieba's extra words: the dictionary, and the Chinese words the rules name, so that
         a question keeps them whole."""
-        rule_words = [w for rule in (*self.synonyms, *self.glossary)
+        rule_words = [w for rule in (*self.synonyms, *self.glossary, *self.names)
                       for w in (rule.target, *rule.phrases)
                       if not w.isascii() and " " not in w]
         return [*self.dictionary, *rule_words]
@@ -58,6 +73,23 @@ def word_lines(text: str) -> list[str]:
         if line:
             lines.append(line)
     return lines
+
+
+DISTINCTIVE_CLASSES = frozenset({"person", "finance", "government", "organisation", "project"})
+
+
+def parse_dictionary(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The dictionary's word lines, and each word's class (the last "[class]" line above it)."""
+    words, classes = [], {}
+    current = ""
+    for line in word_lines(text):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1].strip()
+            continue
+        words.append(line)
+        if current:
+            classes[line.split()[0]] = current
+    return tuple(words), classes
 
 
 def parse_rules(path: Path, text: str) -> tuple[Rule, ...]:
@@ -93,11 +125,14 @@ def read_vocabulary(corpus_dir: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES
         data = read_raw(path, max_bytes=max_bytes)
         digests[name] = file_digest(data)
         texts[name] = decode(path, data)
+    dictionary, classes = parse_dictionary(texts["dictionary.txt"])
     return Vocabulary(
-        dictionary=tuple(word_lines(texts["dictionary.txt"])),
+        dictionary=dictionary,
+        classes=classes,
         stopwords=tuple(word_lines(texts["stopwords.txt"])),
         synonyms=parse_rules(corpus_dir / "synonyms.txt", texts["synonyms.txt"]),
         glossary=parse_rules(corpus_dir / "glossary.txt", texts["glossary.txt"]),
         traditional=_traditional(corpus_dir / "traditional.txt", texts["traditional.txt"]),
+        names=parse_rules(corpus_dir / "names.txt", texts["names.txt"]),
         digests=digests,
     )

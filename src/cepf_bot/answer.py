@@ -1,0 +1,161 @@
+"""The answer first: one verbatim sentence of the best passage, chosen by what is asked.
+
+The passage is cut into sentences (and a long sentence into runs of clauses of at most
+MAX_ANSWER_CHARS). Each is scored by the idf of the question's terms it contains, plus a bonus
+when it has what the question's type asks for: a figure (of the asked unit) for how much / how
+many, a date for when, a person or a body for who, the asked entity for yes/no questions. The
+sentence is the foundation's text, never rewritten.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+
+from .segment import normalise
+from .types import Answer, Hit
+
+MAX_ANSWER_CHARS = 260
+TYPE_BONUS = 1.0  # times the best sentence's term score: what is asked beats more matches
+TITLE_WEIGHT = 0.3  # a term of the passage's title says what the whole passage is about
+FOCUS_WEIGHT = 2.0  # a term of the words next to the question word: what is asked
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+_CLAUSE_END = re.compile(r"(?<=[，,、：:])")
+_FIGURE = re.compile(
+    r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")
+_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年初|年底|年末|年中|\d{4}")
+_WHO = re.compile(r"[长席记委员士官]|同志|联盟|协会|组织|部门|署|部")
+_CURRENT = re.compile(r"现任|现为|目前|现已|如今")
+_PAST_ASKED = re.compile(r"第.届|原|前任|时任|历任|当时|former|previous|past|first|second|third"
+                         r"|fourth|fifth")
+_UNITS = {
+    "人": re.compile(r"人(?!次)|名|位|学员|学生|参加"),
+    "元": re.compile(r"元|钱|收入|支出|金额|花|income|spen|cost|money"),
+    "次": re.compile(r"人次|次数|次"),
+    "轮": re.compile(r"轮|round"),
+    "个": re.compile(r"个|场|项|家|座"),
+}
+
+
+class QuestionType(StrEnum):
+    LIST = "list"
+    NAME = "name"
+    AMOUNT = "amount"
+    WHEN = "when"
+    WHO = "who"
+    YES_NO = "yes/no"
+    OTHER = "other"
+
+
+_TYPES = [
+    (QuestionType.NAME, re.compile(
+        r"叫什么|叫啥|名字|名称|全称|题目|标题|\bname\b|\btitle\b|\bcalled\b")),
+    (QuestionType.LIST, re.compile(r"哪些|哪几|\bwhich\b|what (?:are|were)\b|\blist\b")),
+    (QuestionType.WHEN, re.compile(
+        r"哪年|哪一年|哪个月|什么时候|啥时候?|啥时后|何时|几时|几月|日期|\bwhen\b|what year"
+        r"|which year|what date")),
+    (QuestionType.AMOUNT, re.compile(
+        r"多少|几[个次场项轮名位人年天]|几多|多大|多长|how many|how much|\bnumber of|amount"
+        r"|figure")),
+    (QuestionType.WHO, re.compile(r"谁|哪位|什么人|哪个人|\bwho\b|\bwhom\b|\bwhose\b")),
+    (QuestionType.YES_NO, re.compile(
+        r"吗[?？\s]*$|是不是|是否|有没有|对不对|能不能|算不算|^(is|are|does|do|did|was|were|has|have"
+        r"|can)\b")),
+]
+
+
+def question_type(question: str) -> QuestionType:
+    """What kind of answer the question wants, from its wording (Mandarin, lower case)."""
+    text = question.strip().lower()
+    for kind, pattern in _TYPES:
+        if pattern.search(text):
+            return kind
+    return QuestionType.OTHER
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a how-much question counts in (人, 元, 次, 轮, 个), if it says."""
+    text = question.lower()
+    for unit in ("次", "元", "轮", "人", "个"):
+        if _UNITS[unit].search(text):
+            return unit
+    return None
+
+
+def candidate_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences of `text`; a sentence longer than MAX_ANSWER_CHARS becomes runs of its
+    clauses that fit."""
+    bounds = [0, *(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]
+    spans = []
+    for start, end in itertools.pairwise(bounds):
+        if not text[start:end].strip():
+            continue
+        if end - start <= MAX_ANSWER_CHARS:
+            spans.append((start, end))
+            continue
+        cuts = [start, *(start + m.start() for m in _CLAUSE_END.finditer(text[start:end])), end]
+        for i in range(len(cuts) - 1):
+            j = i + 1
+            while j + 1 < len(cuts) and cuts[j + 1] - cuts[i] <= MAX_ANSWER_CHARS:
+                j += 1
+            spans.append((cuts[i], min(cuts[j], cuts[i] + MAX_ANSWER_CHARS)))
+    return spans
+
+
+def _type_matches(kind: QuestionType, unit: str | None, sentence: str,
+                  distinctive: Iterable[str]) -> bool:
+    if kind == QuestionType.LIST:  # an enumeration: 浙江、新疆、山东
+        return sentence.count("、") >= 2
+    if kind == QuestionType.NAME:
+        return "《" in sentence or "“" in sentence
+    if kind == QuestionType.AMOUNT:
+        if unit is not None:
+            return bool(re.search(rf"(\d|[十百千万余多])\s*{unit}", sentence))
+        return bool(_FIGURE.search(sentence))
+    if kind == QuestionType.WHEN:
+        return bool(_DATE.search(sentence))
+    if kind == QuestionType.WHO:
+        return bool(_WHO.search(sentence))
+    if kind == QuestionType.YES_NO:
+        return any(term in sentence for term in distinctive)
+    return False
+
+
+def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
+                words: Callable[[str], set[str]], focus: Iterable[str] = ()) -> Answer | None:
+    """The sentence of `hit`'s passage that answers `question` (Mandarin, simplified),
+    verbatim. `weight(term)` is a query term's importance (its idf times its query weight);
+    `words(text)` the plain words of a text (a term inside a longer word is not that word);
+    `focus` the terms of what the question asks about (the words beside its question word, or
+    a yes/no question's most specific word): they weigh FOCUS_WEIGHT, and a yes/no answer must
+    have them."""
+    text = hit.passage.text
+    title = normalise(hit.passage.title)
+    spans = candidate_spans(text) or [(0, len(text))]
+    kind, unit = question_type(question), asked_unit(question)
+    asked = set(focus)
+    prefer_current = not _PAST_ASKED.search(question.lower())
+    normals = [normalise(text[start:end]) for start, end in spans]
+    found = [set(hit.terms) & words(text[start:end]) for start, end in spans]
+    # a term in many of the passage's sentences says little about which one answers
+    spread = {t: sum(t in f for f in found) for t in hit.terms}
+    scored = []
+    for (start, end), normal, terms in zip(spans, normals, found, strict=True):
+        base = sum(weight(t) * (TITLE_WEIGHT if t in title else 1.0) / spread[t] ** 0.5
+                   * (FOCUS_WEIGHT if t in asked else 1.0) for t in terms)
+        scored.append((base, normal, start, end))
+    best_base = max(s[0] for s in scored) or 1.0
+    ranked = []
+    for base, normal, start, end in scored:
+        matches = base > 0 and _type_matches(kind, unit, normal, asked)
+        current = base > 0 and prefer_current and bool(_CURRENT.search(normal))
+        score = base + (TYPE_BONUS * best_base if matches else 0.0) + (0.1 * best_base
+                                                                        if current else 0.0)
+        ranked.append((score, -start, start, end))
+    score, _, start, end = max(ranked)
+    if score <= 0:  # nothing in particular: the whole passage if it is short, else its start
+        start, end = (0, len(text)) if len(text) <= MAX_ANSWER_CHARS else spans[0]
+    return Answer(text[start:end].strip(), hit.passage.id)

@@ -1,0 +1,125 @@
+"""General language knowledge, the same for every corpus: function words by class, written
+Cantonese mapped to Mandarin, and how informative a word is in general text.
+
+The word lists live beside this module (`lexicon/*.txt`) and say where they come from. A word's
+background weight is its self-information, -ln p(word), in general text: from jieba's own
+dictionary frequencies for Chinese and from wordfreq's English list for English. Everyday words
+weigh little (写 8.2, capital 9.2), rare names a lot (阿拉善 13.7, WWF 13.5).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chinese_script import to_simplified
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+# A word never seen in general text weighs as much as one seen about 50 times in jieba's
+# 60-million-word corpus: as much as a rare name, no more (an unknown chat word is no name).
+UNSEEN_WEIGHT = 14.0
+_ZIPF_NATS = math.log(10)  # wordfreq's Zipf scale is log10 of frequency per billion words
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _read(name: str) -> list[str]:
+    lines = []
+    for line in (LEXICON_DIR / name).read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _normal(word: str) -> str:
+    return to_simplified(word.strip().lower())
+
+
+@dataclass(frozen=True)
+class GeneralLexicon:
+    """Function words by class (`zh.particles`, `yue.function_words`, `en.stopwords` …), all
+    lower-cased and in simplified script, and the Cantonese -> Mandarin table."""
+
+    classes: dict[str, frozenset[str]]
+    cantonese: tuple[tuple[str, str], ...]  # longest first
+    cantonese_markers: frozenset[str]
+
+    @functools.cached_property
+    def function_words(self) -> frozenset[str]:
+        return frozenset().union(*self.classes.values())
+
+    @functools.cached_property
+    def asked_for(self) -> frozenset[str]:
+        return frozenset().union(*(v for k, v in self.classes.items()
+                                   if k.endswith(".asked_for")))
+
+    def is_function_word(self, word: str) -> bool:
+        return word in self.function_words and word not in self.asked_for
+
+    def is_asked_for(self, word: str) -> bool:
+        """A word that names the kind of answer wanted (名字, 金额, figures, title)."""
+        return word in self.asked_for
+
+    def to_mandarin(self, question: str) -> str:
+        """A question in written Cantonese, in Mandarin words; other text unchanged. Runs
+        before the script conversion: the table's keys are as Hong Kong writes them."""
+        if not any(c in self.cantonese_markers for c in question):
+            return question
+        for cantonese, mandarin in self.cantonese:
+            question = question.replace(cantonese, mandarin)
+        return question
+
+
+@functools.cache
+def general_lexicon() -> GeneralLexicon:
+    """The lexicon shipped with the package (read once per process)."""
+    classes: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    for line in _read("function_words.txt"):
+        if line.startswith("[") and line.endswith("]"):
+            current = classes.setdefault(line[1:-1], set())
+        elif current is not None:
+            current.update(_normal(w) for w in line.split())
+    table, markers = [], ""
+    for line in _read("cantonese.txt"):
+        key, _, value = (part.strip() for part in line.partition("="))
+        if key == "markers":
+            markers = value
+        else:
+            table.append((key, value))  # as written: 係 simplified is Mandarin's 系
+    table.sort(key=lambda pair: -len(pair[0]))
+    return GeneralLexicon({k: frozenset(v) for k, v in classes.items()}, tuple(table),
+                          frozenset(markers.split()))
+
+
+@functools.cache
+def _english_zipf() -> Callable[[str, str], float]:
+    from wordfreq import zipf_frequency  # imported on the first English word: ~0.15 s
+
+    return zipf_frequency  # the small list: words of 1 per million and more, 4 MB in memory
+
+
+def english_weight(word: str) -> float:
+    """-ln p(word) in general English text (wordfreq), at most UNSEEN_WEIGHT."""
+    zipf = _english_zipf()(word, "en", wordlist="small")
+    return UNSEEN_WEIGHT if zipf <= 0 else min(UNSEEN_WEIGHT, (9 - zipf) * _ZIPF_NATS)
+
+
+def chinese_weight(frequency: int, total: int) -> float:
+    """-ln p(word) from a jieba dictionary frequency, at most UNSEEN_WEIGHT."""
+    return UNSEEN_WEIGHT if frequency <= 0 else min(UNSEEN_WEIGHT, math.log(total / frequency))
+
+
+def is_chinese(word: str) -> bool:
+    return bool(_HAN.search(word))
+
+
+def is_question_word(word: str) -> bool:
+    """什么, 哪些, 多少, which, how … (the lexicon's question-word classes)."""
+    lexicon = general_lexicon()
+    return any(word in lexicon.classes.get(name, ()) for name in
+               ("zh.question_words", "en.question_words"))

@@ -1,0 +1,78 @@
+"""Numbers that meet halfway: one form for 七十, 70 and "seventy"-free English (23 million), and
+approximate tokens so that a question's rough figure (两千多, 2300万左右) finds the exact one.
+
+The same functions run on passages and on questions (Lucene's rule: one analysis chain for
+both), so a passage's 23122739.73 and a question's 2300万 share the tokens ~2e7 and ~23e6.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
+# A measure word or an approximation after a Chinese numeral: only then is the run a number
+# (一级学会, 第三份 and 三公约 stay words).
+_AFTER = "余多个人次年月日天场项家位名轮条所届倍元份部座处岁只"
+_CHINESE_NUMBER = re.compile(
+    rf"(?<![第])([零〇一二两三四五六七八九十百千万亿]{{2,}}|[十百千])(?=[{_AFTER}])")
+_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|thousand|million|billion)")
+_SCALE = {"万": 10_000, "亿": 100_000_000, "thousand": 1_000, "million": 1_000_000,
+          "billion": 1_000_000_000}
+
+
+def chinese_numeral_value(run: str) -> int | None:
+    """七十 -> 70, 两千三百 -> 2300, 二十 -> 20, 两千三 -> None (colloquial, left
+    as is)."""
+    total, section, digit = 0, 0, None
+    for char in run:
+        if char in _DIGITS:
+            if digit is not None:
+                return None  # two digits in a row (二三) is not a number
+            digit = _DIGITS[char]
+        elif char in _SMALL_UNITS:
+            section += (1 if digit is None else digit) * _SMALL_UNITS[char]
+            digit = None
+        elif char in _LARGE_UNITS:
+            section += digit or 0
+            total += (section or 1) * _LARGE_UNITS[char]
+            section, digit = 0, None
+        else:
+            return None
+    if digit is not None and len(run) > 1 and run[-2] in "百千万亿":
+        return None  # 两千三 is colloquial for 2300, not 2003: leave it to the words
+    return total + section + (digit or 0)
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def normalise_numbers(text: str) -> str:
+    """Chinese numerals before a measure word as digits (七十余人 -> 70余人), and 万/亿/million
+    multiplied out (2300万 -> 23000000). Expects normalised (lower-case, NFKC) text."""
+    def chinese(m: re.Match[str]) -> str:
+        value = chinese_numeral_value(m.group(1))
+        return m.group(1) if value is None else str(value)
+
+    text = _CHINESE_NUMBER.sub(chinese, text)
+    return _SCALED.sub(lambda m: _plain(float(m.group(1)) * _SCALE[m.group(2)]), text)
+
+
+def approximate_tokens(number: str, next_char: str = "") -> list[str]:
+    """The number's magnitude at one and two significant digits, truncated: 23122739.73 ->
+    ['~2e7', '~23e6']. None under 100 (dates, counts people say exactly), for percentages and
+    for years (2019年)."""
+    try:
+        value = float(number.rstrip("%"))
+    except ValueError:
+        return []
+    if number.endswith("%") or value < 100 or (next_char == "年" and 1000 <= value <= 2100):
+        return []
+    exponent = math.floor(math.log10(value))
+    one = int(value // 10**exponent)
+    two = int(value // 10 ** (exponent - 1))
+    return [f"~{one}e{exponent}", f"~{two}e{exponent - 1}"]

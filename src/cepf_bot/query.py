@@ -1,0 +1,173 @@
+"""A question -> what it asks about: its words by role, and the weighted terms to rank with.
+
+The question is put in simplified script with Taiwan phrases mapped (OpenCC tw2sp), written
+Cantonese in Mandarin words, then cut by the same segmenter as the passages. Each plain word
+gets a role: a *function* word (particles, fillers, question words, politeness, pronouns, light
+verbs, Cantonese grammar words, English stopwords) carries no content and is neither searched
+for nor missed; the foundation's *name* counts only when the question asks about nothing else;
+a *number* supports an answer when its figure is there and never counts against one; every
+other word is *content*.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .bm25 import Postings
+from .chinese_script import question_to_simplified
+from .expand import QueryExpander
+from .lexicon import GeneralLexicon, general_lexicon, is_question_word
+from .segment import Group, Segmenter
+
+# A question longer than this is cut: no real question is, and segmenting 100,000 characters of
+# hostile text would hold up everyone else.
+MAX_QUERY_CHARS = 1000
+PART_WEIGHT = 0.5  # a search-mode part of a question's word, against the word's 1
+
+
+class Role(StrEnum):
+    CONTENT = "content"  # what the question is about
+    ASKED = "asked"  # the kind of answer wanted (名字, 金额, title): searched, not weighed
+    FUNCTION = "function"  # no content: neither searched nor missed
+    NAME = "name"  # the foundation's own name
+    NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One plain word of a question: its index terms, the corpus terms expansion rules give
+    it, and its role."""
+
+    word: str
+    tokens: tuple[str, ...]
+    targets: frozenset[str]
+    role: Role
+    kind: str  # how the segmenter cut it: han, word (ASCII), num, unit
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """Every index term that stands for this word in a passage."""
+        return frozenset(self.tokens) | self.targets
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question's weighted index terms. `text` is what was analysed (a question cut to
+    MAX_QUERY_CHARS); `own` are the searched tokens the person typed (weight 1 per occurrence);
+    `terms` adds the expansions, at lower weight unless they are translations; `words` are the
+    plain words with their roles."""
+
+    text: str
+    terms: dict[str, float]
+    own: tuple[str, ...]
+    covered: frozenset[int]  # which of the question's keyed words an expansion explained
+    words: tuple[QueryWord, ...]
+    mandarin: str = ""  # the question in simplified Mandarin, as it was segmented
+
+    @property
+    def content(self) -> tuple[QueryWord, ...]:
+        return tuple(w for w in self.words if w.role == Role.CONTENT)
+
+    @property
+    def focus(self) -> tuple[QueryWord, ...]:
+        """The content words next to a question word (报送了哪些部门: 报送, 部门; which media:
+        media), function words between them skipped: what the question asks about."""
+        searched = (Role.CONTENT, Role.ASKED)
+        out: list[QueryWord] = []
+        for i, word in enumerate(self.words):
+            if word.role != Role.FUNCTION or not is_question_word(word.word):
+                continue
+            before = [w for w in self.words[:i] if w.role in searched][-1:]
+            after = [w for w in self.words[i + 1 :] if w.role in searched][:1]
+            out += before + after
+        return tuple(out)
+
+
+class QueryAnalyser:
+    """Questions -> `Query`, with a corpus's segmenter, expansions and postings."""
+
+    def __init__(self, segmenter: Segmenter, expander: QueryExpander, postings: Postings,
+                 lexicon: GeneralLexicon | None = None) -> None:
+        self.segmenter = segmenter
+        self.expander = expander
+        self.postings = postings
+        self.lexicon = lexicon or general_lexicon()
+
+    def _split_unknown_compounds(self, groups: list[Group]) -> list[Group]:
+        """Words neither the corpus nor a dictionary knows, in the parts a dictionary knows:
+        dark-sky -> dark, sky; and a word jieba's HMM guessed from unknown characters
+        (交了, 有个, 哪几个) -> the dictionary's words (交/了, 有/个, 哪/几个)."""
+        out = []
+        for group in groups:
+            if group.word in self.postings.terms:
+                out.append(group)
+            elif group.kind == "word" and ("-" in group.word or "_" in group.word):
+                for part in group.word.replace("_", "-").split("-"):
+                    if part:
+                        stop = part in self.segmenter.stopwords
+                        out.append(Group(part, () if stop else (part,), "word"))
+            elif (group.kind == "han" and len(group.word) > 1
+                    and not self.segmenter.knows(group.word)):
+                out += self.segmenter.dictionary_groups(group.word)
+            else:
+                out.append(group)
+        return out
+
+    def analyse(self, question: str) -> Query:
+        text = question[:MAX_QUERY_CHARS]
+        mandarin = question_to_simplified(self.lexicon.to_mandarin(text))
+        groups = self._split_unknown_compounds(self.segmenter.groups(mandarin))
+        keyed = [g for g in groups if g.key]
+        expansion = self.expander.expand([g.key for g in keyed])  # type: ignore[misc]
+        targets_of = {id(g): expansion.targets.get(i, frozenset()) for i, g in enumerate(keyed)}
+        words = []
+        expanded = dict(expansion.terms)
+        for group in groups:
+            targets = targets_of.get(id(group), frozenset())
+            if not targets and len(group.tokens) > 1 and group.word not in self.postings.terms:
+                # a compound the corpus does not know, explained by its parts' rules
+                by_parts = self.expander.expand(list(group.tokens[:-1]))
+                targets = by_parts.all_targets
+                for term, weight in by_parts.terms.items():
+                    expanded[term] = max(expanded.get(term, 0.0), weight)
+            words.append(QueryWord(group.word, group.tokens, targets,
+                                   self._role(group, targets), group.kind))
+        # The foundation's name decides nothing when the question asks about something else.
+        has_content = any(w.role == Role.CONTENT for w in words)
+        searched = ({Role.CONTENT, Role.ASKED, Role.NUMBER} if has_content
+                    else {Role.ASKED, Role.NUMBER, Role.NAME})
+        # A word a rule explains is searched as itself and what the rule says it means, not by
+        # its search-mode parts; other words' parts (单位 of 主管单位) weigh PART_WEIGHT.
+        own: list[str] = []
+        parts: list[str] = []
+        for w in words:
+            if w.role in searched and w.tokens:
+                own.append(w.tokens[-1])
+                if not w.targets:
+                    parts += [t for t in w.tokens[:-1] if t != w.tokens[-1]]
+        names = self.segmenter.canonical_names if has_content else frozenset()
+        terms = {t: weight for t, weight in expanded.items() if t not in own and t not in names}
+        for term, n in Counter(parts).items():
+            if term not in own:
+                terms[term] = max(terms.get(term, 0.0), n * PART_WEIGHT)
+        terms.update((t, float(n)) for t, n in Counter(own).items())
+        own += parts
+        return Query(text, terms, tuple(own), expansion.covered, tuple(words), mandarin)
+
+    def _role(self, group: Group, targets: frozenset[str]) -> Role:
+        if group.kind == "num":
+            return Role.NUMBER
+        names = self.segmenter.canonical_names
+        if group.tokens and (all(t in names for t in group.tokens)
+                             or (targets and targets <= names)):
+            return Role.NAME
+        if self.lexicon.is_asked_for(group.word):
+            return Role.ASKED
+        if targets:
+            return Role.CONTENT
+        if (not group.tokens or group.kind == "unit" or self.lexicon.is_function_word(group.word)
+                or group.word in self.segmenter.stopwords):
+            return Role.FUNCTION
+        return Role.CONTENT
