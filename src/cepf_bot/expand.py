@@ -21,6 +21,7 @@ from .vocabulary import Vocabulary
 
 SYNONYM_WEIGHT = 0.6
 GLOSSARY_WEIGHT = 1.0
+PHRASAL = ""  # first element of a key matched with the question's stopwords in place
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,11 @@ class QueryExpander:
                            for g in found]
                 target_terms = [t for g in groups for t in g.tokens]
                 for phrase in rule.phrases:
-                    key = tuple(k for g in segmenter.groups(phrase) if (k := g.key))
+                    phrase_groups = segmenter.groups(phrase)
+                    key = tuple(k for g in phrase_groups if (k := g.key))
+                    if len(key) == 1 and len(phrase_groups) > 1:
+                        # "work on" is not "work": the phrase keeps its small words
+                        key = (PHRASAL, *(g.key or g.word for g in phrase_groups))
                     if not key or not target_terms:
                         continue
                     entry = table.setdefault(key, {})
@@ -85,20 +90,22 @@ class QueryExpander:
         heads = {tuple(row[0]): frozenset(row[2]) for row in rows if len(row) > 2}  # type: ignore[arg-type]
         return cls(table, heads or None)
 
-    def expand(self, tokens: list[str]) -> Expansion:
+    def expand(self, tokens: list[str], *, phrasal: bool = False) -> Expansion:
         """Every rule whose phrase occurs in `tokens` (the question's words, `Group.key`),
-        longest phrases first at each position."""
+        longest phrases first at each position. `phrasal`: `tokens` are all of the question's
+        words, stopwords included, and only phrases that keep their small words match."""
         terms: dict[str, float] = {}
         targets: dict[int, set[str]] = {}
+        prefix = (PHRASAL,) if phrasal else ()
         for i in range(len(tokens)):
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
-                entry = self.table.get(tuple(tokens[i : i + n]))
+                key = (*prefix, *tokens[i : i + n])
+                entry = self.table.get(key)
                 if entry:
                     for term, weight in entry.items():
                         terms[term] = max(terms.get(term, 0.0), weight)
                     for position in range(i, i + n):
-                        targets.setdefault(position, set()).update(
-                            self.heads.get(tuple(tokens[i : i + n]), entry))
+                        targets.setdefault(position, set()).update(self.heads.get(key, entry))
                     break
         return Expansion(terms, frozenset(targets),
                          {i: frozenset(t) for i, t in targets.items()})

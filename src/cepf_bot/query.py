@@ -122,8 +122,14 @@ class QueryAnalyser:
         keyed = [g for g in groups if g.key]
         expansion = self.expander.expand([g.key for g in keyed])  # type: ignore[misc]
         targets_of = {id(g): expansion.targets.get(i, frozenset()) for i, g in enumerate(keyed)}
+        phrasal = self.expander.expand([g.key or g.word for g in groups], phrasal=True)
+        for i, group in enumerate(groups):
+            if i in phrasal.targets:
+                targets_of[id(group)] = targets_of.get(id(group), frozenset()) | phrasal.targets[i]
         words = []
         expanded = dict(expansion.terms)
+        for term, weight in phrasal.terms.items():
+            expanded[term] = max(expanded.get(term, 0.0), weight)
         for group in groups:
             targets = targets_of.get(id(group), frozenset())
             if not targets and len(group.tokens) > 1 and group.word not in self.postings.terms:

@@ -1,0 +1,274 @@
+"""Answering the questions people type: the general lexicon, numbers, the foundation's names,
+answerability by what is asked about, page furniture, list items and the answer sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cepf_bot.answer import QuestionType, asked_unit, pick_answer, question_type
+from cepf_bot.answerability import EVERYDAY, MIN_SUPPORT, answers, support
+from cepf_bot.corpus import DOCUMENT_INFO_TITLE, list_units, parse_document
+from cepf_bot.expand import PHRASAL, QueryExpander
+from cepf_bot.lexicon import chinese_weight, english_weight, general_lexicon
+from cepf_bot.numbers import approximate_tokens, chinese_numeral_value, normalise_numbers
+from cepf_bot.query import Query, QueryWord, Role
+from cepf_bot.search import Searcher
+from cepf_bot.types import Hit, Passage
+from cepf_bot.vocabulary import read_vocabulary
+
+from .conftest import REPO_CORPUS
+
+
+@pytest.fixture(scope="module")
+def searcher(index, segmenter):
+    return Searcher(index, segmenter)
+
+
+# --- the general lexicon ---------------------------------------------------------------------
+
+def test_cantonese_is_read_in_mandarin_words_only_when_it_is_cantonese():
+    lexicon = general_lexicon()
+    assert lexicon.to_mandarin("報告交咗俾邊幾個部門") == "報告交了给哪几个部門"
+    assert lexicon.to_mandarin("綠會秘書長叫咩名") == "綠會秘書長叫什么名"
+    assert lexicon.to_mandarin("绿会跟UNEP啥关系") == "绿会跟UNEP啥关系"  # Mandarin: untouched
+    assert lexicon.to_mandarin("生态系统同样重要") == "生态系统同样重要"
+
+
+@pytest.mark.parametrize("word", ["啥", "嘛", "呀", "咋", "来着", "他们", "请问", "搞", "嘅", "咗",
+                                  "they", "the", "please", "what", "does", "哈喽", "去年"])
+def test_function_words_of_every_class_are_known(word):
+    assert general_lexicon().is_function_word(word)
+
+
+@pytest.mark.parametrize("word", ["斑海豹", "收入", "观察员", "iucn", "observer", "公约"])
+def test_content_words_are_not_function_words(word):
+    assert not general_lexicon().is_function_word(word)
+
+
+def test_background_weight_makes_everyday_words_light_and_names_heavy():
+    assert english_weight("capital") < EVERYDAY < english_weight("wwf")
+    assert english_weight("the") < 4
+    assert chinese_weight(17024, 60_101_967) < EVERYDAY  # 写
+    assert chinese_weight(67, 60_101_967) > 13  # 阿拉善
+    assert chinese_weight(0, 60_101_967) == chinese_weight(1, 60_101_967)  # capped, unseen
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("run", "value"), [("七十", 70), ("二十", 20), ("两千", 2000),
+                                            ("两千三百", 2300), ("一万", 10000), ("十", 10),
+                                            ("两千三", None), ("二三", None)])
+def test_chinese_numerals(run, value):
+    assert chinese_numeral_value(run) == value
+
+
+def test_numbers_are_normalised_only_before_a_measure_word():
+    assert normalise_numbers("七十余人") == "70余人"
+    assert normalise_numbers("2300万左右") == "23000000左右"
+    assert normalise_numbers("about 23 million yuan") == "about 23000000 yuan"
+    words = "全国性一级学会，第三份公约，三公约"
+    assert normalise_numbers(words) == words
+
+
+def test_approximate_figures_meet_the_exact_ones(segmenter):
+    exact = set(segmenter.tokens("支出总额:23122739.73元，爱心人次:2240次"))
+    assert {"~2e7", "~23e6"} <= set(segmenter.tokens("2300万左右")) & exact
+    assert "~2e3" in set(segmenter.tokens("两千多")) & exact
+    assert approximate_tokens("2019", "年") == []  # a year is not a rough figure
+    assert approximate_tokens("12") == []
+
+
+def test_a_number_and_its_measure_word_are_separate_tokens(segmenter):
+    assert segmenter.tokens("2900余人")[:1] == ["2900"]
+    assert {"余", "人"} <= set(segmenter.tokens("2900余人"))
+
+
+def test_the_foundations_names_are_one_term(segmenter):
+    names = {segmenter.tokens(name)[0]
+             for name in ("绿会", "绿发会", "中国绿发会", "我会", "CBCGDF")}
+    assert names == {"中国绿发会"}
+
+
+# --- question analysis ----------------------------------------------------------------------
+
+def roles(searcher, question):
+    return {w.word: w.role for w in searcher.analyse(question).words}
+
+
+def test_question_words_get_their_roles(searcher):
+    found = roles(searcher, "绿会的秘书长叫啥名字呀")
+    assert found["绿会"] == Role.NAME and found["秘书长"] == Role.CONTENT
+    assert found["名字"] == Role.ASKED and found["呀"] == Role.FUNCTION
+    assert roles(searcher, "献爱心的人次有两千多吗")["2000"] == Role.NUMBER
+
+
+def test_the_foundations_name_decides_only_when_nothing_else_is_asked(searcher):
+    assert "中国绿发会" not in searcher.analyse("绿会的秘书长是谁").terms
+    assert "中国绿发会" in searcher.analyse("绿会").terms
+
+
+def test_a_rule_explains_a_compound_the_corpus_does_not_know(searcher):
+    query = searcher.analyse("绿发会的财务收支情况")
+    assert "收支信息" in next(w for w in query.words if w.word == "财务收支").targets
+
+
+def test_a_synonym_never_matches_inside_a_longer_word(searcher):
+    query = searcher.analyse("联合国开发计划署")  # 计划 (-> 项目) is inside the name
+    assert "项目" not in query.terms
+
+
+def test_focus_is_the_words_beside_the_question_word(searcher):
+    focus = {w.word for w in searcher.analyse("污染环境罪报告报送了哪些部门").focus}
+    assert focus == {"报送", "部门"}
+
+
+# --- answerability -------------------------------------------------------------------------
+
+def word(text, role=Role.CONTENT, weight=10.0):
+    return QueryWord(text, (text,), frozenset(), role, "han"), weight
+
+
+def decide(words_and_weights, in_passage, known=(), distinctive=()):
+    words = [w for w, _ in words_and_weights]
+    weights = {w.word: x for w, x in words_and_weights}
+    query = Query("q", {}, (), frozenset(), tuple(words))
+    result = support(query, set(in_passage), "", known=lambda w: w.word in known,
+                     distinctive=lambda w: w.word in distinctive,
+                     weight=lambda w: weights[w.word])
+    return answers(query, result), result
+
+
+def test_an_unknown_rare_word_means_the_corpus_does_not_answer():
+    answered, result = decide([word("基金会名", weight=12), word("阿拉善", weight=13.7)],
+                              in_passage={"基金会名"})
+    assert not answered and result.share < MIN_SUPPORT
+
+
+def test_extra_everyday_words_around_a_distinctive_match_are_forgiven():
+    question = [word("世界环境公约", weight=14), word("写", weight=8.2), word("论文", weight=9.9)]
+    assert decide(question, {"世界环境公约"}, distinctive={"世界环境公约"})[0]
+    assert not decide(question, {"世界环境公约"})[0]  # no distinctive match: they count
+
+
+def test_a_word_known_elsewhere_in_the_corpus_is_never_forgiven():
+    question = [word("iucn", weight=14), word("理事长", weight=9.0), word("现任", weight=9.0)]
+    assert not decide(question, {"iucn"}, known={"理事长", "现任"}, distinctive={"iucn"})[0]
+
+
+def test_function_words_and_the_name_count_for_nothing():
+    question = [word("秘书长"), word("啥", Role.FUNCTION), word("绿会", Role.NAME)]
+    assert decide(question, {"秘书长"})[1].share == 1.0
+    assert decide([word("绿会", Role.NAME)], set())[0]  # asks about the foundation itself
+    assert not decide([word("嗨", Role.FUNCTION)], set())[0]  # small talk
+
+
+@pytest.mark.parametrize("question", ["阿拉善的沙漠有多大", "WWF是谁创办的", "去北京要办签证吗",
+                                      "How old is the oldest tree in Tibet?"])
+def test_near_domain_questions_the_text_cannot_answer_get_nothing(searcher, question):
+    assert searcher.search(question) == []
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("绿会跟IDA有啥关系呀", "IDA"),
+    ("綠會嘅秘書長係邊個", "周晋峰"),
+    ("斑海豹計畫嘅宣導品有咩", "宣传物品"),
+    ("how much money did they spend", "23122739.73"),
+])
+def test_chat_style_questions_are_answered(searcher, question, expected):
+    results = searcher.ask(question)
+    assert results.hits and expected in results.hits[0].passage.text
+
+
+# --- page furniture and list paragraphs ------------------------------------------------------
+
+def test_credit_and_as_of_lines_become_one_document_information_passage():
+    text = ("---\ndateline: 2020/9/6 本站\n---\n# 标题\n\n正文第一段。\n\n"
+            "（截止至2020年8月25日）\n\n整理/张三 审/国际部 编/李四\n")
+    document = parse_document("d", Path("d.md"), text, "0")
+    assert [p.title for p in document.passages] == ["标题", DOCUMENT_INFO_TITLE]
+    assert document.passages[-1].text == (
+        "2020/9/6 本站\n（截止至2020年8月25日）\n整理/张三 审/国际部 编/李四")
+
+
+def test_a_long_list_paragraph_is_split_into_its_items_verbatim():
+    items = ["现已成为甲组织会员单位;", "乙公约观察员;", "丙公约观察员;", "与丁建立广泛联系。"]
+    paragraph = "".join(items) + "补充说明" * 80
+    units = list_units(paragraph)
+    assert units[:3] == items[:3] and "".join(units) == paragraph
+    assert list_units("短段落;一;二;三。") == ["短段落;一;二;三。"]
+
+
+def test_items_of_one_paragraph_share_its_key_and_the_title(index):
+    items = [p for p in index.passages if p.paragraph]
+    assert len(items) >= 3 and len({p.paragraph for p in items}) == 1
+    assert len({p.title for p in items}) == 1
+
+
+# --- the answer sentence --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("斑海豹项目培训了多少人", QuestionType.AMOUNT), ("NRDC培训是哪年办的", QuestionType.WHEN),
+    ("绿会的秘书长是谁", QuestionType.WHO), ("绿会是CITES的观察员吗", QuestionType.YES_NO),
+    ("调研去了哪些省", QuestionType.LIST), ("报告叫什么名字", QuestionType.NAME),
+    ("how many people were trained", QuestionType.AMOUNT),
+    ("when did they sign", QuestionType.WHEN),
+    ("介绍一下绿会", QuestionType.OTHER),
+])
+def test_question_types(question, kind):
+    assert question_type(question) == kind
+
+
+def test_asked_unit():
+    assert asked_unit("培训了多少人") == "人" and asked_unit("收入是多少钱") == "元"
+    assert asked_unit("爱心人次是多少") == "次"
+
+
+PASSAGE = Passage("d#1", "d", "文档", "某项目", "某项目。2019年,我会举办活动,共有2900余人参加培训。"
+                  "活动得到多家媒体报道。项目由甲、乙、丙三家单位支持。")
+
+
+def answer_to(question, terms):
+    hit = Hit(1, 1.0, PASSAGE, tuple(terms))
+    return pick_answer(question, hit, lambda t: 1.0, lambda text: {t for t in terms if t in text})
+
+
+@pytest.mark.parametrize(("question", "terms", "expected"), [
+    ("活动有多少人参加", ("活动", "参加"), "2019年,我会举办活动,共有2900余人参加培训。"),
+    ("活动是哪年办的", ("活动",), "2019年,我会举办活动,共有2900余人参加培训。"),
+    ("哪些单位支持项目", ("单位", "项目"), "项目由甲、乙、丙三家单位支持。"),
+    ("有媒体报道吗", ("媒体", "报道"), "活动得到多家媒体报道。"),
+])
+def test_the_answer_is_the_sentence_of_the_asked_kind_verbatim(question, terms, expected):
+    answer = answer_to(question, terms)
+    assert answer is not None and answer.text == expected and answer.passage_id == "d#1"
+    assert answer.text in PASSAGE.text
+
+
+def test_the_answer_is_at_most_260_characters(searcher):
+    for question in ("绿会是哪些国际组织的会员？", "周晋峰担任哪些职务", "斑海豹项目做了什么"):
+        answer = searcher.ask(question).answer
+        assert answer is not None and len(answer.text) <= 260
+
+
+# --- the vocabulary's rules -----------------------------------------------------------------
+
+def test_no_english_phrase_shrinks_to_one_everyday_word(segmenter):
+    """A glossary phrase whose words are mostly stopwords ("set up", "sent to") must not match
+    the one word left, if that word is an everyday one (it would match unrelated questions)."""
+    vocabulary = read_vocabulary(REPO_CORPUS)
+    expander = QueryExpander.for_vocabulary(vocabulary, segmenter)
+    shrunk = []
+    for rule in vocabulary.glossary:
+        for phrase in rule.phrases:
+            key = [g.key for g in segmenter.groups(phrase) if g.key]
+            if len(phrase.split()) > 1 and len(key) == 1 and english_weight(key[0]) < 8.5 \
+                    and (PHRASAL, *phrase.split()) not in expander.table:
+                shrunk.append(f"{phrase} -> {key[0]}")
+    assert shrunk == [], shrunk
+
+
+def test_a_phrasal_verb_matches_only_with_its_small_word(searcher):
+    assert "致力于" in searcher.analyse("What does the foundation work on?").terms
+    assert "致力于" not in searcher.analyse("Where do they work?").terms
