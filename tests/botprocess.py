@@ -20,8 +20,19 @@ class BotProcess:
 
     def __init__(self, fake: FakeTelegram, workdir: Path, **env: str) -> None:
         self.log_path = workdir / "bot.log"
+        # Its own home, XDG folders, query log and heartbeat, whatever the test's environment:
+        # a module-wide bot starts before any test's fixtures have isolated os.environ.
+        inherited = {k: v for k, v in os.environ.items()
+                     if not k.startswith(("CEPF_", "TELEGRAM_", "XDG_")) and k != "HOME"}
+        (workdir / "home").mkdir(exist_ok=True)
+        (workdir / "run").mkdir(mode=0o700, exist_ok=True)
         self.env = {
-            **os.environ,
+            **inherited,
+            "HOME": str(workdir / "home"),
+            "XDG_DATA_HOME": str(workdir / "data"),
+            "XDG_CACHE_HOME": str(workdir / "cache"),
+            "XDG_RUNTIME_DIR": str(workdir / "run"),
+            "CEPF_QUERY_LOG": str(workdir / "queries.sqlite"),
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": fake.base_url,
             "CEPF_CORPUS_DIR": str(workdir / "corpus"),

@@ -1,7 +1,13 @@
-"""Shared fixtures: the repository's corpus, a session-wide jieba cache, isolated paths."""
+"""Shared fixtures: the repository's corpus, a session-wide jieba cache, isolated paths.
+
+No test touches the user's files: every test runs with HOME, the XDG folders and every
+CEPF_* path in a temporary folder. The shared development sets live beside the repository
+(`CEPF_SHARED_DIR`, default `../shared`); tests that need them skip, saying so, when it is absent.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -17,8 +23,45 @@ from cepf_bot.vocabulary import read_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 REPO_CORPUS = REPO / "corpus"
-SEED = REPO.parent / "shared" / "seed" / "foundation-international-cooperation.txt"
-DEV_QUESTIONS = REPO.parent / "shared" / "eval" / "dev_questions.jsonl"
+SHARED = Path(os.environ.get("CEPF_SHARED_DIR") or REPO.parent / "shared")
+REAL_HOME = Path(os.environ.get("HOME") or Path.home())  # as it was before any test
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of the shared development sets, or a skip that says where it was looked for."""
+    path = SHARED.joinpath(*parts)
+    if not path.is_file():
+        pytest.skip(f"{path} not found: the shared development sets live beside the "
+                    "repository (set CEPF_SHARED_DIR to their folder)")
+    return path
+
+
+@pytest.fixture
+def seed() -> Path:
+    return shared_file("seed", "foundation-international-cooperation.txt")
+
+
+@pytest.fixture
+def dev_questions() -> Path:
+    return shared_file("eval", "dev_questions.jsonl")
+
+
+def _user_files() -> dict[str, float]:
+    """What the suite must never change: cepf-bot's files in the real home."""
+    found = {}
+    for folder in (REAL_HOME / ".local" / "share" / "cepf-bot", REAL_HOME / ".cache" / "cepf-bot"):
+        if folder.exists():
+            found.update({str(p): p.stat().st_mtime for p in folder.rglob("*")})
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_home_untouched() -> None:
+    """The whole suite, bots in subprocesses included, leaves the real home as it found it."""
+    before = _user_files()
+    yield
+    changed = sorted(set(_user_files().items()) ^ set(before.items()))
+    assert not changed, f"the tests changed files in the real home: {changed[:5]}"
 
 
 @pytest.fixture(scope="session")
@@ -30,13 +73,23 @@ def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def isolated_paths(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jieba_cache: Path
 ) -> None:
-    """No test reads or writes the user's real index, cache or environment settings."""
-    for name in ("CEPF_CORPUS_DIR", "TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN_FILE",
-                 "CEPF_ADMIN_IDS", "TELEGRAM_API_BASE_URL", "CEPF_WEBHOOK_URL"):
-        monkeypatch.delenv(name, raising=False)
+    """No test reads or writes the user's real home, index, cache, query log, heartbeat or
+    environment settings: HOME, XDG folders and every CEPF_* path point into `tmp_path`."""
+    for name in list(os.environ):
+        if name.startswith(("CEPF_", "TELEGRAM_")) and name != "CEPF_SHARED_DIR":
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name, folder in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                         ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
+        monkeypatch.setenv(name, str(tmp_path / folder))
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     monkeypatch.setenv("CEPF_INDEX_PATH", str(tmp_path / "index"))
     monkeypatch.setenv("CEPF_CACHE_DIR", str(jieba_cache))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("CEPF_QUERY_LOG", str(tmp_path / "queries.sqlite"))
 
 
 @pytest.fixture

@@ -177,10 +177,12 @@ class FakeTelegram:
             "id": f"cb{next(self._update_ids)}", "from": self.user(user_id, language_code),
             "chat_instance": "ci", "data": data, "message": bot_message}})
 
-    def inline(self, query: str, *, user_id: int, language_code: str = "zh-hans") -> None:
-        self.push({"inline_query": {"id": f"iq{next(self._update_ids)}",
-                                    "from": self.user(user_id, language_code),
+    def inline(self, query: str, *, user_id: int, language_code: str = "zh-hans") -> str:
+        """Type `@bot query`; returns the inline query's id (answerInlineQuery names it)."""
+        query_id = f"iq{next(self._update_ids)}"
+        self.push({"inline_query": {"id": query_id, "from": self.user(user_id, language_code),
                                     "query": query, "offset": ""}})
+        return query_id
 
     def calls_of(self, method: str, **match: Any) -> list[Call]:
         with self._cond:
@@ -288,7 +290,10 @@ class FakeTelegram:
             message = self._messages.get(key)
             if message is None:
                 return True
-            message.pop("reply_markup", None)
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            else:
+                message.pop("reply_markup", None)
             return message
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

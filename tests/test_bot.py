@@ -115,7 +115,7 @@ def test_private_question_gets_ranked_passages_in_html(fake, bot):
     answer, passages = text.split("\n\n", 1)  # the answer sentence first, then the passages
     assert answer == "<b>答：</b>• 收入总额:27103400.95元（27,103,400.95 元，约 2710 万元）"
     assert passages.startswith("1. <b>收支信息</b>")
-    assert "<b>收入总额</b>:27103400.95元" in text and "<i>— 国际交流合作</i>" in text
+    assert "<b>收入总额</b>:27103400.95元" in text and "<i>— 收支信息 · 国际交流合作</i>" in text
     assert_valid_html(text)
 
 
@@ -239,6 +239,21 @@ def test_inline_query_offers_passages_as_articles(fake, bot):
     content = results[0]["input_message_content"]
     assert content["parse_mode"] == "HTML" and "斑海豹" in content["message_text"]
     assert_valid_html(content["message_text"])
+
+
+def test_inline_answers_rank_as_the_chat_does_in_the_readers_script(fake, bot):
+    fake.message("绿会是哪些国际组织的会员", chat_id=161, user_id=161)
+    chat_text = replies(fake, 161)[0]["text"]
+    asked = fake.inline("绿会是哪些国际组织的会员", user_id=161)
+    inline = fake.wait_for("answerInlineQuery", inline_query_id=asked)[0].params["results"]
+    first = inline[0]["input_message_content"]["message_text"]
+    assert first.split("\n\n")[0] == chat_text.split("\n\n")[0]  # the same answer sentence
+    asked = fake.inline("綠會嘅收入係幾多", user_id=162, language_code="zh-hk")
+    call = fake.wait_for("answerInlineQuery", inline_query_id=asked)[0]
+    text = call.params["results"][0]["input_message_content"]["message_text"]
+    assert "收入總額" in text
+    assert "約 2710 萬元" in text and str(call.params["is_personal"]).lower() == "true"
+    assert_valid_html(text)
 
 
 # --- admin -----------------------------------------------------------------------------------
@@ -467,6 +482,31 @@ def test_feedback_buttons_reach_the_query_log_and_stats(fake, bot):
     assert "绿发会的秘书长是谁" in stats.split("Down-voted")[1]
     fake.message("/stats", chat_id=197, user_id=197)
     assert "管理员" in replies(fake, 197)[0]["text"]
+
+
+def test_a_vote_is_thanked_shown_on_the_buttons_and_can_be_changed(fake, bot):
+    import sqlite3
+
+    fake.message("绿发会的收入总额是多少", chat_id=193, user_id=193)
+    replies(fake, 193)
+    answer = fake.sent_messages(193)[-1]
+    buttons = [b for row in answer["reply_markup"]["inline_keyboard"] for b in row]
+    down = next(b for b in buttons if b["text"] == "👎")["callback_data"]
+    up = next(b for b in buttons if b["text"] == "👍")["callback_data"]
+    before = len(fake.calls_of("answerCallbackQuery"))
+    fake.press(answer, down, user_id=193)
+    toast = fake.wait_for("answerCallbackQuery", count=before + 1)[-1].params
+    assert "谢谢" in toast["text"]
+    marked = fake.wait_for("editMessageReplyMarkup", chat_id=193)[-1].params["reply_markup"]
+    assert [b["text"] for row in marked["inline_keyboard"] for b in row][:2] == ["👍", "👎 ✓"]
+    fake.press(fake.sent_messages(193)[-1], up, user_id=193)
+    marked = fake.wait_for("editMessageReplyMarkup", count=2, chat_id=193)[-1].params
+    texts = [b["text"] for row in marked["reply_markup"]["inline_keyboard"] for b in row]
+    assert texts[:2] == ["👍 ✓", "👎"]
+    row = int(up.split(":")[1])
+    bot.wait_for_log(f"feedback + on logged answer {row}")
+    with sqlite3.connect(bot.env["CEPF_QUERY_LOG"]) as db:
+        assert db.execute("SELECT feedback FROM queries WHERE id = ?", (row,)).fetchall() == [(1,)]
 
 
 def test_query_log_off_writes_nothing_and_shows_no_feedback_buttons(own_bot, tmp_path):

@@ -6,8 +6,6 @@ import pytest
 
 from cepf_bot.cli import main
 
-from .conftest import DEV_QUESTIONS
-
 
 def run(capsys, *argv):
     code = main(list(argv))
@@ -19,9 +17,9 @@ def test_ask_prints_the_answer_then_title_document_marked_text_and_score(capsys,
     code, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "绿发会的收入总额是多少？")
     assert code == 0
     answer, passages = out.split("\n\n", 1)
-    assert answer.startswith("Answer: • 收入总额:27103400.95元")
+    assert answer.startswith("答：• 收入总额:27103400.95元")  # in the question's language
     assert passages.startswith("1. 收支信息  [国际交流合作")
-    assert "【收入总额】:27103400.95元" in out and "score" in out
+    assert "【收入总额】:27103400.95元" in out and "收支信息 · 国际交流合作" in out
 
 
 def test_ask_json_shape(capsys, corpus_dir):
@@ -89,11 +87,11 @@ def test_empty_corpus_folder_fails_cleanly(capsys, tmp_path):
     assert code == 1 and "no documents" in err
 
 
-def test_eval_reports_and_guards_with_min_hit1(capsys, corpus_dir, tmp_path):
-    code, out, _ = run(capsys, "eval", "--corpus", str(corpus_dir), str(DEV_QUESTIONS))
+def test_eval_reports_and_guards_with_min_hit1(capsys, corpus_dir, tmp_path, dev_questions):
+    code, out, _ = run(capsys, "eval", "--corpus", str(corpus_dir), str(dev_questions))
     assert code == 0
     assert "hit@1" in out and "lang zh-Hans" in out and "kind finance" in out
-    code, out, _ = run(capsys, "eval", "--corpus", str(corpus_dir), "--json", str(DEV_QUESTIONS))
+    code, out, _ = run(capsys, "eval", "--corpus", str(corpus_dir), "--json", str(dev_questions))
     report = json.loads(out)
     assert report["overall"]["negatives"] == report["overall"]["rejected"]
     hard = tmp_path / "hard.jsonl"

@@ -5,14 +5,14 @@ import pytest
 
 from cepf_bot.corpus import CorpusError, load_corpus, parse_document
 
-from .conftest import REPO_CORPUS, SEED
+from .conftest import REPO_CORPUS
 
 
-def test_every_line_of_the_seed_is_in_the_corpus_verbatim():
+def test_every_line_of_the_seed_is_in_the_corpus_verbatim(seed):
     corpus_text = (REPO_CORPUS / "foundation-international-cooperation.md").read_text("utf-8")
     corpus_lines = {line.strip().lstrip("#").strip() for line in corpus_text.splitlines()}
     corpus_lines |= {line.partition(": ")[2] for line in corpus_text.splitlines()}
-    for line in SEED.read_text("utf-8").splitlines():
+    for line in seed.read_text("utf-8").splitlines():
         if line.strip():
             assert line.strip() in corpus_lines, line
 

@@ -12,7 +12,7 @@ from cepf_bot.render import (
     telegram_length,
     terminal,
 )
-from cepf_bot.types import Answer, Hit, Passage, Results
+from cepf_bot.types import Answer, Hit, Lang, Locale, Passage, Results
 
 from .telegram_html import problems
 
@@ -66,7 +66,10 @@ def test_terminal_prints_the_answer_first_marks_terms_and_says_no_answer():
     found = hit("斑海豹。", terms=("斑海豹",))
     out = terminal(Results(Answer("斑海豹。", found.passage.id), [found]), color=False)
     assert out.startswith("Answer: 斑海豹。\n\n1. ") and "【斑海豹】" in out
-    assert "No answer" in terminal(Results(None, []), color=False)
+    chinese = terminal(Results(Answer("斑海豹。", found.passage.id), [found]), color=False,
+                       locale=Locale(Lang.ZH))
+    assert chinese.startswith("答：斑海豹。")
+    assert terminal(Results(None, []), color=False).startswith("Sorry, I found no answer")
 
 
 @pytest.mark.parametrize(

@@ -27,10 +27,10 @@ from .corpus import CorpusError
 from .engine import Engine
 from .querylog import QueryLog, format_summary
 from .rate_limit import UserRateLimiter
-from .render import escape, passage_html, split_messages
-from .replies import PAGE, about_html, compose_reply, interface_html, snippet
+from .render import escape, split_messages
+from .replies import PAGE, about_html, compose_inline, compose_reply, interface_html
 from .reply_locale import reply_locale
-from .types import Hit, Lang, Locale
+from .types import Lang, Locale
 from .ui_text import EXAMPLES, ui_text
 
 log = logging.getLogger(__name__)
@@ -262,17 +262,13 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     data = query.data or ""
     message = query.message if isinstance(query.message, Message) else None
+    kind, _, rest = data.partition(":")
+    lang = _locale(update).lang
+    if kind == "fb":
+        await feedback(update, context, rest, message)
+        return
     await cosmetic("answering a button", query.answer())
     if message is None:
-        return
-    lang = _locale(update).lang
-    kind, _, rest = data.partition(":")
-    if kind == "fb":
-        row, _, vote = rest.partition(":")
-        state = _state(context)
-        if state.query_log is not None and row.isdigit() and vote in ("+", "-"):
-            await asyncio.to_thread(state.query_log.feedback, int(row), 1 if vote == "+" else -1)
-            log.info("feedback %s on logged answer %s", vote, row)
         return
     if kind == "ex" and rest.isdigit() and int(rest) < len(EXAMPLES[lang]):
         example = int(rest)
@@ -298,31 +294,67 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _say(update, context, message, "expired")
 
 
+async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str,
+                   message: Message | None) -> None:
+    """👍/👎: recorded (a second press changes the vote), thanked with a toast, and shown on
+    the buttons."""
+    query = update.callback_query
+    row, _, vote = rest.partition(":")
+    state = _state(context)
+    lang = _locale(update).lang
+    if state.query_log is None or not row.isdigit() or len(row) > 18 or vote not in ("+", "-"):
+        await cosmetic("answering a button", query.answer())
+        return
+    await asyncio.to_thread(state.query_log.feedback, int(row), 1 if vote == "+" else -1)
+    log.info("feedback %s on logged answer %s", vote, row)
+    await cosmetic("answering a button", query.answer(ui_text(
+        "thanks_up" if vote == "+" else "thanks_down", lang)))
+    if message is not None and message.reply_markup is not None:
+        await cosmetic("showing the vote", message.edit_reply_markup(
+            voted(message.reply_markup, vote)))
+
+
+def voted(markup: InlineKeyboardMarkup, vote: str) -> InlineKeyboardMarkup:
+    """The same buttons, the chosen vote marked ✓ (both stay: pressing the other changes it)."""
+    rows = []
+    for row in markup.inline_keyboard:
+        buttons = []
+        for b in row:
+            data = b.callback_data if isinstance(b.callback_data, str) else ""
+            if data.startswith("fb:"):
+                mark = data.endswith(":" + vote)
+                face = "👍" if data.endswith(":+") else "👎"
+                buttons.append(InlineKeyboardButton(f"{face} ✓" if mark else face,
+                                                    callback_data=data))
+            else:
+                buttons.append(b)
+        rows.append(buttons)
+    return InlineKeyboardMarkup(rows)
+
+
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """@bot question: the top passages as articles to send into any chat."""
     query = update.inline_query
     question = query.query.strip()
-    lang = reply_locale(question, query.from_user.language_code).lang
-    hits: list[Hit] = []
+    locale = reply_locale(question, query.from_user.language_code)
+    found = []
     if question:
-        hits = await asyncio.to_thread(_state(context).engine.searcher.search, question,
-                                       k=INLINE_RESULTS)
+        found = await asyncio.to_thread(compose_inline, _state(context).engine.searcher,
+                                        question, locale, INLINE_RESULTS)
     results = [
         InlineQueryResultArticle(
-            id=str(h.rank),
-            title=h.passage.title[:100],
-            description=snippet(h),
+            id=a.id, title=a.title, description=a.description,
             input_message_content=InputTextMessageContent(
-                passage_html(h, number=False), parse_mode=ParseMode.HTML,
-                link_preview_options=None),
+                a.html, parse_mode=ParseMode.HTML, link_preview_options=None),
         )
-        for h in hits
+        for a in found
     ]
-    button_ = None if hits or not question else InlineQueryResultsButton(
-        text=ui_text("inline_none", lang), start_parameter="help")
-    await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False,
+    button_ = None if found or not question else InlineQueryResultsButton(
+        text=ui_text("inline_none", locale.lang), start_parameter="help")
+    # personal: the results are in the asker's script
+    await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=True,
                        button=button_)
-    log.info("answered chat=inline passages=%d", len(hits))
+    log.info("answered chat=inline passages=%d", len(found))
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

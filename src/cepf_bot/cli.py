@@ -16,6 +16,7 @@ from .config import (
     ConfigError,
     Paths,
     QueryLogSettings,
+    environment_help,
     heartbeat_path,
     resolve_paths,
 )
@@ -25,6 +26,7 @@ from .evaluation import EvalFileError
 from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
 from .logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
 from .querylog import QueryLog, format_summary
+from .reply_locale import reply_locale
 from .types import Hit, Results
 
 log = logging.getLogger("cepf_bot")
@@ -59,7 +61,8 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     if args.json:
         print(_answer_json(args.question, results))
     else:
-        print(terminal(results, color=sys.stdout.isatty()))
+        print(terminal(results, color=sys.stdout.isatty(), locale=reply_locale(args.question),
+                       convert=searcher.traditional))
     return 0
 
 
@@ -145,7 +148,7 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_health(args: argparse.Namespace, paths: Paths) -> int:
     info = Engine.stored_info(paths.index_path)
     if args.serving:
-        path = heartbeat_path()
+        path = heartbeat_path(paths.index_path)
         beat = read_heartbeat(path)
         if beat is None:
             print(f"unhealthy: no heartbeat from a serving bot at {path}")
@@ -172,7 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ask = sub.add_parser("ask", parents=[common], help="answer a question from the corpus")
+    def command(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], epilog=environment_help(name),
+                              formatter_class=argparse.RawDescriptionHelpFormatter,
+                              **kwargs)  # type: ignore[arg-type]
+
+    ask = command("ask", help="answer a question from the corpus")
     ask.add_argument("question", nargs="?", help="the question")
     ask.add_argument("-k", type=int, default=3, help="how many passages (default 3)")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
@@ -180,10 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="read one question a line, print one JSON object a line")
     ask.set_defaults(run=cmd_ask)
 
-    re_ = sub.add_parser("reindex", parents=[common], help="rebuild the index from the corpus")
+    re_ = command("reindex", help="rebuild the index from the corpus")
     re_.set_defaults(run=cmd_reindex)
 
-    ev = sub.add_parser("eval", parents=[common], help="score a question set (JSONL)")
+    ev = command("eval", help="score a question set (JSONL)")
     ev.add_argument("file", help="questions: q, must, lang, kind on each line")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--min-hit1", type=float, help="exit 1 when overall hit@1 is below this")
@@ -196,20 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--all-rejected", action="store_true",
                     help="exit 1 when an off-topic question gets passages")
     ev.set_defaults(run=cmd_eval)
-    serve = sub.add_parser("serve", parents=[common],
-                           help="run the Telegram bot (long polling, or a webhook)")
+    serve = command("serve", help="run the Telegram bot (long polling, or a webhook)")
     serve.add_argument("--webhook-url", help="serve a webhook at this public https URL "
                        "instead of polling (env CEPF_WEBHOOK_URL; needs CEPF_WEBHOOK_SECRET)")
     serve.set_defaults(run=cmd_serve)
 
-    report = sub.add_parser("report", parents=[common], help="unanswered and down-voted "
+    report = command("report", help="unanswered and down-voted "
                             "questions from the bot's query log, most frequent first")
     report.add_argument("--limit", type=int, default=20, help="questions per list (default 20)")
     report.add_argument("--json", action="store_true", help="print JSON")
     report.set_defaults(run=cmd_report)
 
-    health = sub.add_parser("health", parents=[common],
-                            help="exit 0 only when the index loads (and, with --serving, "
+    health = command("health", help="exit 0 only when the index loads (and, with --serving, "
                             "a bot is serving)")
     health.add_argument("--serving", action="store_true",
                         help="also require a fresh heartbeat from a running `serve`")

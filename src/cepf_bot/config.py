@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,12 +136,18 @@ def _webhook(env: Mapping[str, str], option: str | None) -> dict[str, object]:
             "listen": env.get("CEPF_WEBHOOK_LISTEN", "").strip() or "0.0.0.0"}
 
 
-def heartbeat_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where a serving bot proves it is alive, for `cepf-bot health --serving`."""
+def heartbeat_path(index_path: Path, env: Mapping[str, str] | None = None) -> Path:
+    """Where the bot serving the index at `index_path` proves it is alive, for `cepf-bot health
+    --serving`: one heartbeat per instance. CEPF_HEARTBEAT_FILE if set; else under the user's
+    private $XDG_RUNTIME_DIR, named by the index; else beside the index."""
     env = os.environ if env is None else env
     if env.get("CEPF_HEARTBEAT_FILE"):
         return Path(env["CEPF_HEARTBEAT_FILE"])
-    return Path(tempfile.gettempdir()) / f"cepf-bot-{os.getuid()}.heartbeat"
+    runtime = env.get("XDG_RUNTIME_DIR", "")
+    if runtime and Path(runtime).is_dir():
+        instance = hashlib.sha256(str(index_path.absolute()).encode()).hexdigest()[:16]
+        return Path(runtime) / "cepf-bot" / f"{instance}.heartbeat"
+    return index_path / "serving.heartbeat"
 
 
 @dataclass(frozen=True)
@@ -206,3 +212,53 @@ class QueryLogSettings:
             path = Path(raw) if raw else data_home / "cepf-bot" / "queries.sqlite"
         return cls(path, _number(env, "CEPF_QUERY_LOG_DAYS", 90) or 90,
                    env.get("CEPF_QUERY_LOG_SALT", ""))
+
+
+# Every environment variable, its default and what it sets, by the commands that read it (for
+# each command's --help; the README's tables say the same).
+_PATHS = [
+    ("CEPF_CORPUS_DIR", "./corpus if it exists, else the corpus in the package", "the corpus"),
+    ("CEPF_INDEX_PATH", "$XDG_DATA_HOME/cepf-bot/index (~/.local/share/cepf-bot/index)",
+     "the index folder"),
+    ("CEPF_CACHE_DIR", "$XDG_CACHE_HOME/cepf-bot (~/.cache/cepf-bot)", "jieba's cache"),
+    ("CEPF_MAX_FILE_BYTES", "5242880", "a larger corpus file is refused"),
+]
+_QUERY_LOG = [
+    ("CEPF_QUERY_LOG", "$XDG_DATA_HOME/cepf-bot/queries.sqlite", "the query log; off: none"),
+    ("CEPF_QUERY_LOG_DAYS", "90", "days a logged question is kept"),
+    ("CEPF_QUERY_LOG_SALT", "a random salt in <log>.salt", "salt of the user hashes"),
+]
+_HEARTBEAT = [("CEPF_HEARTBEAT_FILE", "$XDG_RUNTIME_DIR/cepf-bot/<index>.heartbeat, else "
+               "<index>/serving.heartbeat", "the serving bot's heartbeat")]
+ENVIRONMENT: dict[str, list[tuple[str, str, str]]] = {
+    "ask": _PATHS, "reindex": _PATHS, "eval": _PATHS,
+    "serve": [
+        ("TELEGRAM_BOT_TOKEN", "required (or TELEGRAM_BOT_TOKEN_FILE)", "from @BotFather"),
+        ("TELEGRAM_BOT_TOKEN_FILE", "-", "a file holding the token"),
+        ("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL, "the Bot API"),
+        ("CEPF_ADMIN_IDS", "none", "user ids allowed /reindex and /stats, comma-separated"),
+        ("CEPF_USER_RATE", "20", "questions a user may ask a minute (0: no limit)"),
+        ("CEPF_USER_BURST", "8", "questions a user may ask at once"),
+        ("CEPF_FLOOD_RATE", "30", "messages a second the bot sends at most"),
+        ("CEPF_GROUP_FLOOD_RATE", "20", "messages a minute into one group"),
+        ("CEPF_TELEGRAM_TIMEOUT", "10", "seconds to wait for the Bot API"),
+        ("CEPF_WEBHOOK_URL", "none: long polling", "serve a webhook at this https URL"),
+        ("CEPF_WEBHOOK_SECRET", "required with a webhook", "16-256 of A-Z a-z 0-9 _ -"),
+        ("CEPF_WEBHOOK_LISTEN", "0.0.0.0", "address the webhook server listens on"),
+        ("PORT", "8080", "port the webhook server listens on"),
+        *_PATHS, *_QUERY_LOG, *_HEARTBEAT,
+    ],
+    "report": [*_PATHS, *_QUERY_LOG],
+    "health": [*_PATHS, *_HEARTBEAT],
+}
+
+
+def environment_help(command: str) -> str:
+    """The environment variables `command` reads, with their defaults, for its --help."""
+    rows = ENVIRONMENT.get(command, [])
+    if not rows:
+        return ""
+    width = max(len(name) for name, _, _ in rows)
+    lines = [f"  {name:<{width}}  {meaning} (default: {default})"
+             for name, default, meaning in rows]
+    return "environment variables:\n" + "\n".join(lines)

@@ -186,7 +186,7 @@ def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
             passages.append(Passage(
                 id=f"{doc_id}#{key}" + (f"-{seen[key]}" if seen[key] > 1 else ""),
                 document_id=doc_id, document=title, title=passage_title, text=unit,
-                paragraph=paragraph))
+                paragraph=paragraph, section=block_section or ""))
     return Document(id=doc_id, path=str(path), title=title, metadata=meta,
                     passages=tuple(passages), digest=digest)
 

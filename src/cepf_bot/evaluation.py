@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .columns import table
 from .types import Results
 
 
@@ -142,18 +143,17 @@ def evaluate(questions: list[Question], ask: Callable[[str], Results]) -> Report
 
 def format_report(report: Report) -> str:
     """The report as a table for a terminal."""
-    def row(name: str, t: Tally) -> str:
+    def row(name: str, t: Tally) -> list[str]:
         d = t.as_dict()
-        hit1 = "-" if d["hit@1"] is None else f"{d['hit@1']:.3f}"
-        mrr = "-" if d["mrr@5"] is None else f"{d['mrr@5']:.3f}"
+        def rate(key: str) -> str:
+            return "-" if d[key] is None else f"{d[key]:.3f}"
         neg = f"{t.rejected}/{t.negatives}" if t.negatives else "-"
-        answer = "-" if d["answer"] is None else f"{d['answer']:.3f}"
-        return f"{name:<18}{t.questions:>5}  {hit1:>6}  {mrr:>6}  {answer:>6}  {neg:>9}"
+        return [name, str(t.questions), rate("hit@1"), rate("mrr@5"), rate("answer"), neg]
 
-    lines = [f"{'':<18}{'n':>5}  {'hit@1':>6}  {'mrr@5':>6}  {'answer':>6}  {'rejected':>9}",
-             row("overall", report.overall)]
-    lines += [row(f"lang {k}", v) for k, v in sorted(report.by_lang.items())]
-    lines += [row(f"kind {k}", v) for k, v in sorted(report.by_kind.items())]
+    rows = [["", "n", "hit@1", "mrr@5", "answer", "rejected"], row("overall", report.overall)]
+    rows += [row(f"lang {k}", v) for k, v in sorted(report.by_lang.items())]
+    rows += [row(f"kind {k}", v) for k, v in sorted(report.by_kind.items())]
+    lines = table(rows, "<>>>>>")
     if report.misses:
         lines.append("\nmisses:")
         for o in report.misses:

@@ -28,7 +28,9 @@ class Heartbeat:
 
 
 def write_heartbeat(path: Path, mode: str) -> None:
-    """Record that the bot is alive, atomically (mkstemp, then rename over the old one)."""
+    """Record that the bot is alive, atomically (mkstemp, then rename over the old one), in a
+    folder only this user can write."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as f:

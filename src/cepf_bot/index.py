@@ -38,7 +38,7 @@ from .token_cache import (
 )
 from .types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ class PassageStore(LazyPassages):
 
     def __init__(self, rows: list[list], documents: tuple[DocumentInfo, ...], texts: bytes,
                  offsets: np.ndarray) -> None:
-        self._rows = rows  # [passage id, document index, title, paragraph key]
+        self._rows = rows  # [passage id, document index, title, paragraph key, section]
         self._documents = documents
         self._texts = texts
         self._offsets = offsets
@@ -45,11 +45,11 @@ class PassageStore(LazyPassages):
         return len(self._rows)
 
     def _passage(self, i: int) -> Passage:
-        pid, doc, title, paragraph = self._rows[i]
+        pid, doc, title, paragraph, section = self._rows[i]
         start, end = int(self._offsets[i]), int(self._offsets[i + 1])
         document = self._documents[doc]
         return Passage(pid, document.id, document.title, title,
-                       bytes(self._texts[start:end]).decode("utf-8"), paragraph)
+                       bytes(self._texts[start:end]).decode("utf-8"), paragraph, section)
 
 
 class PassageRange(LazyPassages):
@@ -66,7 +66,8 @@ class PassageRange(LazyPassages):
         return self._store._passage(self._start + i)
 
     def stored(self) -> tuple[list[list], memoryview, np.ndarray]:
-        """The passages' [id, document index, title, paragraph key] rows, their texts' UTF-8
+        """The passages' [id, document index, title, paragraph key, section] rows, their texts'
+        UTF-8
         one after another (a view of the stored bytes), and each text's length in bytes."""
         offsets = np.asarray(self._store._offsets[self._start : self._stop + 1])
         return (self._store._rows[self._start : self._stop],

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .columns import table
 from .types import Hit
 
 _SCHEMA = """
@@ -166,17 +167,20 @@ class QueryLog:
             self._db.close()
 
 
+def printable(text: str) -> str:
+    """A logged question safe to print: control characters (escape sequences) shown as \\x…"""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def format_summary(summary: LogSummary) -> str:
     """The summary as plain text, for `cepf-bot report` and /stats."""
     def block(title: str, items: list[Missing]) -> list[str]:
-        lines = [title]
         if not items:
-            lines.append("  (none)")
-        for m in items:
-            when = time.strftime("%Y-%m-%d", time.gmtime(m.last_at))
-            top = f"  [top: {m.top_passage}]" if m.top_passage else ""
-            lines.append(f"  {m.count:>4}×  {m.question}  (last {when}){top}")
-        return lines
+            return [title, "  (none)"]
+        rows = [[f"{m.count}×", printable(m.question),
+                 f"(last {time.strftime('%Y-%m-%d', time.gmtime(m.last_at))})",
+                 f"[top: {m.top_passage}]" if m.top_passage else ""] for m in items]
+        return [title, *(f"  {line}" for line in table(rows, "><<<"))]
 
     share = f"{summary.answered / summary.questions:.0%}" if summary.questions else "-"
     lines = [f"{summary.questions} questions logged, {share} answered; "

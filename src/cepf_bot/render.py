@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from .chinese_script import TraditionalConverter
 from .types import Hit, Lang, Locale, Results
+from .ui_text import ui_text
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
@@ -66,26 +67,26 @@ def mark(
     return "".join(out)
 
 
-def terminal(results: Results, *, color: bool) -> str:
-    """The answer sentence, then the hits, as plain text for `cepf-bot ask`; matched terms in
-    bold on a terminal, else 【…】."""
-    hits = results.hits
-    if not hits:
-        return (
-            "No answer found in the foundation's profile. Ask about its memberships, projects, "
-            "finances or the foundation itself."
-        )
+def terminal(results: Results, *, color: bool, locale: Locale | None = None,
+             convert: TraditionalConverter | None = None) -> str:
+    """The answer sentence, then the hits, as plain text for `cepf-bot ask`, in the asker's
+    language and script; matched terms in bold on a terminal, else 【…】."""
+    locale = locale or Locale(Lang.EN)
+    convert = convert or TraditionalConverter()
+    if not results.hits:
+        return convert.convert(ui_text("no_answer", locale.lang), locale.script)
     before, after = ("\x1b[1m", "\x1b[0m") if color else ("【", "】")
     blocks = []
     if results.answer is not None:
-        blocks.append(f"Answer: {readable_figures(results.answer.text)}")
-    for hit in hits:
+        blocks.append(ui_text("answer", locale.lang)
+                      + readable_figures(results.answer.text, locale.lang))
+    for hit in results.hits:
         p = hit.passage
         blocks.append(
-            f"{hit.rank}. {p.title}  [{p.document} · {p.id} · score {hit.score:.2f}]\n"
-            + readable_figures(mark(p.text, hit.terms, before=before, after=after))
+            f"{hit.rank}. {p.title}  [{p.source} · {p.id} · {hit.score:.2f}]\n"
+            + readable_figures(mark(p.text, hit.terms, before=before, after=after), locale.lang)
         )
-    return "\n\n".join(blocks)
+    return convert.convert("\n\n".join(blocks), locale.script)
 
 
 # --- Telegram HTML -------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True) 
         parts.append("…")
     prefix = f"{hit.rank}. " if number else ""
     body = "".join(parts).strip()
-    return f"{prefix}<b>{escape(p.title)}</b>\n{body}\n<i>— {escape(p.document)}</i>"
+    return f"{prefix}<b>{escape(p.title)}</b>\n{body}\n<i>— {escape(p.source)}</i>"
 
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{5,}(?:\.\d+)?)((?:</b>)?)元")

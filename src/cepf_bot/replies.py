@@ -64,3 +64,33 @@ def snippet(hit: Hit, chars: int = 100) -> str:
     """A one-line preview of a hit, for an inline result's description."""
     spans = excerpt(hit.passage.text, hit.terms, chars)
     return " … ".join(hit.passage.text[a:b].strip() for a, b in spans)[:chars]
+
+
+@dataclass(frozen=True)
+class InlineAnswer:
+    """One inline result: a title, a one-line preview, and the message it sends."""
+
+    id: str
+    title: str
+    description: str
+    html: str
+
+
+def compose_inline(searcher: Searcher, question: str, locale: Locale,
+                   k: int = 5) -> list[InlineAnswer]:
+    """Inline results ranked as in a chat, in the reader's script with readable figures; the
+    first one starts with the answer sentence."""
+    results = searcher.ask(question, k=k)
+    convert = searcher.traditional
+    answers = []
+    for hit in results.hits:
+        html = passage_html(hit, number=False)
+        if hit.rank == 1 and results.answer is not None:
+            label = ui_text("answer", locale.lang)
+            html = f"<b>{label}</b>{escape(results.answer.text)}\n\n{html}"
+        answers.append(InlineAnswer(
+            id=str(hit.rank),
+            title=convert.convert(hit.passage.title, locale.script)[:100],
+            description=localise(snippet(hit), locale, convert)[:200],
+            html=localise(html, locale, convert)))
+    return answers

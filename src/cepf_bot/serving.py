@@ -41,7 +41,7 @@ async def housekeeping(application: Application, alive, mode: str) -> None:  # t
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGHUP, wake.set)
-    beat = heartbeat_path()
+    beat = heartbeat_path(state.engine.paths.index_path)
     next_prune = time.monotonic() + PRUNE_SECONDS
     try:
         while True:

@@ -28,6 +28,14 @@ class Passage:
     title: str
     text: str
     paragraph: str = ""  # for one item of a list paragraph: a key shared by the paragraph's items
+    section: str = ""  # the nearest heading above the passage ("" when none)
+
+    @property
+    def source(self) -> str:
+        """Where it comes from, for a label: its section, then its document."""
+        if self.section and self.section != self.document:
+            return f"{self.section} · {self.document}"
+        return self.document
 
 
 @dataclass(frozen=True)

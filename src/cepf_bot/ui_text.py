@@ -50,6 +50,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
                   EN: "Put your question after /ask, e.g. /ask What is the total income?"},
     "more": {ZH: "更多结果", EN: "More results"},
     "answer": {ZH: "答：", EN: "Answer: "},
+    "thanks_up": {ZH: "谢谢！很高兴有帮助 👍", EN: "Thanks! Glad it helped 👍"},
+    "thanks_down": {ZH: "谢谢反馈，我们会补充资料 👎", EN: "Thanks, we'll use this to improve 👎"},
     "no_more": {ZH: "没有更多结果了。", EN: "No more results."},
     "expired": {ZH: "这个按钮已失效，请重新提问。",
                 EN: "This button has expired; please ask again."},
