@@ -19,7 +19,9 @@ RUN python3 -m venv /opt/venv \
  # jieba ships models for paddle and part-of-speech tagging that cepf-bot never loads.
  && rm -rf /opt/venv/lib/python3*/site-packages/jieba/lac_small \
            /opt/venv/lib/python3*/site-packages/jieba/posseg/*.p \
-           /opt/venv/lib/python3*/site-packages/jieba/analyse/idf.txt
+           /opt/venv/lib/python3*/site-packages/jieba/analyse/idf.txt \
+ # wordfreq: cepf-bot reads only the small English list (57 MB of other lists left out).
+ && find /opt/venv/lib/python3*/site-packages/wordfreq/data -type f ! -name "small_en.*" -delete
 
 FROM debian:bookworm-slim
 RUN apt-get update \

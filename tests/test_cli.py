@@ -18,7 +18,7 @@ def test_ask_prints_the_answer_then_title_document_marked_text_and_score(capsys,
     assert code == 0
     answer, passages = out.split("\n\n", 1)
     assert answer.startswith("答：• 收入总额:27103400.95元")  # in the question's language
-    assert passages.startswith("1. 收支信息  [国际交流合作")
+    assert passages.startswith("1. 收支信息  [收支信息 · 国际交流合作")  # section, document
     assert "【收入总额】:27103400.95元" in out and "收支信息 · 国际交流合作" in out
 
 
