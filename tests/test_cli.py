@@ -41,7 +41,8 @@ def test_ask_json_shape(capsys, corpus_dir):
 
 def test_ask_json_off_topic_has_empty_results(capsys, corpus_dir):
     _, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "--json", "明天会下雨吗")
-    assert json.loads(out) == {"query": "明天会下雨吗", "answer": None, "results": []}
+    assert json.loads(out) == {"query": "明天会下雨吗", "answer": None, "read_as": [],
+                               "results": []}
 
 
 def test_ask_stdin_answers_each_line_in_order(capsys, corpus_dir, monkeypatch):

@@ -3,6 +3,7 @@ the user's own files."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,9 @@ from cepf_bot.columns import display_width, table
 from cepf_bot.config import QueryLogSettings, heartbeat_path, resolve_paths
 from cepf_bot.heartbeat import write_heartbeat
 from cepf_bot.querylog import QueryLog
+from cepf_bot.segment import Group
+from cepf_bot.spelling import Speller, one_edit_apart
+from cepf_bot.types import Correction
 
 from .conftest import REAL_HOME, REPO
 
@@ -92,3 +96,48 @@ def test_the_cli_answers_in_the_questions_language_and_script(capsys):
     assert out.startswith("答：") and "收入總額" in out
     assert main(["ask", "What is the weather like?"]) == 0
     assert capsys.readouterr().out.startswith("Sorry")
+
+
+# --- forgiving typing ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("a", "b", "near"), [
+    ("iunc", "iucn", True), ("iucnn", "iucn", True), ("iuc", "iucn", True), ("ucn", "iucn", True),
+    ("igbf", "gbif", False), ("iucn", "iucn", False), ("cites", "sites", True),
+])
+def test_one_edit_apart(a, b, near):
+    assert one_edit_apart(a, b) is near
+
+
+def test_a_homophone_or_a_slip_is_read_as_the_corpus_term():
+    speller = Speller(["绿发会", "秘书长", "理事长"], ["iucn", "cites"],
+                      is_known=lambda w: w in {"绿发会", "秘书长", "秘书", "iucn", "cites"},
+                      is_english=lambda w: w in {"sites", "unit"})
+    groups = [Group("绿", ("绿",), "han"), Group("法会", ("法会",), "han"),
+              Group("iunc", ("iunc",), "word"), Group("sites", ("sites",), "word")]
+    assert speller.corrections(groups) == [Correction("绿法会", "绿发会"),
+                                           Correction("iunc", "iucn")]  # "sites" is English
+    assert speller.corrections([Group("秘书长", ("秘书长",), "han")]) == []  # nothing unknown
+
+
+@pytest.mark.parametrize(("question", "read", "expected"), [
+    ("绿法会的收入是多少", "绿发会", "27103400.95"),
+    ("秘书张是谁", "秘书长", "周晋峰"),
+    ("Is the foundation a member of the IUNC?", "iucn", "IUCN"),
+])
+def test_a_mistyped_question_is_answered_and_says_how_it_was_read(question, read, expected,
+                                                                  capsys):
+    assert main(["ask", "--json", question]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [c["read"] for c in out["read_as"]] == [read]
+    assert expected in out["results"][0]["text"]
+    assert main(["ask", question]) == 0
+    assert (f"以 {read} 理解" if read[0] > "z" else f"read as: {read.upper()}") in \
+        capsys.readouterr().out
+
+
+@pytest.mark.parametrize("question",
+                         ["WWF是谁创办的", "阿拉善SEE基金会是做什么的", "今天北京天气怎么样"])
+def test_no_correction_makes_an_off_topic_question_answered(question, capsys):
+    assert main(["ask", "--json", question]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["results"] == [] and out["read_as"] == []

@@ -43,6 +43,7 @@ def _answer_json(question: str, results: Results) -> str:
     return json.dumps({"query": question,
                        "answer": {"text": answer.text, "passage_id": answer.passage_id}
                        if answer else None,
+                       "read_as": [{"typed": c.typed, "read": c.read} for c in results.read_as],
                        "results": [_hit_json(h) for h in results.hits]}, ensure_ascii=False)
 
 

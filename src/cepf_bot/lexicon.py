@@ -109,6 +109,11 @@ def english_weight(word: str) -> float:
     return UNSEEN_WEIGHT if zipf <= 0 else min(UNSEEN_WEIGHT, (9 - zipf) * _ZIPF_NATS)
 
 
+def is_english_word(word: str) -> bool:
+    """Whether `word` is in wordfreq's small English list (one in a million words or more)."""
+    return _english_zipf()(word, "en", wordlist="small") > 0
+
+
 def chinese_weight(frequency: int, total: int) -> float:
     """-ln p(word) from a jieba dictionary frequency, at most UNSEEN_WEIGHT."""
     return UNSEEN_WEIGHT if frequency <= 0 else min(UNSEEN_WEIGHT, math.log(total / frequency))

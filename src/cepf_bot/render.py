@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from .chinese_script import TraditionalConverter
 from .types import Hit, Lang, Locale, Results
-from .ui_text import ui_text
+from .ui_text import read_as_text, ui_text
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
@@ -77,6 +77,8 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
         return convert.convert(ui_text("no_answer", locale.lang), locale.script)
     before, after = ("\x1b[1m", "\x1b[0m") if color else ("【", "】")
     blocks = []
+    if results.read_as:
+        blocks.append(read_as_text(results.read_as, locale.lang))
     if results.answer is not None:
         blocks.append(ui_text("answer", locale.lang)
                       + readable_figures(results.answer.text, locale.lang))

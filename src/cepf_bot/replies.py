@@ -13,7 +13,7 @@ from .engine import IndexInfo
 from .render import escape, excerpt, localise, passage_html, split_messages
 from .search import Searcher
 from .types import Hit, Locale
-from .ui_text import ui_text
+from .ui_text import read_as_text, ui_text
 
 PAGE = 3  # passages a reply shows
 ABOUT_DOCUMENTS = 30  # documents /about lists by title
@@ -41,8 +41,10 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     blocks = [localise(passage_html(h), locale, convert) for h in hits]
     if results.answer is not None:
         label = ui_text("answer", locale.lang)
-        blocks.insert(0, localise(f"<b>{label}</b>{escape(results.answer.text)}", locale,
-                                  convert))
+        first = f"<b>{label}</b>{escape(results.answer.text)}"
+        if results.read_as:
+            first = f"<i>{escape(read_as_text(results.read_as, locale.lang))}</i>\n{first}"
+        blocks.insert(0, localise(first, locale, convert))
     return Reply(hits, split_messages(blocks), more)
 
 

@@ -13,9 +13,11 @@ from .answerability import Support, answers, support, word_weight
 from .chinese_script import TraditionalConverter, question_to_simplified
 from .expand import QueryExpander
 from .index import Index
+from .lexicon import is_english_word
 from .query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord
 from .segment import Segmenter, normalise
-from .types import Answer, Hit, Relevance, Results
+from .spelling import Speller
+from .types import Answer, Correction, Hit, Relevance, Results
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "Searcher", "Verdict"]
 
@@ -58,8 +60,11 @@ class Searcher:
         `offset`; no answer and no passages when the corpus does not answer the question."""
         query = self.analyse(question)
         scores, verdict = self._rank(query)
+        read_as: tuple[Correction, ...] = ()
         if not verdict.answered:
-            return Results(None, [])
+            query, scores, read_as = self._read_again(query)
+            if not read_as:
+                return Results(None, [])
         hits = [
             Hit(rank=offset + i + 1, score=float(scores[doc]), passage=self.index.passages[doc],
                 terms=self._matched_terms(doc, query))
@@ -69,7 +74,35 @@ class Searcher:
         if with_answer:
             best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
             answer = self._answer(query, best) if best else None
-        return Results(answer, hits)
+        return Results(answer, hits, read_as)
+
+    def _read_again(self, query: Query) -> tuple[Query, np.ndarray, tuple[Correction, ...]]:
+        """The question with its mistyped words corrected, if that is answered."""
+        corrections = self.speller.corrections(self.segmenter.groups(query.mandarin))
+        if not corrections:
+            return query, np.zeros(0), ()
+        text = normalise(query.mandarin)  # the words were found in normalised text
+        for c in corrections:
+            text = text.replace(c.typed, c.read, 1)
+        corrected = self.analyse(text)
+        scores, verdict = self._rank(corrected)
+        return (corrected, scores, tuple(corrections)) if verdict.answered else (query, scores,
+                                                                                  ())
+
+    @functools.cached_property
+    def speller(self) -> Speller:
+        """Corrections against this index's terms (made on the first question that needs it)."""
+        names = self.segmenter.aliases
+        chinese = [normalise(line.split()[0]) for line in self.segmenter.user_words
+                   if line and not line.isascii()]
+        latin = [key[0] for key in self.expander.table if len(key) == 1 and key[0].isascii()
+                 and key[0].isalpha()]
+        terms = self.index.postings.terms
+
+        def known(word: str) -> bool:
+            return word in terms or word in names or (word,) in self.expander.table
+
+        return Speller([*chinese, *names], latin, known, is_english_word)
 
     def _best_hit(self, scores: np.ndarray, query: Query) -> Hit | None:
         top = bm25.top_k(scores, 1)

@@ -88,11 +88,21 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A word as typed, and the corpus term it was read as (绿法会 -> 绿发会, IUNC -> IUCN)."""
+
+    typed: str
+    read: str
+
+
+@dataclass(frozen=True)
 class Results:
-    """A question's answer sentence (None when there is none) and its ranked passages."""
+    """A question's answer sentence (None when there is none), its ranked passages, and the
+    words it was read with when they were typed wrong."""
 
     answer: Answer | None
     hits: list[Hit]
+    read_as: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .types import Lang
+from collections.abc import Iterable
+
+from .types import Correction, Lang
 
 EN, ZH = Lang.EN, Lang.ZH
 
@@ -50,6 +52,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
                   EN: "Put your question after /ask, e.g. /ask What is the total income?"},
     "more": {ZH: "更多结果", EN: "More results"},
     "answer": {ZH: "答：", EN: "Answer: "},
+    "read_as": {ZH: "（以 {words} 理解）", EN: "(read as: {words})"},
     "thanks_up": {ZH: "谢谢！很高兴有帮助 👍", EN: "Thanks! Glad it helped 👍"},
     "thanks_down": {ZH: "谢谢反馈，我们会补充资料 👎", EN: "Thanks, we'll use this to improve 👎"},
     "no_more": {ZH: "没有更多结果了。", EN: "No more results."},
@@ -77,3 +80,9 @@ def ui_text(key: str, lang: Lang, **values: object) -> str:
     """One interface string in `lang`, with `values` filled in."""
     template = TEXTS[key][lang]
     return template.format(**values) if values else template
+
+
+def read_as_text(read_as: Iterable[Correction], lang: Lang) -> str:
+    """The line that says how mistyped words were read, or "" when none was."""
+    words = "、".join(c.read.upper() if c.read.isascii() else c.read for c in read_as)
+    return ui_text("read_as", lang, words=words) if words else ""

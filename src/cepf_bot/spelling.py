@@ -1,0 +1,107 @@
+"""Forgiving typing: a word typed the way a pinyin keyboard or a slip of the finger makes it.
+
+Chinese: a run of the question's characters that sounds like exactly one corpus term (the same
+pinyin, tones ignored: 绿法会 -> 绿发会, 秘书张 -> 秘书长). Latin: a word of four or more letters,
+unknown to the corpus, its rules and everyday English, one edit (or one swap of neighbours)
+away from exactly one acronym the corpus uses or one glossary word (IUNC -> IUCN). The search
+uses a correction only when the corrected question is answered, and the reply says so.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from .segment import Group
+from .types import Correction
+
+MIN_LATIN_LETTERS = 4
+MAX_TERM_CHARS = 8  # the longest stretch read as one term
+MAX_RUN_CHARS = 200  # of a question's Han text, looked at for mistyped terms
+
+
+@functools.cache
+def _pinyin() -> Callable[[str], list[str]]:
+    from pypinyin import lazy_pinyin  # imported on the first question that needs it: ~0.1 s
+
+    return lazy_pinyin
+
+
+def sound(text: str) -> str:
+    """Toneless pinyin: what a pinyin keyboard was given (绿发会 -> lv fa hui)."""
+    return " ".join(_pinyin()(text))
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether one substitution, insertion, deletion or swap of neighbours turns a into b."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+class Speller:
+    """Corrections against one corpus's terms."""
+
+    def __init__(self, chinese_terms: Iterable[str], latin_terms: Iterable[str],
+                 is_known: Callable[[str], bool], is_english: Callable[[str], bool]) -> None:
+        self._chinese = sorted({t for t in chinese_terms if len(t) > 1})
+        self._latin = sorted({t for t in latin_terms if len(t) >= MIN_LATIN_LETTERS - 1})
+        self._is_known = is_known
+        self._is_english = is_english
+
+    @functools.cached_property
+    def _by_sound(self) -> dict[str, set[str]]:
+        table: dict[str, set[str]] = defaultdict(set)
+        for term in self._chinese:
+            table[sound(term)].add(term)
+        return table
+
+    def corrections(self, groups: list[Group]) -> list[Correction]:
+        """Corrections for the question's words (as the segmenter cut them), left to right."""
+        out: list[Correction] = []
+        run: list[Group] = []
+        for group in [*groups, Group("", (), "end")]:
+            if group.kind == "han":
+                run.append(group)
+                continue
+            out += self._chinese_corrections(run)
+            run = []
+            if group.kind == "word" and (found := self._latin_correction(group.word)):
+                out.append(found)
+        return out
+
+    def _latin_correction(self, word: str) -> Correction | None:
+        if (len(word) < MIN_LATIN_LETTERS or not word.isalpha() or self._is_known(word)
+                or self._is_english(word)):
+            return None
+        near = [t for t in self._latin if one_edit_apart(word, t)]
+        return Correction(word, near[0]) if len(near) == 1 else None
+
+    def _chinese_corrections(self, run: list[Group]) -> list[Correction]:
+        """In a run of Han words: the longest stretches of characters, each overlapping a word
+        the corpus does not know, that sound like exactly one corpus term (jieba may have cut
+        a mistyped term across words: 秘书张是谁 -> 秘书 / 张是 / 谁)."""
+        text = "".join(g.word for g in run)[:MAX_RUN_CHARS]
+        unknown = []
+        for group in run:
+            unknown += [not self._is_known(group.word)] * len(group.word)
+        out: list[Correction] = []
+        i = 0
+        while i < len(text) - 1:
+            for end in range(min(len(text), i + MAX_TERM_CHARS), i + 1, -1):
+                typed = text[i:end]
+                if not any(unknown[i:end]) or self._is_known(typed):
+                    continue
+                terms = self._by_sound.get(sound(typed), set())
+                if len(terms) == 1 and typed not in terms:
+                    out.append(Correction(typed, next(iter(terms))))
+                    i = end - 1
+                    break
+            i += 1
+        return out
