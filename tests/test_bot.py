@@ -241,6 +241,13 @@ def test_inline_query_offers_passages_as_articles(fake, bot):
     assert_valid_html(content["message_text"])
 
 
+def test_a_mistyped_name_is_answered_and_the_reply_says_how_it_was_read(fake, bot):
+    fake.message("绿法会的收入是多少", chat_id=163)
+    text = replies(fake, 163)[0]["text"]
+    assert text.startswith("<i>（以 绿发会 理解）</i>\n<b>答：</b>") and "27103400.95" in text
+    assert_valid_html(text)
+
+
 def test_inline_answers_rank_as_the_chat_does_in_the_readers_script(fake, bot):
     fake.message("绿会是哪些国际组织的会员", chat_id=161, user_id=161)
     chat_text = replies(fake, 161)[0]["text"]
