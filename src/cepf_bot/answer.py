@@ -150,12 +150,14 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
     best_base = max(s[0] for s in scored) or 1.0
     ranked = []
     for base, normal, start, end in scored:
-        matches = base > 0 and _type_matches(kind, unit, normal, asked)
+        # a date answers "when" even in a sentence that repeats none of the question's words
+        matches = (base > 0 or kind == QuestionType.WHEN) and _type_matches(kind, unit, normal,
+                                                                             asked)
         current = base > 0 and prefer_current and bool(_CURRENT.search(normal))
         score = base + (TYPE_BONUS * best_base if matches else 0.0) + (0.1 * best_base
                                                                         if current else 0.0)
-        ranked.append((score, -start, start, end))
-    score, _, start, end = max(ranked)
+        ranked.append((score, matches, -start, start, end))
+    score, _, _, start, end = max(ranked)
     if score <= 0:  # nothing in particular: the whole passage if it is short, else its start
         start, end = (0, len(text)) if len(text) <= MAX_ANSWER_CHARS else spans[0]
     return Answer(text[start:end].strip(), hit.passage.id)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from .lexicon import chinese_weight, english_weight, is_chinese
-from .query import Query, QueryWord, Role
+from .query import CONTEXT_WEIGHT, Query, QueryWord, Role
 
 MIN_SUPPORT = 0.6
 EVERYDAY = 10.0  # -ln p: a word seen more than ~3,000 times in jieba's 60 million
@@ -68,14 +68,16 @@ def support(query: Query, matched: Collection[str], passage_text: str, *,
     supported = elsewhere = unknown = forgiven = 0.0
     strong = False
     everyday_unknown = 0.0
-    for word in query.words:
+    weighed = [(word, 1.0) for word in query.words]
+    weighed += [(word, CONTEXT_WEIGHT) for word in query.context]  # a follow-up's previous
+    for word, share in weighed:
         if word.role == Role.NUMBER:
             if set(word.tokens) & set(matched):
-                supported += weight(word)
+                supported += weight(word) * share
             continue
         if word.role != Role.CONTENT:
             continue
-        w = weight(word)
+        w = weight(word) * share
         if is_supported(word, matched, passage_text):
             supported += w
             strong = strong or distinctive(word)
@@ -93,6 +95,7 @@ def support(query: Query, matched: Collection[str], passage_text: str, *,
 def answers(query: Query, s: Support) -> bool:
     """The rule: content supported enough, or a question with no content word but the
     foundation's name (it asks about the foundation itself)."""
-    if not query.content and not any(w.role == Role.NUMBER for w in query.words):
+    if not query.content and not query.context and not any(
+            w.role == Role.NUMBER for w in query.words):
         return any(w.role == Role.NAME for w in query.words)
     return s.share >= MIN_SUPPORT

@@ -58,7 +58,7 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
         return 0
     if args.question is None:
         raise ConfigError("ask needs a QUESTION (or --stdin)")
-    results = searcher.ask(args.question, k=args.k)
+    results = searcher.ask(args.question, k=args.k, after=args.after)
     if args.json:
         print(_answer_json(args.question, results))
     else:
@@ -81,7 +81,7 @@ def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
 
     questions = read_questions(Path(args.file))
     searcher = Engine.open(paths).searcher
-    report = evaluate(questions, lambda q: searcher.ask(q, k=5))
+    report = evaluate(questions, lambda q, after: searcher.ask(q, k=5, after=after))
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if args.json
           else format_report(report))
     missed = shortfalls(report, Targets(args.min_hit1, args.min_lang_hit1, args.min_answer,
@@ -185,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question")
     ask.add_argument("-k", type=int, default=3, help="how many passages (default 3)")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--after", metavar="PREVIOUS",
+                     help="the previous question, for a follow-up that leaves out its subject")
     ask.add_argument("--stdin", action="store_true",
                      help="read one question a line, print one JSON object a line")
     ask.set_defaults(run=cmd_ask)

@@ -23,6 +23,7 @@ class Question:
     must: tuple[str, ...]
     lang: str
     kind: str
+    after: str | None = None  # the previous question in the same chat, for a follow-up
 
     @property
     def off_topic(self) -> bool:
@@ -112,20 +113,23 @@ def read_questions(path: Path) -> list[Question]:
             must = obj["must"]
             if not isinstance(obj["q"], str) or not isinstance(must, list):
                 raise TypeError("q must be a string and must a list")
+            after = obj.get("after")
+            if after is not None and not isinstance(after, str):
+                raise TypeError("after must be a string")
             questions.append(
                 Question(obj["q"], tuple(map(str, must)), str(obj.get("lang", "?")),
-                         str(obj.get("kind", "?")))
+                         str(obj.get("kind", "?")), after)
             )
         except (ValueError, KeyError, TypeError) as e:
             raise EvalFileError(f"{path}:{n}: not a question ({e})") from None
     return questions
 
 
-def evaluate(questions: list[Question], ask: Callable[[str], Results]) -> Report:
-    """Run every question through `ask` (top 5) and tally the outcomes."""
+def evaluate(questions: list[Question], ask: Callable[[str, str | None], Results]) -> Report:
+    """Run every question through `ask(question, after)` (top 5) and tally the outcomes."""
     report = Report()
     for question in questions:
-        results = ask(question.q)
+        results = ask(question.q, question.after)
         hits = results.hits[:5]
         rank = next(
             (h.rank for h in hits if all(m in h.passage.text for m in question.must)), None

@@ -160,9 +160,9 @@ def build_index(
                                                corpus_terms=postings.terms).to_json(),
         traditional=dict(corpus.vocabulary.traditional),
         # the whole word: jieba keeps a dictionary word whole and emits it after its parts
-        distinctive_terms=sorted({segmenter.tokens(word)[-1]
-                                  for word in corpus.vocabulary.distinctive_terms
-                                  if segmenter.tokens(word)}),
+        distinctive_terms=_whole_terms(segmenter, corpus.vocabulary.distinctive_terms),
+        dictionary_terms=_whole_terms(segmenter, [line.split()[0] for line
+                                                  in corpus.vocabulary.dictionary]),
         segmented_documents=segmented,
         incremental=base is not None,
         lexicon=lexicon_id,
@@ -174,6 +174,12 @@ def build_index(
     return Index(meta, infos, passages, postings,
                  parts={"tf": parts.tf, "doc_len": parts.doc_len,
                         "term_lexicon_ids": term_lexicon_ids})
+
+
+def _whole_terms(segmenter: Segmenter, words: Sequence[str]) -> list[str]:
+    """Each word's index term as a whole (jieba keeps a dictionary word whole and emits it after
+    its search-mode parts)."""
+    return sorted({tokens[-1] for word in words if (tokens := segmenter.tokens(word))})
 
 
 def reusable_documents(index: Index | None) -> dict[tuple[str, str], Document]:

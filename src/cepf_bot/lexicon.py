@@ -128,3 +128,15 @@ def is_question_word(word: str) -> bool:
     lexicon = general_lexicon()
     return any(word in lexicon.classes.get(name, ()) for name in
                ("zh.question_words", "en.question_words"))
+
+
+def refers_back(word: str) -> bool:
+    """它, 他们, 那…呢, they, it, and …: a word that leans on what was asked before."""
+    lexicon = general_lexicon()
+    return any(word in lexicon.classes.get(name, ()) for name in ("zh.anaphora", "en.anaphora"))
+
+
+def asks_for_other(word: str) -> bool:
+    """else, other, 其他, 另外 …: a follow-up that asks beyond what the previous one named."""
+    lexicon = general_lexicon()
+    return any(word in lexicon.classes.get(name, ()) for name in ("zh.other", "en.other"))

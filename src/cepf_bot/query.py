@@ -12,13 +12,14 @@ other word is *content*.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .bm25 import Postings
 from .chinese_script import question_to_simplified
 from .expand import QueryExpander
-from .lexicon import GeneralLexicon, general_lexicon, is_question_word
+from .lexicon import GeneralLexicon, asks_for_other, general_lexicon, is_question_word
 from .segment import Group, Segmenter
 
 # A question longer than this is cut: no real question is, and segmenting 100,000 characters of
@@ -65,6 +66,7 @@ class Query:
     covered: frozenset[int]  # which of the question's keyed words an expansion explained
     words: tuple[QueryWord, ...]
     mandarin: str = ""  # the question in simplified Mandarin, as it was segmented
+    context: tuple[QueryWord, ...] = ()  # a follow-up's previous question's words
 
     @property
     def content(self) -> tuple[QueryWord, ...]:
@@ -177,3 +179,24 @@ class QueryAnalyser:
                 or group.word in self.segmenter.stopwords):
             return Role.FUNCTION
         return Role.CONTENT
+
+
+CONTEXT_WEIGHT = 0.5  # the previous question's terms in a follow-up, against the question's own
+SUBJECT_WEIGHT = 1.0  # … and those of what it was about: "它" stands for it (全球狂犬病控制联盟)
+
+
+def in_context(query: Query, previous: Query,
+               subject: Callable[[QueryWord], bool] = lambda w: False) -> Query:
+    """A follow-up read in the light of the previous question: its terms added at
+    CONTEXT_WEIGHT, its subject's at SUBJECT_WEIGHT unless the follow-up asks for something
+    else (else, 其他), never above the follow-up's own; its words beside the follow-up's."""
+    other = any(asks_for_other(w.word) for w in query.words)
+    context = tuple(w for w in (*previous.context, *previous.words)
+                    if w.role in (Role.CONTENT, Role.NUMBER, Role.NAME))
+    terms = dict(query.terms)
+    for word in context:  # the whole words and what rules say they mean, not their parts
+        share = SUBJECT_WEIGHT if subject(word) and not other else CONTEXT_WEIGHT
+        for term in (*word.tokens[-1:], *word.targets):
+            weight = previous.terms.get(term, 0.0) * share
+            terms[term] = max(terms.get(term, 0.0), weight)
+    return replace(query, terms=terms, context=context)

@@ -13,8 +13,8 @@ from .answerability import Support, answers, support, word_weight
 from .chinese_script import TraditionalConverter, question_to_simplified
 from .expand import QueryExpander
 from .index import Index
-from .lexicon import is_english_word
-from .query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord
+from .lexicon import is_english_word, refers_back
+from .query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from .segment import Segmenter, normalise
 from .spelling import Speller
 from .types import Answer, Correction, Hit, Relevance, Results
@@ -44,6 +44,7 @@ class Searcher:
         self.traditional = TraditionalConverter(index.meta.traditional)
         self.analyser = QueryAnalyser(segmenter, self.expander, index.postings)
         self._distinctive = frozenset(index.meta.distinctive_terms)
+        self._dictionary = frozenset(index.meta.dictionary_terms)
 
     def analyse(self, question: str) -> Query:
         """The question's words and terms: simplified script, the passages' segmentation,
@@ -54,11 +55,14 @@ class Searcher:
         """The best `k` passages after `offset`, best first; empty when none answers."""
         return self.ask(question, k=k, offset=offset, with_answer=False).hits
 
-    def ask(self, question: str, *, k: int = 3, offset: int = 0,
-            with_answer: bool = True) -> Results:
+    def ask(self, question: str, *, k: int = 3, offset: int = 0, with_answer: bool = True,
+            after: str | None = None) -> Results:
         """The answer sentence (from the best passage) and the best `k` passages after
-        `offset`; no answer and no passages when the corpus does not answer the question."""
+        `offset`; no answer and no passages when the corpus does not answer the question.
+        `after`: the asker's previous question, for a follow-up that leaves out its subject."""
         query = self.analyse(question)
+        if after and self.is_follow_up(query):
+            query = in_context(query, self.analyse(after), subject=self._is_subject)
         scores, verdict = self._rank(query)
         read_as: tuple[Correction, ...] = ()
         if not verdict.answered:
@@ -75,6 +79,19 @@ class Searcher:
             best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
             answer = self._answer(query, best) if best else None
         return Results(answer, hits, read_as)
+
+    def is_follow_up(self, query: Query) -> bool:
+        """Whether a question leans on the previous one: it refers back (它, 他们, 那…呢, they,
+        and …) or names no subject of its own (a dictionary term, an acronym, the foundation)."""
+        if any(refers_back(w.word) for w in query.words):
+            return True
+        return not any(self._is_subject(w) for w in query.words
+                       if w.role in (Role.CONTENT, Role.NAME, Role.ASKED))
+
+    def _is_subject(self, word: QueryWord) -> bool:
+        if word.role == Role.NAME or word.terms & self._dictionary:  # a named thing
+            return True
+        return word.kind == "word" and word.word in self.index.postings.terms
 
     def _read_again(self, query: Query) -> tuple[Query, np.ndarray, tuple[Correction, ...]]:
         """The question with its mistyped words corrected, if that is answered."""
