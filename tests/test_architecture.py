@@ -75,7 +75,8 @@ def test_cycle_finder_finds_a_cycle_through_a_function_level_import(tmp_path):
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-@pytest.mark.parametrize("outer", ["cli", "serving", "bot", "application", "replies"])
+@pytest.mark.parametrize("outer", ["cli", "serving", "bot", "admin", "telegram_io",
+                                   "application", "replies", "conversation"])
 def test_only_the_engine_touches_index_files_and_builds_searchers(outer):
     """cli, the bot and the serving loop ask the engine; they never load, save or build."""
     source = modules()[outer].read_text("utf-8")
@@ -86,7 +87,8 @@ def test_only_the_engine_touches_index_files_and_builds_searchers(outer):
 def test_inner_modules_never_import_telegram_or_the_outer_layers():
     inner = {"types", "vocabulary", "corpus_files", "corpus", "segment", "expand", "bm25",
              "passages", "token_cache", "index", "store", "search", "engine"}
-    outer = {"cli", "serving", "bot", "application", "replies", "render"}
+    outer = {"cli", "serving", "bot", "admin", "telegram_io", "application", "replies",
+             "render", "conversation"}
     for name in inner:
         source = modules()[name].read_text("utf-8")
         assert "telegram" not in source.replace("Telegram", ""), name

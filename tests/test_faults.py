@@ -138,13 +138,13 @@ def test_kill_9_during_reindex_never_breaks_the_index(tmp_path, jieba_cache):
            "CEPF_INDEX_PATH": str(tmp_path / "index"), "CEPF_CACHE_DIR": str(jieba_cache)}
     assert cli(env, "reindex").returncode == 0
     killed = 0
-    for attempt in range(20):
+    for attempt in range(16):
         # Change a few documents so that every reindex really writes a new generation.
         for i in rng.sample(range(150), 3):
             (corpus / f"d{i:03d}.md").write_text(f"# 文档{i}\n\n第{attempt}次修改。\n", "utf-8")
         proc = subprocess.Popen([sys.executable, "-m", "cepf_bot", "reindex"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 1.6))
+        time.sleep(rng.uniform(0.2, 1.2))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1

@@ -2,7 +2,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cepf_bot.bot import question_of
 from cepf_bot.rate_limit import UserRateLimiter
 from cepf_bot.render import (
     TELEGRAM_LIMIT,
@@ -12,6 +11,7 @@ from cepf_bot.render import (
     telegram_length,
     terminal,
 )
+from cepf_bot.telegram_io import question_of
 from cepf_bot.types import Answer, Hit, Lang, Locale, Passage, Results
 
 from .telegram_html import problems
@@ -69,7 +69,9 @@ def test_terminal_prints_the_answer_first_marks_terms_and_says_no_answer():
     chinese = terminal(Results(Answer("斑海豹。", found.passage.id), [found]), color=False,
                        locale=Locale(Lang.ZH))
     assert chinese.startswith("答：斑海豹。")
-    assert terminal(Results(None, []), color=False).startswith("Sorry, I found no answer")
+    none = terminal(Results(None, []), color=False, suggested=["Who is the chairman?"])
+    assert none.startswith("Sorry, the foundation's profile does not answer that")
+    assert none.endswith("\n  • Who is the chairman?")
 
 
 @pytest.mark.parametrize(

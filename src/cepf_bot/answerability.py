@@ -8,7 +8,10 @@ question is about, so it counts in full, except an everyday one (weight under EV
 the passage matches a distinctive term of the question (a project, an organisation, a
 convention, a person, a figure's label, an acronym): extra words around a strong match do not
 refuse it. Function words and the foundation's own name count for nothing either way; a number
-supports when its figure (or its approximate form) is there and never counts against.
+supports when its figure (or its approximate form) is there and never counts against. And what
+is asked — a content word beside the question word (预算 in 斑海豹项目的预算是多少, which the
+glossary reads as the finance figures 收支信息) — must not be a distinctive term the corpus has
+elsewhere but this passage lacks: the text does not connect the two.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Support:
     unknown: float
     forgiven: float
     distinctive: bool
+    focus_elsewhere: bool = False  # what is asked is a named thing this passage lacks
 
     @property
     def share(self) -> float:
@@ -89,7 +93,9 @@ def support(query: Query, matched: Collection[str], passage_text: str, *,
                 everyday_unknown += w
     if strong:
         forgiven = everyday_unknown
-    return Support(supported, elsewhere, unknown, forgiven, strong)
+    focus_elsewhere = any(not is_supported(w, matched, passage_text) and distinctive(w)
+                          for w in query.focus if w.role == Role.CONTENT)
+    return Support(supported, elsewhere, unknown, forgiven, strong, focus_elsewhere)
 
 
 def answers(query: Query, s: Support) -> bool:
@@ -98,4 +104,4 @@ def answers(query: Query, s: Support) -> bool:
     if not query.content and not query.context and not any(
             w.role == Role.NUMBER for w in query.words):
         return any(w.role == Role.NAME for w in query.words)
-    return s.share >= MIN_SUPPORT
+    return s.share >= MIN_SUPPORT and not s.focus_elsewhere

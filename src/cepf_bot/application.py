@@ -17,25 +17,22 @@ from telegram.ext import (
     filters,
 )
 
+from .admin import about, reindex_command, stats
 from .bot import (
-    BotState,
-    about,
     ask_command,
     button,
-    cosmetic,
     error_handler,
     group_text,
     help_command,
     inline_query,
     private_text,
-    reindex_command,
     start,
-    stats,
 )
 from .config import BotSettings
 from .engine import Engine
 from .querylog import QueryLog
 from .rate_limit import UserRateLimiter
+from .telegram_io import BotState, cosmetic
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,12 @@
-"""The Telegram bot's handlers. Nothing about ranking or files lives here; `application`
-registers them."""
+"""The Telegram bot's conversation handlers: questions, follow-ups, small talk, buttons,
+inline queries. Nothing about ranking or files lives here; `application` registers them and
+`admin` has the admin commands."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
-from dataclasses import dataclass
 
 from telegram import (
     InlineKeyboardButton,
@@ -18,103 +17,50 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from .config import BotSettings
-from .corpus import CorpusError
-from .engine import Engine
-from .querylog import QueryLog, format_summary
-from .rate_limit import UserRateLimiter
-from .render import escape, split_messages
-from .replies import PAGE, about_html, compose_inline, compose_reply, interface_html
+from .conversation import small_talk, suggestions
+from .replies import PAGE, compose_inline, compose_reply, full_passage_html
 from .reply_locale import reply_locale
-from .types import Lang, Locale
-from .ui_text import EXAMPLES, ui_text
+from .telegram_io import cosmetic, locale_of, question_of, say, send, state_of
+from .types import Lang
+from .ui_text import ui_text
 
 log = logging.getLogger(__name__)
 
 INLINE_RESULTS = 5
 INLINE_CACHE_SECONDS = 10  # short, so that a reindex shows up soon
-SEND_ATTEMPTS = 3
-_COMMAND_PREFIX = re.compile(r"^/\w+(@\w+)?\s*")
 
 
-@dataclass
-class BotState:
-    """What the handlers share, kept in `application.bot_data["state"]`."""
-
-    engine: Engine
-    settings: BotSettings
-    limiter: UserRateLimiter
-    query_log: QueryLog | None = None
+def _examples(context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> list[str]:
+    return state_of(context).engine.examples.get(lang, [])
 
 
-def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
-    return context.bot_data["state"]
+def _example_buttons(context: ContextTypes.DEFAULT_TYPE, lang: Lang, script: str,
+                     chosen: list[int]) -> list[list[InlineKeyboardButton]]:
+    """A button per example question, labelled with the whole question (callback: its id)."""
+    examples = _examples(context, lang)
+    convert = state_of(context).engine.searcher.traditional.convert
+    return [[InlineKeyboardButton(convert(examples[i], script),  # type: ignore[arg-type]
+                                  callback_data=f"ex:{lang}:{i}")]
+            for i in chosen if i < len(examples)]
 
 
-def _locale(update: Update, question: str = "") -> Locale:
-    user = update.effective_user
-    return reply_locale(question, user.language_code if user else None)
-
-
-async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, key: str,
-               question: str = "", **kwargs: object) -> Message | None:
-    """Reply with one interface text, in the reader's language and script."""
-    markup = kwargs.pop("reply_markup", None)
-    html = interface_html(key, _locale(update, question),
-                          _state(context).engine.searcher.traditional, **kwargs)
-    return await _send(message, html, reply_markup=markup)
-
-
-def question_of(message: Message | None, username: str) -> str:
-    """The question in a message: its text without a leading command or a mention of the bot."""
-    if message is None or not message.text:
-        return ""
-    question = _COMMAND_PREFIX.sub("", message.text, count=1)
-    if username:
-        question = re.sub(rf"@{re.escape(username)}\b", " ", question, flags=re.IGNORECASE)
-    return question.strip()
-
-
-async def _send(message: Message, html: str, **kwargs: object) -> Message | None:
-    """Reply to `message` in HTML, retrying network failures (flood control is retried by the
-    rate limiter); a message Telegram refuses is logged, never raised."""
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        try:
-            return await message.reply_html(html, do_quote=True,
-                                            disable_web_page_preview=True, **kwargs)
-        except BadRequest as e:
-            log.warning("Telegram refused a reply in chat %s: %s", message.chat_id, e)
-            return None
-        except NetworkError as e:
-            if attempt == SEND_ATTEMPTS:
-                raise
-            log.warning("sending failed (%s: %s); retry %d of %d", type(e).__name__, e,
-                        attempt, SEND_ATTEMPTS - 1)
-            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
-    return None
-
-
-async def cosmetic(what: str, call) -> None:  # type: ignore[no-untyped-def]
-    """Run a call whose failure must not stop an answer (a chat action, a menu, a markup)."""
-    try:
-        await call
-    except TelegramError as e:
-        log.warning("%s failed: %s", what, e)
-
-
-def _keyboard(lang: Lang, *, more_offset: int | None, source: str,
-              log_row: int | None) -> InlineKeyboardMarkup | None:
+def _keyboard(lang: Lang, *, more_offset: int | None, source: str, log_row: int | None,
+              full: str | None) -> InlineKeyboardMarkup | None:
     rows = []
     if log_row is not None:
         rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{log_row}:+"),
                      InlineKeyboardButton("👎", callback_data=f"fb:{log_row}:-")])
+    more = []
+    if full is not None:  # the top passage in full: its id's hash is enough to find it
+        more.append(InlineKeyboardButton(ui_text("full", lang), callback_data=f"full:{full}"))
     if more_offset is not None:
-        rows.append([InlineKeyboardButton(ui_text("more", lang),
-                                          callback_data=f"more:{more_offset}:{source}")])
+        more.append(InlineKeyboardButton(ui_text("more", lang),
+                                         callback_data=f"more:{more_offset}:{source}"))
+    if more:
+        rows.append(more)
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -128,50 +74,72 @@ async def answer(
     source: str = "q",
 ) -> None:
     """Search and reply with a page of passages, or with the no-answer text."""
-    state = _state(context)
+    state = state_of(context)
     started = time.perf_counter()
     user = update.effective_user
-    locale = _locale(update, question)
+    locale = locale_of(update, question)
     if user is not None:
         allowed, notify = state.limiter.allow(user.id)
         if not allowed:
             log.info("rate-limited user in chat type %s", reply_to.chat.type)
             if notify:
-                await _say(update, context, reply_to, "rate_limited", question)
+                await say(update, context, reply_to, "rate_limited", question)
             return
-    reply = await asyncio.to_thread(compose_reply, state.engine.searcher, question, locale,
-                                    offset)
+    searcher = state.engine.searcher
+    chat, who = reply_to.chat_id, user.id if user else 0
+    if offset == 0 and (kind := await asyncio.to_thread(small_talk, searcher, question)):
+        examples = _example_buttons(context, locale.lang, locale.script, [0, 1, 2])
+        await say(update, context, reply_to, f"chat_{kind}", question,
+                  reply_markup=InlineKeyboardMarkup(examples))
+        log.info("small talk (%s) chat=%s", kind, reply_to.chat.type)
+        return
+    # a reply to one of the bot's answers is read with that answer's question; any other
+    # message with the asker's last question in this chat (if it is a follow-up)
+    replied = reply_to.reply_to_message
+    after = (state.answered.recall((chat, replied.message_id)) if replied is not None
+             else None) or state.asked.recall((chat, who))
+    reply = await asyncio.to_thread(compose_reply, searcher, question, locale, offset, after)
     log_row = None
     if state.query_log is not None and offset == 0 and user is not None:
         log_row = await asyncio.to_thread(
             state.query_log.record, question=question,
             lang=locale.script if locale.lang == Lang.ZH else locale.lang,
             chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits)
+    sent: list[Message | None] = []
     if not reply.hits:
-        await _send(reply_to, reply.messages[0])
+        chosen = await asyncio.to_thread(suggestions, searcher, reply.subject,
+                                         _examples(context, locale.lang))
+        buttons = _example_buttons(context, locale.lang, locale.script, chosen)
+        sent.append(await send(reply_to, reply.messages[0],
+                               reply_markup=InlineKeyboardMarkup(buttons) if buttons else None))
     else:
+        full = reply.hits[0].passage.id.rpartition("#")[2] if offset == 0 else None
         for i, html in enumerate(reply.messages):
             last = i == len(reply.messages) - 1
             markup = _keyboard(locale.lang, more_offset=offset + PAGE if reply.more else None,
-                               source=source, log_row=log_row) if last else None
-            await _send(reply_to, html, reply_markup=markup)
-    log.info("answered chat=%s latency=%.1fms passages=%d offset=%d", reply_to.chat.type,
-             (time.perf_counter() - started) * 1000, len(reply.hits), offset)
+                               source=source, log_row=log_row, full=full) if last else None
+            sent.append(await send(reply_to, html, reply_markup=markup))
+        if offset == 0:
+            state.asked.remember((chat, who), reply.subject)
+    for message in sent:
+        if message is not None:
+            state.answered.remember((chat, message.message_id), reply.subject)
+    log.info("answered chat=%s latency=%.1fms passages=%d offset=%d follow_up=%s",
+             reply_to.chat.type, (time.perf_counter() - started) * 1000, len(reply.hits),
+             offset, reply.subject != question)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet, with example questions as buttons that ask them."""
-    locale = _locale(update)
-    convert = _state(context).engine.searcher.traditional.convert
-    keyboard = [[InlineKeyboardButton(convert(q, locale.script), callback_data=f"ex:{i}")]
-                for i, q in enumerate(EXAMPLES[locale.lang])]
-    await _say(update, context, update.effective_message, "start",
-               reply_markup=InlineKeyboardMarkup(keyboard))
+    locale = locale_of(update)
+    keyboard = _example_buttons(context, locale.lang, locale.script, [0, 1, 2, 3])
+    await say(update, context, update.effective_message, "start",
+              reply_markup=InlineKeyboardMarkup(keyboard))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain how to ask in private chats, groups and inline."""
-    await _say(update, context, update.effective_message, "help", username=context.bot.username)
+    await say(update, context, update.effective_message, "help", username=context.bot.username)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -179,63 +147,9 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     question = question_of(message, context.bot.username)
     if not question:
-        await _say(update, context, message, "ask_usage")
+        await say(update, context, message, "ask_usage")
         return
     await answer(update, context, question, reply_to=message)
-
-
-async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """What the bot knows: documents, passages, when the index was built."""
-    engine = _state(context).engine
-    await _send(update.effective_message, about_html(engine.info(), _locale(update),
-                                                     engine.searcher.traditional))
-
-
-async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
-    """Whether the user is in CEPF_ADMIN_IDS; if not, a polite refusal and a log line."""
-    user = update.effective_user
-    if user is not None and user.id in _state(context).settings.admin_ids:
-        return True
-    log.warning("refused %s from user %s (not in CEPF_ADMIN_IDS)", command,
-                user.id if user else "?")
-    await _say(update, context, update.effective_message, "not_admin")
-    return False
-
-
-async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Admins only: rebuild from the corpus folder and swap the index in without a restart."""
-    state = _state(context)
-    user = update.effective_user
-    message = update.effective_message
-    if not await _admin(update, context, "/reindex"):
-        return
-    await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
-    started = time.perf_counter()
-    try:
-        info = await asyncio.to_thread(state.engine.reindex, warm_up=True)
-    except (CorpusError, OSError) as e:
-        log.warning("reindex by admin %s failed: %s", user.id, e)
-        await _say(update, context, message, "reindex_failed", error=escape(str(e)))
-        return
-    seconds = time.perf_counter() - started
-    log.info("reindexed by admin %s: %d documents, %d passages in %.2fs", user.id,
-             len(info.documents), info.passages, seconds)
-    await _say(update, context, message, "reindex_ok", documents=len(info.documents),
-               passages=info.passages, seconds=seconds)
-
-
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Admins only: unanswered and down-voted questions, most frequent first."""
-    state = _state(context)
-    message = update.effective_message
-    if not await _admin(update, context, "/stats"):
-        return
-    if state.query_log is None:
-        await _send(message, "The query log is off (CEPF_QUERY_LOG=off).")
-        return
-    summary = await asyncio.to_thread(state.query_log.summary, 10)
-    for html in split_messages([escape(format_summary(summary))]):
-        await _send(message, html)
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -263,17 +177,19 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = query.data or ""
     message = query.message if isinstance(query.message, Message) else None
     kind, _, rest = data.partition(":")
-    lang = _locale(update).lang
     if kind == "fb":
         await feedback(update, context, rest, message)
         return
     await cosmetic("answering a button", query.answer())
     if message is None:
         return
-    if kind == "ex" and rest.isdigit() and int(rest) < len(EXAMPLES[lang]):
-        example = int(rest)
-        await answer(update, context, EXAMPLES[lang][example], reply_to=message,
-                     source=f"ex{example}")
+    if kind == "ex" and (question := _example(context, rest)):
+        await answer(update, context, question, reply_to=message, source=f"ex{rest}")
+        return
+    if kind == "full" and (html := full_passage_html(state_of(context).engine.searcher, rest,
+                                                     locale_of(update))):
+        for part in html:
+            await send(message, part)
         return
     if kind == "more":
         offset_text, _, source = rest.partition(":")
@@ -281,17 +197,23 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             question = question_of(message.reply_to_message, context.bot.username)
             target = message.reply_to_message
         else:
-            number = source.removeprefix("ex")
-            examples = EXAMPLES[lang]
-            question = examples[int(number)] if number.isdigit() and int(number) < len(
-                examples) else ""
+            question = _example(context, source.removeprefix("ex"))
             target = message
         if offset_text.isdigit() and question and target is not None:
             await cosmetic("removing the button", message.edit_reply_markup(None))
             await answer(update, context, question, reply_to=target, offset=int(offset_text),
                          source=source)
             return
-    await _say(update, context, message, "expired")
+    await say(update, context, message, "expired")
+
+
+def _example(context: ContextTypes.DEFAULT_TYPE, key: str) -> str:
+    """The example question a button's "zh:3" names, or "" (forged, or the file changed)."""
+    lang, _, number = key.partition(":")
+    if lang not in (Lang.ZH, Lang.EN) or not number.isdigit() or len(number) > 4:
+        return ""
+    examples = _examples(context, Lang(lang))
+    return examples[int(number)] if int(number) < len(examples) else ""
 
 
 async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str,
@@ -300,8 +222,8 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str
     the buttons."""
     query = update.callback_query
     row, _, vote = rest.partition(":")
-    state = _state(context)
-    lang = _locale(update).lang
+    state = state_of(context)
+    lang = locale_of(update).lang
     if state.query_log is None or not row.isdigit() or len(row) > 18 or vote not in ("+", "-"):
         await cosmetic("answering a button", query.answer())
         return
@@ -339,7 +261,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     locale = reply_locale(question, query.from_user.language_code)
     found = []
     if question:
-        found = await asyncio.to_thread(compose_inline, _state(context).engine.searcher,
+        found = await asyncio.to_thread(compose_inline, state_of(context).engine.searcher,
                                         question, locale, INLINE_RESULTS)
     results = [
         InlineQueryResultArticle(
@@ -368,4 +290,4 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     log.debug("traceback of update %s", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
         await cosmetic("the apology", update.effective_message.reply_text(
-            ui_text("apology", _locale(update).lang)))
+            ui_text("apology", locale_of(update).lang)))

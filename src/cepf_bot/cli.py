@@ -20,6 +20,7 @@ from .config import (
     heartbeat_path,
     resolve_paths,
 )
+from .conversation import suggestions
 from .corpus import CorpusError
 from .engine import Engine, IndexLoadError
 from .evaluation import EvalFileError
@@ -50,7 +51,8 @@ def _answer_json(question: str, results: Results) -> str:
 def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     from .render import terminal
 
-    searcher = Engine.open(paths).searcher
+    engine = Engine.open(paths)
+    searcher = engine.searcher
     if args.stdin:
         for line in sys.stdin:
             question = line.rstrip("\n")
@@ -61,9 +63,14 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     results = searcher.ask(args.question, k=args.k, after=args.after)
     if args.json:
         print(_answer_json(args.question, results))
-    else:
-        print(terminal(results, color=sys.stdout.isatty(), locale=reply_locale(args.question),
-                       convert=searcher.traditional))
+        return 0
+    locale = reply_locale(args.question)
+    suggested: list[str] = []
+    if not results.hits:
+        examples = engine.examples.get(locale.lang, [])
+        suggested = [examples[i] for i in suggestions(searcher, args.question, examples)]
+    print(terminal(results, color=sys.stdout.isatty(), locale=locale,
+                   convert=searcher.traditional, suggested=suggested))
     return 0
 
 

@@ -40,7 +40,7 @@ from .corpus_files import (
     fingerprint,
     read_raw,
 )
-from .types import Document, Passage
+from .types import Document, Lang, Passage
 from .vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "Corpus", "CorpusError", "corpus_fingerprint",
@@ -260,3 +260,21 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
             documents.append(parse_document(doc_id, path, decode(path, data), digest))
     return Corpus(root=root, documents=tuple(documents), vocabulary=vocabulary,
                   fingerprint=fingerprint(digests))
+
+
+def read_examples(corpus_dir: Path) -> dict[Lang, list[str]]:
+    """`examples.txt` of the corpus: "[zh]" and "[en]" sections, one question a line."""
+    examples: dict[Lang, list[str]] = {Lang.ZH: [], Lang.EN: []}
+    path = corpus_dir / "examples.txt"
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return examples
+    current: list[str] | None = None
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if line in ("[zh]", "[en]"):
+            current = examples[Lang(line[1:-1])]
+        elif line and current is not None:
+            current.append(line)
+    return examples

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Paths
-from .corpus import CorpusError, corpus_fingerprint, load_corpus
+from .corpus import CorpusError, corpus_fingerprint, load_corpus, read_examples
 from .index import Index, build_index, is_current, reusable_documents
 from .search import Searcher
 from .segment import Segmenter
@@ -27,7 +27,7 @@ from .store import (
     save_index,
     writer_lock,
 )
-from .types import BM25Params, DocumentInfo, Relevance
+from .types import BM25Params, DocumentInfo, Lang, Relevance
 from .vocabulary import read_vocabulary
 
 __all__ = ["Engine", "IndexInfo", "IndexLoadError"]  # IndexLoadError: what callers catch
@@ -58,6 +58,7 @@ class Engine:
         self._searcher: Searcher | None = None
         self._swap = threading.Lock()  # one reindex or reload at a time in this process
         self.unloadable: str | None = None  # a generation on disk that failed to load
+        self._examples: dict[Lang, list[str]] | None = None
 
     @property
     def searcher(self) -> Searcher:
@@ -150,6 +151,7 @@ class Engine:
                                                 cache_dir=self.paths.cache_dir)
         searcher = Searcher(index, segmenter, self.relevance)
         self._searcher = searcher  # one assignment: a question sees the old or the new one
+        self._examples = None
         return searcher
 
     def reindex(self, *, progress: bool = False, warm_up: bool = False) -> IndexInfo:
@@ -192,6 +194,13 @@ class Engine:
     def info(self) -> IndexInfo:
         """The index in use."""
         return info_of(self.searcher.index)
+
+    @property
+    def examples(self) -> dict[Lang, list[str]]:
+        """The corpus's example questions (`examples.txt`), read again after a reindex."""
+        if self._examples is None:
+            self._examples = read_examples(self.paths.corpus_dir)
+        return self._examples
 
     @staticmethod
     def stored_info(index_path: Path) -> IndexInfo:

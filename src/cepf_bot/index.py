@@ -161,8 +161,7 @@ def build_index(
         traditional=dict(corpus.vocabulary.traditional),
         # the whole word: jieba keeps a dictionary word whole and emits it after its parts
         distinctive_terms=_whole_terms(segmenter, corpus.vocabulary.distinctive_terms),
-        dictionary_terms=_whole_terms(segmenter, [line.split()[0] for line
-                                                  in corpus.vocabulary.dictionary]),
+        term_classes=_term_classes(segmenter, corpus.vocabulary.classes),
         segmented_documents=segmented,
         incremental=base is not None,
         lexicon=lexicon_id,
@@ -180,6 +179,12 @@ def _whole_terms(segmenter: Segmenter, words: Sequence[str]) -> list[str]:
     """Each word's index term as a whole (jieba keeps a dictionary word whole and emits it after
     its search-mode parts)."""
     return sorted({tokens[-1] for word in words if (tokens := segmenter.tokens(word))})
+
+
+def _term_classes(segmenter: Segmenter, classes: dict[str, str]) -> dict[str, str]:
+    """Each dictionary word's index term (as a whole) -> the word's class."""
+    return {tokens[-1]: cls for word, cls in sorted(classes.items())
+            if (tokens := segmenter.tokens(word))}
 
 
 def reusable_documents(index: Index | None) -> dict[tuple[str, str], Document]:

@@ -11,6 +11,8 @@ other word is *content*.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -87,6 +89,26 @@ class Query:
         return tuple(out)
 
 
+# --- cleaning what people paste --------------------------------------------------------------
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_MARKDOWN = re.compile(r"[*_`~|>#]+")
+_REPEATED = re.compile(r"([!?！？。.,，、~～…])\1+")
+
+
+def clean_question(text: str) -> str:
+    """The question inside a message: links, markup (HTML tags, Markdown), emoji and symbols
+    removed, repeated punctuation folded, full-width letters and digits made plain."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _TAG.sub(" ", _URL.sub(" ", text))
+    text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs", "Co", "Cn") else c
+                   for c in text)
+    text = _REPEATED.sub(r"\1", _MARKDOWN.sub(" ", text))
+    return " ".join(text.split())
+
+
+
 class QueryAnalyser:
     """Questions -> `Query`, with a corpus's segmenter, expansions and postings."""
 
@@ -111,7 +133,8 @@ class QueryAnalyser:
                         stop = part in self.segmenter.stopwords
                         out.append(Group(part, () if stop else (part,), "word"))
             elif (group.kind == "han" and len(group.word) > 1
-                    and not self.segmenter.knows(group.word)):
+                    and not self.segmenter.knows(group.word)
+                    and not self.lexicon.is_function_word(group.word)):
                 out += self.segmenter.dictionary_groups(group.word)
             else:
                 out.append(group)
@@ -119,7 +142,7 @@ class QueryAnalyser:
 
     def analyse(self, question: str) -> Query:
         text = question[:MAX_QUERY_CHARS]
-        mandarin = question_to_simplified(self.lexicon.to_mandarin(text))
+        mandarin = question_to_simplified(self.lexicon.to_mandarin(clean_question(text)))
         groups = self._split_unknown_compounds(self.segmenter.groups(mandarin))
         keyed = [g for g in groups if g.key]
         expansion = self.expander.expand([g.key for g in keyed])  # type: ignore[misc]
@@ -186,13 +209,18 @@ SUBJECT_WEIGHT = 1.0  # … and those of what it was about: "它" stands for it 
 
 
 def in_context(query: Query, previous: Query,
-               subject: Callable[[QueryWord], bool] = lambda w: False) -> Query:
+               subject: Callable[[QueryWord], bool] = lambda w: False,
+               kind: Callable[[QueryWord], str | None] = lambda w: None) -> Query:
     """A follow-up read in the light of the previous question: its terms added at
     CONTEXT_WEIGHT, its subject's at SUBJECT_WEIGHT unless the follow-up asks for something
-    else (else, 其他), never above the follow-up's own; its words beside the follow-up's."""
+    else (else, 其他), never above the follow-up's own; its words beside the follow-up's. A
+    previous word of the same class as one of the follow-up's is left out: it is replaced."""
     other = any(asks_for_other(w.word) for w in query.words)
+    # 那观察员呢 after 绿会是哪些国际组织的会员: 观察员 takes the place of 会员 (one class)
+    replaced = {k for w in query.words if w.role == Role.CONTENT and (k := kind(w))}
     context = tuple(w for w in (*previous.context, *previous.words)
-                    if w.role in (Role.CONTENT, Role.NUMBER, Role.NAME))
+                    if w.role in (Role.CONTENT, Role.NUMBER, Role.NAME)
+                    and not (replaced and kind(w) in replaced))
     terms = dict(query.terms)
     for word in context:  # the whole words and what rules say they mean, not their parts
         share = SUBJECT_WEIGHT if subject(word) and not other else CONTEXT_WEIGHT

@@ -6,7 +6,7 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from .chinese_script import TraditionalConverter
 from .types import Hit, Lang, Locale, Results
@@ -68,13 +68,15 @@ def mark(
 
 
 def terminal(results: Results, *, color: bool, locale: Locale | None = None,
-             convert: TraditionalConverter | None = None) -> str:
+             convert: TraditionalConverter | None = None, suggested: Sequence[str] = ()) -> str:
     """The answer sentence, then the hits, as plain text for `cepf-bot ask`, in the asker's
-    language and script; matched terms in bold on a terminal, else 【…】."""
+    language and script; matched terms in bold on a terminal, else 【…】. With no answer,
+    the `suggested` questions to try."""
     locale = locale or Locale(Lang.EN)
     convert = convert or TraditionalConverter()
     if not results.hits:
-        return convert.convert(ui_text("no_answer", locale.lang), locale.script)
+        lines = [ui_text("no_answer", locale.lang), *(f"  • {q}" for q in suggested)]
+        return convert.convert("\n".join(lines), locale.script)
     before, after = ("\x1b[1m", "\x1b[0m") if color else ("【", "】")
     blocks = []
     if results.read_as:

@@ -15,37 +15,58 @@ from .search import Searcher
 from .types import Hit, Locale
 from .ui_text import read_as_text, ui_text
 
-PAGE = 3  # passages a reply shows
+PAGE = 2  # passages a reply shows: short on a phone; more behind a button
+EXCERPT = 200  # characters of a passage a reply shows around its matched sentences
 ABOUT_DOCUMENTS = 30  # documents /about lists by title
 
 
 @dataclass(frozen=True)
 class Reply:
     """A page of an answer: its hits, the HTML messages that show them (or the no-answer
-    text), and whether a next page exists."""
+    text), whether a next page exists, and the question it answered (for a follow-up, the
+    previous one it was read with)."""
 
     hits: list[Hit]
     messages: list[str]
     more: bool
+    subject: str
 
 
-def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int = 0) -> Reply:
+def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int = 0,
+                  after: str | None = None) -> Reply:
     """The page of the answer to `question` that starts at `offset`: on the first page the
-    answer sentence first, then the passages."""
-    results = searcher.ask(question, k=PAGE + 1, offset=offset, with_answer=offset == 0)
+    answer sentence first, then the passages, each trimmed around its matched sentences.
+    `after`: the asker's previous question, for a follow-up."""
+    follow_up = bool(after) and searcher.is_follow_up(searcher.analyse(question))
+    subject = after if follow_up and after else question
+    results = searcher.ask(question, k=PAGE + 1, offset=offset, with_answer=offset == 0,
+                           after=after if follow_up else None)
     more, hits = len(results.hits) > PAGE, results.hits[:PAGE]
     convert = searcher.traditional
     if not hits:
         key = "no_more" if offset else "no_answer"
-        return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False)
-    blocks = [localise(passage_html(h), locale, convert) for h in hits]
+        return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject)
+    blocks = [localise(passage_html(h, budget=EXCERPT), locale, convert) for h in hits]
     if results.answer is not None:
         label = ui_text("answer", locale.lang)
         first = f"<b>{label}</b>{escape(results.answer.text)}"
         if results.read_as:
             first = f"<i>{escape(read_as_text(results.read_as, locale.lang))}</i>\n{first}"
         blocks.insert(0, localise(first, locale, convert))
-    return Reply(hits, split_messages(blocks), more)
+    return Reply(hits, split_messages(blocks), more, subject)
+
+
+def full_passage_html(searcher: Searcher, key: str, locale: Locale) -> list[str]:
+    """The messages that show a passage whole (the "full text" button), found by the hash
+    its id ends with; none when it is gone (the corpus changed)."""
+    if not key.isalnum() or len(key) > 16:
+        return []
+    passages = searcher.index.passages
+    found = next((p for p in passages if p.id.endswith(f"#{key}")), None)
+    if found is None:
+        return []
+    html = f"<b>{escape(found.title)}</b>\n{escape(found.text)}\n<i>— {escape(found.source)}</i>"
+    return split_messages([localise(html, locale, searcher.traditional)])
 
 
 def interface_html(key: str, locale: Locale, convert: TraditionalConverter,

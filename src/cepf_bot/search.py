@@ -44,7 +44,7 @@ class Searcher:
         self.traditional = TraditionalConverter(index.meta.traditional)
         self.analyser = QueryAnalyser(segmenter, self.expander, index.postings)
         self._distinctive = frozenset(index.meta.distinctive_terms)
-        self._dictionary = frozenset(index.meta.dictionary_terms)
+        self._classes = index.meta.term_classes
 
     def analyse(self, question: str) -> Query:
         """The question's words and terms: simplified script, the passages' segmentation,
@@ -62,7 +62,8 @@ class Searcher:
         `after`: the asker's previous question, for a follow-up that leaves out its subject."""
         query = self.analyse(question)
         if after and self.is_follow_up(query):
-            query = in_context(query, self.analyse(after), subject=self._is_subject)
+            query = in_context(query, self.analyse(after), subject=self._is_subject,
+                               kind=self._kind)
         scores, verdict = self._rank(query)
         read_as: tuple[Correction, ...] = ()
         if not verdict.answered:
@@ -88,8 +89,12 @@ class Searcher:
         return not any(self._is_subject(w) for w in query.words
                        if w.role in (Role.CONTENT, Role.NAME, Role.ASKED))
 
+    def _kind(self, word: QueryWord) -> str | None:
+        """The dictionary class of what the word names (观察员 -> status), if any."""
+        return next((self._classes[t] for t in sorted(word.terms) if t in self._classes), None)
+
     def _is_subject(self, word: QueryWord) -> bool:
-        if word.role == Role.NAME or word.terms & self._dictionary:  # a named thing
+        if word.role == Role.NAME or any(t in self._classes for t in word.terms):  # named
             return True
         return word.kind == "word" and word.word in self.index.postings.terms
 

@@ -23,9 +23,9 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application
 
-from .bot import BotState
 from .config import BotSettings, heartbeat_path
 from .heartbeat import remove_heartbeat, write_heartbeat
+from .telegram_io import BotState
 
 log = logging.getLogger(__name__)
 

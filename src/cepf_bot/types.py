@@ -150,7 +150,7 @@ class IndexMeta:
     expansion: list[list[object]] = field(default_factory=list)
     traditional: dict[str, str] = field(default_factory=dict)
     distinctive_terms: list[str] = field(default_factory=list)  # their index terms
-    dictionary_terms: list[str] = field(default_factory=list)  # every dictionary word's term
+    term_classes: dict[str, str] = field(default_factory=dict)  # dictionary term -> [class]
     segmented_documents: int = 0  # how many documents this build had to segment
     incremental: bool = False  # whether it updated the previous postings
     lexicon: str = ""

@@ -8,14 +8,6 @@ from .types import Correction, Lang
 
 EN, ZH = Lang.EN, Lang.ZH
 
-EXAMPLES = {
-    ZH: ("绿发会是哪些国际组织的会员？", "斑海豹项目培训了多少人？", "绿发会的收入总额是多少？",
-         "绿发会的秘书长是谁？"),
-    EN: ("Which international organisations is the foundation a member of?",
-         "What is the foundation's total income?", "Who is the secretary general?",
-         "Which projects did the foundation run with the UNDP?"),
-}
-
 TEXTS: dict[str, dict[Lang, str]] = {
     "start": {
         ZH: "你好！我回答关于中国生物多样性保护与绿色发展基金会（中国绿发会）的问题，"
@@ -42,12 +34,23 @@ TEXTS: dict[str, dict[Lang, str]] = {
             "/about shows what I know.",
     },
     "no_answer": {
-        ZH: "抱歉，基金会简介里没有找到答案。我能回答的是：绿发会的会员身份和观察员地位、"
-            "合作项目、收支情况，以及基金会本身（名称、成立、负责人）。",
-        EN: "Sorry, I found no answer in the foundation's profile. I can answer questions about "
-            "its memberships and observer status, its projects, its finances, and the "
-            "foundation itself (name, founding, leadership).",
+        ZH: "抱歉，基金会的资料里没有这个问题的答案。可以试试这些：",
+        EN: "Sorry, the foundation's profile does not answer that. You could try:",
     },
+    "chat_greeting": {ZH: "你好！我回答关于中国绿发会的问题，答案摘自基金会自己的资料。试试：",
+                      EN: "Hello! I answer questions about CBCGDF from its own profile. Try:"},
+    "chat_thanks": {ZH: "不客气！还想了解什么？", EN: "You're welcome! Anything else?"},
+    "chat_goodbye": {ZH: "再见！随时回来问我。", EN: "Goodbye! Ask me any time."},
+    "chat_identity": {ZH: "我是中国绿发会的问答机器人，用基金会公开的资料回答问题，"
+                          "原文引用。试试：",
+                      EN: "I'm a bot that answers questions about CBCGDF (中国绿发会), quoting "
+                          "its own published profile. Try:"},
+    "chat_capability": {ZH: "我能回答绿发会的会员身份、观察员地位、合作项目、收支情况和基金会"
+                            "本身的问题。试试：",
+                        EN: "I can answer questions about the foundation's memberships, "
+                            "observer status, projects, finances and the foundation itself. "
+                            "Try:"},
+    "full": {ZH: "全文", EN: "Full text"},
     "ask_usage": {ZH: "请在 /ask 后面写上问题，例如：/ask 绿发会的收入总额是多少？",
                   EN: "Put your question after /ask, e.g. /ask What is the total income?"},
     "more": {ZH: "更多结果", EN: "More results"},

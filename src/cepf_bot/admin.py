@@ -1,0 +1,73 @@
+"""Admin and information commands: /about, /reindex, /stats."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import ContextTypes
+
+from .corpus import CorpusError
+from .querylog import format_summary
+from .render import escape, split_messages
+from .replies import about_html
+from .telegram_io import cosmetic, locale_of, say, send, state_of
+
+log = logging.getLogger("cepf_bot.bot")
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What the bot knows: documents, passages, when the index was built."""
+    engine = state_of(context).engine
+    await send(update.effective_message, about_html(engine.info(), locale_of(update),
+                                                     engine.searcher.traditional))
+
+
+async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+    """Whether the user is in CEPF_ADMIN_IDS; if not, a polite refusal and a log line."""
+    user = update.effective_user
+    if user is not None and user.id in state_of(context).settings.admin_ids:
+        return True
+    log.warning("refused %s from user %s (not in CEPF_ADMIN_IDS)", command,
+                user.id if user else "?")
+    await say(update, context, update.effective_message, "not_admin")
+    return False
+
+
+async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins only: rebuild from the corpus folder and swap the index in without a restart."""
+    state = state_of(context)
+    user = update.effective_user
+    message = update.effective_message
+    if not await _admin(update, context, "/reindex"):
+        return
+    await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
+    started = time.perf_counter()
+    try:
+        info = await asyncio.to_thread(state.engine.reindex, warm_up=True)
+    except (CorpusError, OSError) as e:
+        log.warning("reindex by admin %s failed: %s", user.id, e)
+        await say(update, context, message, "reindex_failed", error=escape(str(e)))
+        return
+    seconds = time.perf_counter() - started
+    log.info("reindexed by admin %s: %d documents, %d passages in %.2fs", user.id,
+             len(info.documents), info.passages, seconds)
+    await say(update, context, message, "reindex_ok", documents=len(info.documents),
+               passages=info.passages, seconds=seconds)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins only: unanswered and down-voted questions, most frequent first."""
+    state = state_of(context)
+    message = update.effective_message
+    if not await _admin(update, context, "/stats"):
+        return
+    if state.query_log is None:
+        await send(message, "The query log is off (CEPF_QUERY_LOG=off).")
+        return
+    summary = await asyncio.to_thread(state.query_log.summary, 10)
+    for html in split_messages([escape(format_summary(summary))]):
+        await send(message, html)

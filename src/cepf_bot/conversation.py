@@ -1,0 +1,123 @@
+"""A conversation, not a search box: per-chat memory for follow-ups, small talk, suggestions,
+and cleaning what people paste. No Telegram types: the bot keeps one of each and asks.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from enum import StrEnum
+
+from . import bm25
+from .chinese_script import question_to_simplified
+from .search import Searcher
+
+FOLLOW_UP_SECONDS = 600  # a previous question is remembered for 10 minutes
+MAX_REMEMBERED = 10_000  # chats × users, and sent messages, kept at most (oldest forgotten)
+SUGGESTIONS = 3
+
+
+class Memory:
+    """Bounded, expiring memory: key -> value, the oldest forgotten first."""
+
+    def __init__(self, seconds: float = FOLLOW_UP_SECONDS, size: int = MAX_REMEMBERED) -> None:
+        self.seconds, self.size = seconds, size
+        self._items: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+
+    def remember(self, key: Hashable, value: str, now: float | None = None) -> None:
+        self._items.pop(key, None)
+        self._items[key] = (time.monotonic() if now is None else now, value)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def recall(self, key: Hashable, now: float | None = None) -> str | None:
+        found = self._items.get(key)
+        if found is None:
+            return None
+        at, value = found
+        if (time.monotonic() if now is None else now) - at > self.seconds:
+            del self._items[key]
+            return None
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+# --- small talk ------------------------------------------------------------------------------
+
+class SmallTalk(StrEnum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    IDENTITY = "identity"
+    CAPABILITY = "capability"
+
+
+_SMALL_TALK = [  # most specific first; matched on lower-case simplified text
+    (SmallTalk.IDENTITY, re.compile(r"你是谁|你是什么|你叫什么|你系边个|你係邊個|who are you"
+                                    r"|what are you|are you a bot")),
+    (SmallTalk.CAPABILITY, re.compile(r"你能做什么|你会什么|你可以做什么|能干什么|有什么用|点用"
+                                      r"|what can you do|what do you do|how do you work"
+                                      r"|what can i ask")),
+    (SmallTalk.THANKS, re.compile(r"谢|感谢|唔该|唔該|thank|thx|\bty\b|cheers|appreciate")),
+    (SmallTalk.GOODBYE, re.compile(r"再见|拜拜|回见|晚安|\bbye\b|goodbye|see you|good night")),
+    (SmallTalk.GREETING, re.compile(r"你好|您好|嗨|哈喽|哈罗|嘿|在吗|在不在|早上好|早安|晚上好"
+                                    r"|下午好|早晨|\bhello\b|\bhi\b|\bhey\b|good (?:morning|"
+                                    r"afternoon|evening|day)|\bmorning\b|\byo\b")),
+]
+
+
+def small_talk(searcher: Searcher, question: str) -> SmallTalk | None:
+    """What kind of small talk a message is, if that is all it is: a question about the bot
+    itself (who are you, what can you do), or a greeting, thanks or goodbye that asks about
+    nothing in the corpus (no content word, number or name)."""
+    text = question_to_simplified(question).lower()
+    kind = next((kind for kind, pattern in _SMALL_TALK if pattern.search(text)), None)
+    if kind in (SmallTalk.IDENTITY, SmallTalk.CAPABILITY):
+        return kind
+    query = searcher.analyse(question)
+    if kind is None or query.content or any(w.role in ("number", "name") for w in query.words):
+        return None
+    return kind
+
+
+# --- example questions and suggestions -------------------------------------------------------
+
+def suggestions(searcher: Searcher, question: str, examples: Sequence[str],
+                n: int = SUGGESTIONS) -> list[int]:
+    """Indexes of the example questions to offer after `question` got no answer: those whose
+    answer lies in the passages that the words it did understand point to (a question about
+    the seal project's budget: the seal project, the finances), then the first ones."""
+    postings = searcher.index.postings
+    understood = {t: 1.0 for w in searcher.analyse(question).words
+                  if w.role in ("content", "asked") for t in w.terms if t in postings.terms}
+    ranked: list[int] = []
+    if understood:
+        scores = bm25.score(postings, understood)
+        ranked = [d for d in bm25.top_k(scores, SUGGESTIONS * 2) if scores[d] > 0]
+    scored = []
+    for i, example in enumerate(examples):
+        top = _answer_passage(searcher, example)
+        if top in ranked:
+            scored.append((ranked.index(top), i))
+    chosen = []
+    for _, i in sorted(scored):
+        if i not in chosen and len(chosen) < n:
+            chosen.append(i)
+    chosen += [i for i in range(len(examples)) if i not in chosen][: n - len(chosen)]
+    return chosen
+
+
+def _answer_passage(searcher: Searcher, question: str) -> int:
+    """The position of the passage that answers an example question (cached per index)."""
+    cache = _EXAMPLE_PASSAGES.setdefault(id(searcher.index), {})
+    if question not in cache:
+        terms = searcher.analyse(question).terms
+        cache[question] = int(bm25.score(searcher.index.postings, terms).argmax()) if terms else -1
+    return cache[question]
+
+
+_EXAMPLE_PASSAGES: dict[int, dict[str, int]] = {}
