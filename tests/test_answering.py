@@ -272,3 +272,9 @@ def test_no_english_phrase_shrinks_to_one_everyday_word(segmenter):
 def test_a_phrasal_verb_matches_only_with_its_small_word(searcher):
     assert "致力于" in searcher.analyse("What does the foundation work on?").terms
     assert "致力于" not in searcher.analyse("Where do they work?").terms
+
+
+def test_hyphenated_and_joined_english_words_are_split(searcher):
+    assert [w.word for w in searcher.analyse("dark-sky reserves").words][:2] == ["dark", "sky"]
+    assert [w.word for w in searcher.analyse("seaprotection").words] == ["sea", "protection"]
+    assert [w.word for w in searcher.analyse("fishermen").words] == ["fishermen"]  # a word

@@ -109,9 +109,14 @@ def english_weight(word: str) -> float:
     return UNSEEN_WEIGHT if zipf <= 0 else min(UNSEEN_WEIGHT, (9 - zipf) * _ZIPF_NATS)
 
 
+def english_zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of `word` in English (0: not in the small list)."""
+    return _english_zipf()(word, "en", wordlist="small")
+
+
 def is_english_word(word: str) -> bool:
     """Whether `word` is in wordfreq's small English list (one in a million words or more)."""
-    return _english_zipf()(word, "en", wordlist="small") > 0
+    return english_zipf(word) > 0
 
 
 def chinese_weight(frequency: int, total: int) -> float:

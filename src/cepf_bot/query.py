@@ -21,7 +21,14 @@ from enum import StrEnum
 from .bm25 import Postings
 from .chinese_script import question_to_simplified
 from .expand import QueryExpander
-from .lexicon import GeneralLexicon, asks_for_other, general_lexicon, is_question_word
+from .lexicon import (
+    GeneralLexicon,
+    asks_for_other,
+    english_zipf,
+    general_lexicon,
+    is_english_word,
+    is_question_word,
+)
 from .segment import Group, Segmenter
 
 # A question longer than this is cut: no real question is, and segmenting 100,000 characters of
@@ -128,10 +135,9 @@ class QueryAnalyser:
             if group.word in self.postings.terms:
                 out.append(group)
             elif group.kind == "word" and ("-" in group.word or "_" in group.word):
-                for part in group.word.replace("_", "-").split("-"):
-                    if part:
-                        stop = part in self.segmenter.stopwords
-                        out.append(Group(part, () if stop else (part,), "word"))
+                out += self._word_groups(group.word.replace("_", "-").split("-"))
+            elif group.kind == "word" and (parts := self._joined(group.word)):
+                out += self._word_groups(parts)
             elif (group.kind == "han" and len(group.word) > 1
                     and not self.segmenter.knows(group.word)
                     and not self.lexicon.is_function_word(group.word)):
@@ -139,6 +145,20 @@ class QueryAnalyser:
             else:
                 out.append(group)
         return out
+
+    def _word_groups(self, words: list[str]) -> list[Group]:
+        return [Group(w, () if w in self.segmenter.stopwords else (w,), "word") for w in words if w]
+
+    def _joined(self, word: str) -> list[str]:
+        """darksky -> dark, sky: an unknown English word that is two known ones run together
+        (the split whose rarer half is the most common), or [] when it is not."""
+        if len(word) < 6 or not word.isalpha() or (word,) in self.expander.table \
+                or is_english_word(word):
+            return []
+        splits = [(min(english_zipf(word[:i]), english_zipf(word[i:])), i)
+                  for i in range(3, len(word) - 2)]
+        best, i = max(splits, default=(0.0, 0))
+        return [word[:i], word[i:]] if best >= 3.0 else []
 
     def analyse(self, question: str) -> Query:
         text = question[:MAX_QUERY_CHARS]
