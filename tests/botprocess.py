@@ -77,3 +77,4 @@ class BotProcess:
                 raise AssertionError(f"{needle!r} not logged in {timeout} s:\n{log[-2000:]}")
             time.sleep(0.05)
         return log
+

@@ -125,3 +125,36 @@ def reindex(corpus: Path, index_path: Path, params: BM25Params | None = None) ->
 def open_engine(corpus: Path, index_path: Path, params: BM25Params | None = None) -> Engine:
     """What `cepf-bot ask` does before it searches."""
     return Engine.open(resolve_paths(corpus=str(corpus), index=str(index_path)), params=params)
+
+
+@pytest.fixture(scope="module")
+def fake():  # type: ignore[no-untyped-def]
+    """A fake Bot API for a test module's bot."""
+    from .fake_telegram import FakeTelegram
+
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def bot(fake, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """`cepf-bot serve` for a test module, talking to `fake`."""
+    from .botprocess import BotProcess
+
+    workdir = tmp_path_factory.mktemp("bot")
+    process = BotProcess(fake, workdir, CEPF_CACHE_DIR=str(workdir / "cache")).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(autouse=True)
+def nothing_refused(request: pytest.FixtureRequest) -> None:
+    """Telegram would have refused none of what the module's bot sent during the test."""
+    if "bot" not in request.fixturenames:
+        yield
+        return
+    fake = request.getfixturevalue("fake")
+    before = len(fake.refused)
+    yield
+    assert fake.refused[before:] == []

@@ -18,33 +18,6 @@ from .fake_telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeTelegram
 from .telegram_html import problems
 
 
-@pytest.fixture(scope="module")
-def fake() -> FakeTelegram:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def nothing_refused(request: pytest.FixtureRequest) -> None:
-    """Telegram would have refused none of what the bot sent during the test."""
-    if "fake" not in request.fixturenames:
-        yield
-        return
-    fake = request.getfixturevalue("fake")
-    before = len(fake.refused)
-    yield
-    assert fake.refused[before:] == []
-
-
-@pytest.fixture(scope="module")
-def bot(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> BotProcess:
-    workdir = tmp_path_factory.mktemp("bot")
-    process = BotProcess(fake, workdir, CEPF_CACHE_DIR=str(workdir / "cache")).start()
-    yield process
-    process.stop()
-
-
 def replies(fake: FakeTelegram, chat_id: int, count: int = 1) -> list[dict]:
     return [c.params for c in fake.wait_for("sendMessage", count, chat_id=chat_id)]
 

@@ -17,7 +17,6 @@ from cepf_bot.replies import compose_reply
 from cepf_bot.search import Searcher
 from cepf_bot.types import Lang, Locale
 
-from .botprocess import BotProcess
 from .conftest import REPO_CORPUS, SHARED
 from .fake_telegram import FakeTelegram
 from .telegram_html import problems, utf16_length
@@ -130,32 +129,6 @@ def test_replies_are_short_on_a_phone(searcher):
 
 
 # --- over Telegram -------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def fake() -> FakeTelegram:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def bot(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> BotProcess:
-    workdir = tmp_path_factory.mktemp("conversation-bot")
-    process = BotProcess(fake, workdir, CEPF_CACHE_DIR=str(workdir / "cache")).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(autouse=True)
-def nothing_refused(request: pytest.FixtureRequest) -> None:
-    if "fake" not in request.fixturenames:
-        yield
-        return
-    fake = request.getfixturevalue("fake")
-    before = len(fake.refused)
-    yield
-    assert fake.refused[before:] == []
-
 
 def texts(fake: FakeTelegram, chat_id: int, count: int) -> list[str]:
     return [c.params["text"] for c in fake.wait_for("sendMessage", count, chat_id=chat_id)]
