@@ -59,7 +59,7 @@ class SmallTalk(StrEnum):
 _SMALL_TALK = [  # most specific first; matched on lower-case simplified text
     (SmallTalk.IDENTITY, re.compile(r"你是谁|你是什么|你叫什么|你系边个|你係邊個|who are you"
                                     r"|what are you|are you a bot")),
-    (SmallTalk.CAPABILITY, re.compile(r"你能做什么|你会什么|你可以做什么|能干什么|有什么用|点用"
+    (SmallTalk.CAPABILITY, re.compile(r"你能做什么|你会什么|你可以做什么|你能干什么|有什么用"
                                       r"|what can you do|what do you do|how do you work"
                                       r"|what can i ask")),
     (SmallTalk.THANKS, re.compile(r"谢|感谢|唔该|唔該|thank|thx|\bty\b|cheers|appreciate")),

@@ -145,3 +145,15 @@ def asks_for_other(word: str) -> bool:
     """else, other, 其他, 另外 …: a follow-up that asks beyond what the previous one named."""
     lexicon = general_lexicon()
     return any(word in lexicon.classes.get(name, ()) for name in ("zh.other", "en.other"))
+
+
+# Questions about the bot itself: small talk, never a question for the corpus.
+ABOUT_THE_BOT = re.compile(
+    r"你是谁|你是什么|你叫什么|你系边个|你係邊個|你能做什么|你会什么|你可以做什么|你能干什么"
+    r"|who are you|what are you|are you a bot|what can you do|what do you do|how do you work"
+    r"|what can i ask", re.IGNORECASE)
+
+
+def about_the_bot(question: str) -> bool:
+    """Whether the question asks who the bot is or what it can do."""
+    return bool(ABOUT_THE_BOT.search(to_simplified(question)))

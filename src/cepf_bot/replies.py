@@ -62,10 +62,13 @@ def full_passage_html(searcher: Searcher, key: str, locale: Locale) -> list[str]
     if not key.isalnum() or len(key) > 16:
         return []
     passages = searcher.index.passages
-    found = next((p for p in passages if p.id.endswith(f"#{key}")), None)
-    if found is None:
+    at = next((i for i, p in enumerate(passages) if p.id.endswith(f"#{key}")), None)
+    if at is None:
         return []
-    html = f"<b>{escape(found.title)}</b>\n{escape(found.text)}\n<i>— {escape(found.source)}</i>"
+    found = passages[at]
+    # an item of a list paragraph is shown with the rest of its paragraph
+    text = "".join(passages[i].text for i in searcher.paragraph_of(at))
+    html = f"<b>{escape(found.title)}</b>\n{escape(text)}\n<i>— {escape(found.source)}</i>"
     return split_messages([localise(html, locale, searcher.traditional)])
 
 

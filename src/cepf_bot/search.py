@@ -13,7 +13,7 @@ from .answerability import Support, answers, support, word_weight
 from .chinese_script import TraditionalConverter, question_to_simplified
 from .expand import QueryExpander
 from .index import Index
-from .lexicon import is_english_word, refers_back
+from .lexicon import about_the_bot, is_english_word, refers_back
 from .query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from .segment import Segmenter, normalise
 from .spelling import Speller
@@ -60,6 +60,8 @@ class Searcher:
         """The answer sentence (from the best passage) and the best `k` passages after
         `offset`; no answer and no passages when the corpus does not answer the question.
         `after`: the asker's previous question, for a follow-up that leaves out its subject."""
+        if about_the_bot(question):  # who are you, 你能做什么: the bot answers that itself
+            return Results(None, [])
         query = self.analyse(question)
         if after and self.is_follow_up(query):
             query = in_context(query, self.analyse(after), subject=self._is_subject,
@@ -163,7 +165,7 @@ class Searcher:
         if best < self.relevance.min_score:
             return scores, Verdict(query, None, False)
         # an item of a list paragraph is read with the rest of its paragraph
-        docs = self._paragraph(best_doc)
+        docs = self.paragraph_of(best_doc)
         matched = {t for doc in docs for t in self._matched_terms(doc, query)}
         text = normalise(question_to_simplified(
             "\n".join(self.index.passages[doc].text for doc in docs)))
@@ -172,7 +174,7 @@ class Searcher:
         scores[scores < best * self.relevance.min_relative] = 0.0
         return scores, Verdict(query, result, answers(query, result))
 
-    def _paragraph(self, doc: int) -> list[int]:
+    def paragraph_of(self, doc: int) -> list[int]:
         """`doc`, and the other items of its list paragraph (they are stored side by side)."""
         passages = self.index.passages
         key = passages[doc].paragraph
