@@ -51,6 +51,8 @@ class QuestionType(StrEnum):
 
 
 _TYPES = [
+    # a title's holder: 理事长叫什么 asks for a person, not a name in quotes
+    (QuestionType.WHO, re.compile(r"(?:长|主席|书记|负责人|委员)(?:的名字)?(?:叫什么|叫啥|是谁)")),
     (QuestionType.NAME, re.compile(
         r"叫什么|叫啥|名字|名称|全称|题目|标题|\bname\b|\btitle\b|\bcalled\b")),
     (QuestionType.LIST, re.compile(r"哪些|哪几|\bwhich\b|what (?:are|were)\b|\blist\b")),
