@@ -542,3 +542,36 @@ def test_telegram_down_at_start_is_waited_out(own_bot, tmp_path, jieba_cache):
     finally:
         process.stop(signal.SIGKILL)
         server.stop()
+
+
+# --- hardening: mentions, commands, forged buttons, inline bursts -----------------------------
+
+def test_a_mention_of_a_longer_username_is_not_a_mention_of_the_bot(fake, bot):
+    fake.message(f"@{BOT_USERNAME}_evil 收入总额", chat_id=-601, chat_type="supergroup")
+    fake.message(f"@{BOT_USERNAME}, 收入总额", chat_id=-602, chat_type="supergroup")
+    assert "27103400.95" in replies(fake, -602)[0]["text"]
+    assert fake.calls_of("sendMessage", chat_id=-601) == []
+
+
+def test_an_unknown_command_in_a_private_chat_gets_help(fake, bot):
+    fake.message("/foo 收入总额", chat_id=603)
+    assert "怎么问" in replies(fake, 603)[0]["text"]
+
+
+def test_a_forged_more_zero_button_logs_nothing_again(fake, bot):
+    import sqlite3
+
+    fake.message("绿会都有哪些国际合作项目", chat_id=604, user_id=604)
+    replies(fake, 604)
+    fake.press(fake.sent_messages(604)[-1], "more:0:q", user_id=604)
+    assert "失效" in replies(fake, 604, 2)[1]["text"]
+    with sqlite3.connect(bot.env["CEPF_QUERY_LOG"]) as db:
+        rows = db.execute("SELECT COUNT(*) FROM queries WHERE question = ?",
+                          ("绿会都有哪些国际合作项目",)).fetchone()[0]
+    assert rows == 1
+
+
+def test_inline_queries_count_against_the_askers_rate(fake, bot):
+    asked = [fake.inline("斑海豹", user_id=605) for _ in range(12)]
+    answered = [fake.wait_for("answerInlineQuery", inline_query_id=q)[0].params for q in asked]
+    assert answered[0]["results"] and answered[-1]["results"] == []  # the burst is 8

@@ -27,6 +27,7 @@ from .bot import (
     inline_query,
     private_text,
     start,
+    unknown_command,
 )
 from .config import BotSettings
 from .engine import Engine
@@ -101,6 +102,8 @@ def build_application(settings: BotSettings, engine: Engine,
     application.add_handler(CommandHandler("stats", stats))
     application.add_handler(MessageHandler(messages & filters.ChatType.PRIVATE, private_text))
     application.add_handler(MessageHandler(messages & filters.ChatType.GROUPS, group_text))
+    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE,
+                                           unknown_command))
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(error_handler)

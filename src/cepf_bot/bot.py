@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 
 from telegram import (
@@ -162,7 +163,9 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """In groups: answer mentions of the bot and replies to its messages, ignore the rest."""
     message = update.effective_message
     username = context.bot.username or ""
-    mentioned = bool(username) and f"@{username.lower()}" in (message.text or "").lower()
+    # the whole username: @cepf_bot is not mentioned by @cepf_bot_evil
+    mentioned = bool(username) and re.search(rf"@{re.escape(username)}(?![A-Za-z0-9_])",
+                                             message.text or "", re.IGNORECASE) is not None
     replied = (message.reply_to_message is not None
                and message.reply_to_message.from_user is not None
                and message.reply_to_message.from_user.id == context.bot.id)
@@ -171,9 +174,24 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await answer(update, context, question_of(message, username), reply_to=message)
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have, in a private chat: how to ask."""
+    await help_command(update, context)
+
+
+def _over_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Inline queries and button presses count against the asker's rate like messages."""
+    user = update.effective_user
+    return user is not None and not state_of(context).limiter.allow(user.id)[0]
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Inline buttons: an example question, or the next page of an answer."""
     query = update.callback_query
+    if _over_limit(update, context):
+        await cosmetic("answering a button", query.answer(
+            ui_text("rate_limited", locale_of(update).lang)))
+        return
     data = query.data or ""
     message = query.message if isinstance(query.message, Message) else None
     kind, _, rest = data.partition(":")
@@ -199,7 +217,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             question = _example(context, source.removeprefix("ex"))
             target = message
-        if offset_text.isdigit() and question and target is not None:
+        # a real "more" button pages on (offset > 0): "more:0" would log the question again
+        if offset_text.isdigit() and len(offset_text) <= 4 and int(offset_text) > 0 \
+                and question and target is not None:
             await cosmetic("removing the button", message.edit_reply_markup(None))
             await answer(update, context, question, reply_to=target, offset=int(offset_text),
                          source=source)
@@ -260,7 +280,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     question = query.query.strip()
     locale = reply_locale(question, query.from_user.language_code)
     found = []
-    if question:
+    if question and not _over_limit(update, context):
         found = await asyncio.to_thread(compose_inline, state_of(context).engine.searcher,
                                         question, locale, INLINE_RESULTS)
     results = [

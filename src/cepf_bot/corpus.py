@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -45,6 +47,8 @@ from .vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "Corpus", "CorpusError", "corpus_fingerprint",
            "load_corpus", "parse_document"]
+
+log = logging.getLogger(__name__)
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
@@ -77,14 +81,37 @@ class Corpus:
 
 
 def document_paths(root: Path) -> list[Path]:
-    """The corpus's document files in a stable order; symlinked folders are not followed."""
+    """The corpus's document files in a stable order. Symlinked folders are not followed; a
+    special file (a FIFO, a device, a socket) is skipped, never opened, and so is a symlinked
+    file that points outside the corpus folder, each with a warning naming it."""
     paths = []
+    inside = root.resolve()
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.endswith(".md") and name != "README.md" and not name.startswith("."):
-                paths.append(Path(folder) / name)
+            if not name.endswith(".md") or name == "README.md" or name.startswith("."):
+                continue
+            path = Path(folder) / name
+            if path.is_symlink() and not _points_inside(path, inside):
+                log.warning("%s: skipped, a link to a file outside the corpus folder", path)
+                continue
+            try:
+                mode = path.stat().st_mode
+            except OSError:
+                paths.append(path)  # a broken link: reading it names the problem
+                continue
+            if not stat.S_ISREG(mode):
+                log.warning("%s: skipped, not a regular file", path)
+                continue
+            paths.append(path)
     return paths
+
+
+def _points_inside(link: Path, root: Path) -> bool:
+    try:
+        return link.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a loop: reading it names the problem
+        return True
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:

@@ -9,12 +9,14 @@ Rows older than the retention period are deleted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import secrets
 import sqlite3
+import tempfile
 import threading
 import time
 import unicodedata
@@ -65,19 +67,37 @@ def _normal(question: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", question).lower().split())
 
 
+SALT_BYTES = 32
+
+
 def load_salt(db_path: Path, env_salt: str = "") -> bytes:
-    """The salt: CEPF_QUERY_LOG_SALT, else `<db>.salt` (made on first use, mode 0600)."""
+    """The salt: CEPF_QUERY_LOG_SALT, else `<db>.salt`, made on first use (mode 0600): written
+    whole to a private temporary file, synced, then linked into place, which fails if another
+    process was first, so every process uses the winner's salt and none sees half of one."""
     if env_salt:
         return env_salt.encode()
     salt_path = db_path.with_name(db_path.name + ".salt")
     try:
-        return salt_path.read_bytes()
+        salt = salt_path.read_bytes()
+        if len(salt) >= SALT_BYTES // 2:
+            return salt
     except FileNotFoundError:
-        salt = secrets.token_bytes(32)
-        fd = os.open(salt_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{salt_path.name}.", dir=salt_path.parent)
+    try:
         with os.fdopen(fd, "wb") as f:
-            f.write(salt)
-        return salt
+            f.write(secrets.token_bytes(SALT_BYTES))
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, salt_path)  # create-exclusive: the first writer wins
+        except FileExistsError:
+            if len(salt_path.read_bytes()) < SALT_BYTES // 2:  # a damaged one: replace it
+                os.replace(tmp, salt_path)
+        return salt_path.read_bytes()
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 class QueryLog:
@@ -85,6 +105,8 @@ class QueryLog:
 
     def __init__(self, path: Path, *, salt: bytes, retention_days: float = 90) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # created private, like the salt
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self.path = path
         self.retention_days = retention_days
         self._salt = salt

@@ -218,11 +218,38 @@ def readable_figures(text: str, lang: Lang = Lang.ZH) -> str:
         lambda m: f"{m.group(1)}{m.group(2)}元{_readable_amount(float(m.group(1)), lang)}", text)
 
 
+def _fit(block: str, limit: int) -> list[str]:
+    """A block too long for one message, cut at line ends (a line too long at a sentence end,
+    else anywhere), each cut marked with …."""
+    if telegram_length(block) <= limit:
+        return [block]
+    pieces: list[str] = []
+    current = ""
+    for line in block.split("\n"):
+        while telegram_length(line) > limit - 1:
+            cut = max((m.end() for m in _SENTENCE_END.finditer(line, 0, limit - 1)), default=0)
+            cut = cut or limit - 1
+            while telegram_length(line[:cut]) > limit - 1:
+                cut -= 1
+            pieces.append(line[:cut] + "…")
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if current and telegram_length(candidate) > limit - 1:
+            pieces.append(current + "…")
+            current = line
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    return pieces
+
+
 def split_messages(blocks: list[str], *, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Join blocks with blank lines into as few messages as fit `limit`, never splitting one."""
+    """Join blocks with blank lines into as few messages as fit `limit`; a block too long for
+    one message is cut at line or sentence ends (marked …)."""
     messages: list[str] = []
     current = ""
-    for block in blocks:
+    for block in (piece for b in blocks for piece in _fit(b, limit)):
         candidate = f"{current}\n\n{block}" if current else block
         if current and telegram_length(candidate) > limit:
             messages.append(current)

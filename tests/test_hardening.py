@@ -1,0 +1,80 @@
+"""Hardening that the bot and the CLI already have (part of the hardening issue): what people
+put in the corpus folder, the query log's files, Telegram's limits, mentions and commands."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import threading
+
+from cepf_bot.corpus import load_corpus
+from cepf_bot.querylog import LogSummary, Missing, QueryLog, format_summary, load_salt
+from cepf_bot.render import TELEGRAM_LIMIT, split_messages, telegram_length
+
+from .telegram_html import problems
+
+
+def test_a_fifo_and_a_link_to_outside_the_corpus_are_skipped(corpus_dir, tmp_path, caplog):
+    secret = tmp_path / "secret.md"
+    secret.write_text("# 机密\n\n外部文件的内容。\n", "utf-8")
+    (corpus_dir / "outside.md").symlink_to(secret)
+    os.mkfifo(corpus_dir / "pipe.md")
+    caplog.set_level(logging.WARNING, logger="cepf_bot")
+    corpus = load_corpus(corpus_dir)  # returns: the FIFO is never opened
+    assert all("外部文件" not in p.text for p in corpus.passages)
+    assert "outside.md: skipped" in caplog.text and "pipe.md: skipped" in caplog.text
+
+
+def test_a_link_to_a_file_inside_the_corpus_is_read(corpus_dir):
+    (corpus_dir / "drafts").mkdir()
+    (corpus_dir / "drafts" / "news.txt").write_text("# 新闻\n\n观鸟节活动。\n", "utf-8")
+    (corpus_dir / "news.md").symlink_to(corpus_dir / "drafts" / "news.txt")
+    assert "news" in {d.id for d in load_corpus(corpus_dir).documents}
+
+
+def test_concurrent_first_opens_share_one_whole_salt(tmp_path):
+    db = tmp_path / "q.sqlite"
+    salts, errors = [], []
+
+    def first_open() -> None:
+        try:
+            salts.append(load_salt(db))
+        except OSError as e:  # pragma: no cover - the failure this test is for
+            errors.append(e)
+
+    threads = [threading.Thread(target=first_open) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(salts)) == 1 and len(salts[0]) == 32
+    assert stat.S_IMODE(os.stat(tmp_path / "q.sqlite.salt").st_mode) == 0o600
+    assert [p.name for p in tmp_path.glob("*q.sqlite*")] == ["q.sqlite.salt"]  # no temporary
+
+
+def test_an_empty_salt_left_by_a_full_disk_is_replaced(tmp_path):
+    (tmp_path / "q.sqlite.salt").write_bytes(b"")
+    assert len(load_salt(tmp_path / "q.sqlite")) == 32
+
+
+def test_the_query_log_database_is_private(tmp_path):
+    QueryLog.open(tmp_path / "q.sqlite").close()
+    assert stat.S_IMODE(os.stat(tmp_path / "q.sqlite").st_mode) == 0o600
+
+
+def test_a_long_report_is_split_into_messages_telegram_accepts():
+    many = [Missing(f"问题 {i} " + "很长的问题" * 20, i, 0.0, "d#1") for i in range(200)]
+    text = format_summary(LogSummary(300, 100, 1, 2, many, many))
+    messages = split_messages([text])
+    assert len(messages) > 1
+    for message in messages:
+        assert telegram_length(message) <= TELEGRAM_LIMIT and problems(message) == []
+    assert all(m.endswith("…") for m in messages[:-1])
+
+
+def test_one_line_longer_than_a_message_is_cut_at_a_sentence_end():
+    line = "一句话。" * 2000
+    pieces = split_messages([line])
+    assert all(telegram_length(p) <= TELEGRAM_LIMIT for p in pieces)
+    assert pieces[0].endswith("。…")
