@@ -575,3 +575,18 @@ def test_inline_queries_count_against_the_askers_rate(fake, bot):
     asked = [fake.inline("斑海豹", user_id=605) for _ in range(12)]
     answered = [fake.wait_for("answerInlineQuery", inline_query_id=q)[0].params for q in asked]
     assert answered[0]["results"] and answered[-1]["results"] == []  # the burst is 8
+
+
+def test_in_a_group_only_the_asker_can_rate_an_answer(fake, bot):
+    fake.message("/ask 绿发会的收入总额是多少", chat_id=-606, user_id=61, chat_type="supergroup")
+    replies(fake, -606)
+    answer = fake.sent_messages(-606)[-1]
+    up = next(b for row in answer["reply_markup"]["inline_keyboard"] for b in row
+              if b["text"] == "👍")["callback_data"]
+    before = len(fake.calls_of("answerCallbackQuery"))
+    fake.press(answer, up, user_id=62)
+    fake.press(answer, up, user_id=61)
+    toasts = [c.params.get("text", "") for c in
+              fake.wait_for("answerCallbackQuery", count=before + 2)[before:]]
+    assert sorted("只有提问的人" in t for t in toasts) == [False, True]
+    assert any("谢谢" in t for t in toasts)

@@ -78,3 +78,42 @@ def test_one_line_longer_than_a_message_is_cut_at_a_sentence_end():
     pieces = split_messages([line])
     assert all(telegram_length(p) <= TELEGRAM_LIMIT for p in pieces)
     assert pieces[0].endswith("。…")
+
+
+def test_a_vote_counts_only_from_the_asker_and_once(tmp_path):
+    log = QueryLog.open(tmp_path / "q.sqlite")
+    row = log.record(question="秘书长是谁", lang="zh-hans", chat_type="group", user_id=1, hits=[])
+    assert not log.feedback(row, -1, user_id=2)  # someone else in the group
+    assert log.feedback(row, -1, user_id=1) and log.feedback(row, +1, user_id=1)
+    summary = log.summary()
+    assert (summary.thumbs_up, summary.thumbs_down) == (1, 0)
+
+
+def test_the_log_is_bounded_per_user_per_day_and_in_rows(tmp_path):
+    log = QueryLog(tmp_path / "q.sqlite", salt=b"s" * 32, daily_cap=3, max_rows=5)
+    rows = [log.record(question=f"q{i}", lang="zh", chat_type="private", user_id=1, hits=[])
+            for i in range(4)]
+    assert rows[3] == 0 and all(rows[:3])  # the fourth today is answered, not logged
+    for user in range(2, 6):
+        log.record(question="q", lang="zh", chat_type="private", user_id=user, hits=[])
+    assert log.summary().questions == 5  # the oldest pruned first
+
+
+def test_a_file_name_that_is_not_utf8_is_one_clear_line(corpus_dir, tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CEPF_CORPUS_DIR": str(corpus_dir),
+           "CEPF_INDEX_PATH": str(tmp_path / "index")}
+    assert subprocess.run([sys.executable, "-m", "cepf_bot", "reindex"], env=env,
+                          capture_output=True, timeout=60).returncode == 0
+    with open(os.path.join(os.fsencode(corpus_dir), b"bad\xff.md"), "wb") as f:
+        f.write("# 坏名字\n\n内容。\n".encode())
+    result = subprocess.run([sys.executable, "-m", "cepf_bot", "reindex"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "file name is not valid UTF-8" in result.stderr
+    assert "bad\\xff.md" in result.stderr and "Traceback" not in result.stderr
+    asked = subprocess.run([sys.executable, "-m", "cepf_bot", "ask", "收入总额"], env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert asked.returncode == 0 and "27103400.95" in asked.stdout  # the last good index
+    assert "not valid UTF-8" in asked.stderr and "Traceback" not in asked.stderr

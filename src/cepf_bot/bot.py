@@ -102,10 +102,10 @@ async def answer(
     reply = await asyncio.to_thread(compose_reply, searcher, question, locale, offset, after)
     log_row = None
     if state.query_log is not None and offset == 0 and user is not None:
-        log_row = await asyncio.to_thread(
+        log_row = await asyncio.to_thread(  # 0: over the user's daily cap, no buttons
             state.query_log.record, question=question,
             lang=locale.script if locale.lang == Lang.ZH else locale.lang,
-            chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits)
+            chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits) or None
     sent: list[Message | None] = []
     if not reply.hits:
         chosen = await asyncio.to_thread(suggestions, searcher, reply.subject,
@@ -247,7 +247,13 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str
     if state.query_log is None or not row.isdigit() or len(row) > 18 or vote not in ("+", "-"):
         await cosmetic("answering a button", query.answer())
         return
-    await asyncio.to_thread(state.query_log.feedback, int(row), 1 if vote == "+" else -1)
+    user = update.effective_user
+    counted = await asyncio.to_thread(state.query_log.feedback, int(row),
+                                      1 if vote == "+" else -1,
+                                      user_id=user.id if user else -1)
+    if not counted:  # someone else's answer (a group), or a row gone: no vote
+        await cosmetic("answering a button", query.answer(ui_text("only_asker", lang)))
+        return
     log.info("feedback %s on logged answer %s", vote, row)
     await cosmetic("answering a button", query.answer(ui_text(
         "thanks_up" if vote == "+" else "thanks_down", lang)))

@@ -92,6 +92,11 @@ def document_paths(root: Path) -> list[Path]:
             if not name.endswith(".md") or name == "README.md" or name.startswith("."):
                 continue
             path = Path(folder) / name
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:  # the bytes of a name that is not UTF-8, as Python's repr
+                raise CorpusError(f"{os.fsencode(path)!r}: file name is not valid UTF-8 "
+                                  "(rename the file)") from None
             if path.is_symlink() and not _points_inside(path, inside):
                 log.warning("%s: skipped, a link to a file outside the corpus folder", path)
                 continue

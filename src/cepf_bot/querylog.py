@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS queries (
     feedback INTEGER
 );
 CREATE INDEX IF NOT EXISTS queries_at ON queries(at);
+CREATE INDEX IF NOT EXISTS queries_user ON queries(user_hash, at);
 """
 
 
@@ -100,15 +101,23 @@ def load_salt(db_path: Path, env_salt: str = "") -> bytes:
             os.unlink(tmp)
 
 
-class QueryLog:
-    """The log; safe to use from several threads (one connection behind a lock)."""
+DAILY_CAP = 300  # questions one user may add to the log in 24 hours (the rest are answered)
+MAX_ROWS = 1_000_000  # the log keeps at most this many questions, the oldest pruned first
+_CAP_CHECK_EVERY = 1000  # rows between checks of MAX_ROWS
 
-    def __init__(self, path: Path, *, salt: bytes, retention_days: float = 90) -> None:
+
+class QueryLog:
+    """The log; safe to use from several threads (one connection behind a lock). Bounded: a
+    user adds at most `daily_cap` questions a day, and it keeps at most `max_rows`."""
+
+    def __init__(self, path: Path, *, salt: bytes, retention_days: float = 90,
+                 daily_cap: int = DAILY_CAP, max_rows: int = MAX_ROWS) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileExistsError):  # created private, like the salt
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self.path = path
         self.retention_days = retention_days
+        self.daily_cap, self.max_rows = daily_cap, max_rows
         self._salt = salt
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -130,22 +139,45 @@ class QueryLog:
 
     def record(self, *, question: str, lang: str, chat_type: str, user_id: int,
                hits: list[Hit], at: float | None = None) -> int:
-        """Log one answered question; returns its row id (for the feedback buttons)."""
+        """Log one answered question; its row id (for the feedback buttons), or 0 when the
+        user reached today's cap (the question is answered, not logged)."""
+        at = time.time() if at is None else at
+        who = self.user_hash(user_id)
         with self._lock:
+            today = self._db.execute(
+                "SELECT COUNT(*) FROM queries WHERE user_hash = ? AND at > ?",
+                (who, at - 86400)).fetchone()[0]
+            if today >= self.daily_cap:
+                return 0
             cursor = self._db.execute(
                 "INSERT INTO queries (at, question, lang, chat_type, user_hash, passage_ids,"
                 " scores, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (time.time() if at is None else at, question[:1000], lang, chat_type,
-                 self.user_hash(user_id), json.dumps([h.passage.id for h in hits]),
+                (at, question[:1000], lang, chat_type, who,
+                 json.dumps([h.passage.id for h in hits]),
                  json.dumps([round(h.score, 4) for h in hits]), int(bool(hits))),
             )
-            return int(cursor.lastrowid or 0)
+            row = int(cursor.lastrowid or 0)
+            if row % _CAP_CHECK_EVERY == 0 or self.max_rows < _CAP_CHECK_EVERY:
+                self._keep_at_most(self.max_rows)
+            return row
 
-    def feedback(self, row_id: int, value: int) -> bool:
-        """Record 👍 (+1) or 👎 (-1) for a logged answer; False if the row is gone."""
+    def _keep_at_most(self, rows: int) -> None:
+        excess = self._db.execute("SELECT COUNT(*) FROM queries").fetchone()[0] - rows
+        if excess > 0:
+            self._db.execute("DELETE FROM queries WHERE id IN "
+                             "(SELECT id FROM queries ORDER BY at, id LIMIT ?)", (excess,))
+
+    def feedback(self, row_id: int, value: int, *, user_id: int | None = None) -> bool:
+        """Record 👍 (+1) or 👎 (-1) for a logged answer, replacing an earlier vote; with
+        `user_id`, only when that user asked it. False if the row is gone or not theirs."""
         with self._lock:
-            cursor = self._db.execute("UPDATE queries SET feedback = ? WHERE id = ?",
-                                      (1 if value > 0 else -1, row_id))
+            if user_id is None:
+                cursor = self._db.execute("UPDATE queries SET feedback = ? WHERE id = ?",
+                                          (1 if value > 0 else -1, row_id))
+            else:
+                cursor = self._db.execute(
+                    "UPDATE queries SET feedback = ? WHERE id = ? AND user_hash = ?",
+                    (1 if value > 0 else -1, row_id, self.user_hash(user_id)))
             return cursor.rowcount == 1
 
     def prune(self, now: float | None = None) -> int:

@@ -51,6 +51,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
                             "observer status, projects, finances and the foundation itself. "
                             "Try:"},
     "full": {ZH: "全文", EN: "Full text"},
+    "only_asker": {ZH: "只有提问的人可以评价这个回答。",
+                   EN: "Only the person who asked can rate this answer."},
     "ask_usage": {ZH: "请在 /ask 后面写上问题，例如：/ask 绿发会的收入总额是多少？",
                   EN: "Put your question after /ask, e.g. /ask What is the total income?"},
     "more": {ZH: "更多结果", EN: "More results"},
