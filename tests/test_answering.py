@@ -133,7 +133,7 @@ def word(text, role=Role.CONTENT, weight=10.0):
 def decide(words_and_weights, in_passage, known=(), distinctive=()):
     words = [w for w, _ in words_and_weights]
     weights = {w.word: x for w, x in words_and_weights}
-    query = Query("q", {}, (), frozenset(), tuple(words))
+    query = Query("q", {}, (), tuple(words))
     result = support(query, set(in_passage), "", known=lambda w: w.word in known,
                      distinctive=lambda w: w.word in distinctive,
                      weight=lambda w: weights[w.word])

@@ -106,6 +106,8 @@ async def answer(
             state.query_log.record, question=question,
             lang=locale.script if locale.lang == Lang.ZH else locale.lang,
             chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits) or None
+    if reply.hits and offset == 0:  # before sending: the asker's next message may come at once
+        state.asked.remember((chat, who), reply.subject)
     sent: list[Message | None] = []
     if not reply.hits:
         chosen = await asyncio.to_thread(suggestions, searcher, reply.subject,
@@ -120,8 +122,6 @@ async def answer(
             markup = _keyboard(locale.lang, more_offset=offset + PAGE if reply.more else None,
                                source=source, log_row=log_row, full=full) if last else None
             sent.append(await send(reply_to, html, reply_markup=markup))
-        if offset == 0:
-            state.asked.remember((chat, who), reply.subject)
     for message in sent:
         if message is not None:
             state.answered.remember((chat, message.message_id), reply.subject)

@@ -26,11 +26,10 @@ PHRASAL = ""  # first element of a key matched with the question's stopwords in 
 
 @dataclass(frozen=True)
 class Expansion:
-    """A question's expansion terms (term -> weight), the own tokens that a rule covered, and
-    the corpus terms each covered position stands for."""
+    """A question's expansion terms (term -> weight), and the corpus terms each position a
+    rule covered stands for."""
 
     terms: dict[str, float]
-    covered: frozenset[int]  # positions in the question's token list
     targets: dict[int, frozenset[str]]  # position -> the corpus terms its rule gave
 
     @property
@@ -107,5 +106,4 @@ class QueryExpander:
                     for position in range(i, i + n):
                         targets.setdefault(position, set()).update(self.heads.get(key, entry))
                     break
-        return Expansion(terms, frozenset(targets),
-                         {i: frozenset(t) for i, t in targets.items()})
+        return Expansion(terms, {i: frozenset(t) for i, t in targets.items()})

@@ -72,7 +72,6 @@ class Query:
     text: str
     terms: dict[str, float]
     own: tuple[str, ...]
-    covered: frozenset[int]  # which of the question's keyed words an expansion explained
     words: tuple[QueryWord, ...]
     mandarin: str = ""  # the question in simplified Mandarin, as it was segmented
     context: tuple[QueryWord, ...] = ()  # a follow-up's previous question's words
@@ -205,7 +204,7 @@ class QueryAnalyser:
                 terms[term] = max(terms.get(term, 0.0), n * PART_WEIGHT)
         terms.update((t, float(n)) for t, n in Counter(own).items())
         own += parts
-        return Query(text, terms, tuple(own), expansion.covered, tuple(words), mandarin)
+        return Query(text, terms, tuple(own), tuple(words), mandarin)
 
     def _role(self, group: Group, targets: frozenset[str]) -> Role:
         if group.kind == "num":

@@ -46,9 +46,10 @@ class Searcher:
         self._distinctive = frozenset(index.meta.distinctive_terms)
         self._classes = index.meta.term_classes
 
+    @functools.lru_cache(maxsize=1024)  # noqa: B019  (one Searcher per index, long-lived)
     def analyse(self, question: str) -> Query:
         """The question's words and terms: simplified script, the passages' segmentation,
-        expansions."""
+        expansions. Cached: the bot analyses a message for small talk, follow-up and search."""
         return self.analyser.analyse(question)
 
     def search(self, question: str, *, k: int = 3, offset: int = 0) -> list[Hit]:
