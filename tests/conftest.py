@@ -17,6 +17,7 @@ from cepf_bot.config import resolve_paths
 from cepf_bot.corpus import load_corpus
 from cepf_bot.engine import Engine
 from cepf_bot.index import Index, build_index
+from cepf_bot.search import Searcher
 from cepf_bot.segment import Segmenter
 from cepf_bot.types import BM25Params
 from cepf_bot.vocabulary import read_vocabulary
@@ -108,6 +109,12 @@ def segmenter(jieba_cache: Path) -> Segmenter:
 @pytest.fixture(scope="session")
 def index(segmenter: Segmenter) -> Index:
     return build_index(load_corpus(REPO_CORPUS), segmenter, BM25Params())
+
+
+@pytest.fixture(scope="session")
+def searcher(index: Index, segmenter: Segmenter) -> Searcher:
+    """A Searcher over the repository's corpus, shared by every test that only asks."""
+    return Searcher(index, segmenter)
 
 
 def segmenter_for(corpus: Path, cache_dir: Path | None = None) -> Segmenter:

@@ -14,17 +14,10 @@ from cepf_bot.expand import PHRASAL, QueryExpander
 from cepf_bot.lexicon import chinese_weight, english_weight, general_lexicon
 from cepf_bot.numbers import approximate_tokens, chinese_numeral_value, normalise_numbers
 from cepf_bot.query import Query, QueryWord, Role
-from cepf_bot.search import Searcher
 from cepf_bot.types import Hit, Passage
 from cepf_bot.vocabulary import read_vocabulary
 
 from .conftest import REPO_CORPUS
-
-
-@pytest.fixture(scope="module")
-def searcher(index, segmenter):
-    return Searcher(index, segmenter)
-
 
 # --- the general lexicon ---------------------------------------------------------------------
 

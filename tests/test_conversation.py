@@ -14,18 +14,11 @@ from cepf_bot.conversation import Memory, SmallTalk, small_talk, suggestions
 from cepf_bot.corpus import read_examples
 from cepf_bot.query import clean_question
 from cepf_bot.replies import compose_reply
-from cepf_bot.search import Searcher
 from cepf_bot.types import Lang, Locale
 
 from .conftest import REPO_CORPUS, SHARED
 from .fake_telegram import FakeTelegram
 from .telegram_html import problems, utf16_length
-
-
-@pytest.fixture(scope="module")
-def searcher(index, segmenter):
-    return Searcher(index, segmenter)
-
 
 # --- without Telegram ----------------------------------------------------------------------
 

@@ -18,11 +18,6 @@ SPECIAL = ["\u202e", "\u202d", "\u200b", "\u200d", "\ufeff", "\u0301", "\u20dd",
            "[x](y)", "```", "斑海豹", "收入总额", "IUCN", "綠發會", "🐼", "\ud7ff", "\U0010ffff"]
 
 
-@pytest.fixture(scope="module")
-def searcher(index, segmenter) -> Searcher:
-    return Searcher(index, segmenter)
-
-
 def check(searcher: Searcher, question: str, lang: str, script: str, offset: int = 0) -> None:
     locale = Locale(Lang(lang), Script(script))
     reply = compose_reply(searcher, question, locale, offset)

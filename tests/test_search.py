@@ -1,12 +1,7 @@
 import pytest
 
 from cepf_bot.expand import SYNONYM_WEIGHT
-from cepf_bot.search import MAX_QUERY_CHARS, Searcher
-
-
-@pytest.fixture(scope="module")
-def searcher(index, segmenter):
-    return Searcher(index, segmenter)
+from cepf_bot.search import MAX_QUERY_CHARS
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from . import bm25
 from .chinese_script import question_to_simplified
+from .lexicon import about_the_bot
+from .query import Role
 from .search import Searcher
 
 FOLLOW_UP_SECONDS = 600  # a previous question is remembered for 10 minutes
@@ -56,12 +58,7 @@ class SmallTalk(StrEnum):
     CAPABILITY = "capability"
 
 
-_SMALL_TALK = [  # most specific first; matched on lower-case simplified text
-    (SmallTalk.IDENTITY, re.compile(r"你是谁|你是什么|你叫什么|你系边个|你係邊個|who are you"
-                                    r"|what are you|are you a bot")),
-    (SmallTalk.CAPABILITY, re.compile(r"你能做什么|你会什么|你可以做什么|你能干什么|有什么用"
-                                      r"|what can you do|what do you do|how do you work"
-                                      r"|what can i ask")),
+_SMALL_TALK = [  # matched on lower-case simplified text
     (SmallTalk.THANKS, re.compile(r"谢|感谢|唔该|唔該|thank|thx|\bty\b|cheers|appreciate")),
     (SmallTalk.GOODBYE, re.compile(r"再见|拜拜|回见|晚安|\bbye\b|goodbye|see you|good night")),
     (SmallTalk.GREETING, re.compile(r"你好|您好|嗨|哈喽|哈罗|嘿|在吗|在不在|早上好|早安|晚上好"
@@ -74,12 +71,13 @@ def small_talk(searcher: Searcher, question: str) -> SmallTalk | None:
     """What kind of small talk a message is, if that is all it is: a question about the bot
     itself (who are you, what can you do), or a greeting, thanks or goodbye that asks about
     nothing in the corpus (no content word, number or name)."""
+    if about := about_the_bot(question):
+        return SmallTalk(about)
     text = question_to_simplified(question).lower()
     kind = next((kind for kind, pattern in _SMALL_TALK if pattern.search(text)), None)
-    if kind in (SmallTalk.IDENTITY, SmallTalk.CAPABILITY):
-        return kind
     query = searcher.analyse(question)
-    if kind is None or query.content or any(w.role in ("number", "name") for w in query.words):
+    if kind is None or query.content or any(w.role in (Role.NUMBER, Role.NAME)
+                                            for w in query.words):
         return None
     return kind
 
@@ -93,31 +91,16 @@ def suggestions(searcher: Searcher, question: str, examples: Sequence[str],
     the seal project's budget: the seal project, the finances), then the first ones."""
     postings = searcher.index.postings
     understood = {t: 1.0 for w in searcher.analyse(question).words
-                  if w.role in ("content", "asked") for t in w.terms if t in postings.terms}
+                  if w.role in (Role.CONTENT, Role.ASKED) for t in w.terms if t in postings.terms}
     ranked: list[int] = []
     if understood:
         scores = bm25.score(postings, understood)
         ranked = [d for d in bm25.top_k(scores, SUGGESTIONS * 2) if scores[d] > 0]
     scored = []
     for i, example in enumerate(examples):
-        top = _answer_passage(searcher, example)
+        terms = searcher.analyse(example).terms  # analyses are cached by the searcher
+        top = int(bm25.score(postings, terms).argmax()) if terms else -1
         if top in ranked:
             scored.append((ranked.index(top), i))
-    chosen = []
-    for _, i in sorted(scored):
-        if i not in chosen and len(chosen) < n:
-            chosen.append(i)
-    chosen += [i for i in range(len(examples)) if i not in chosen][: n - len(chosen)]
-    return chosen
-
-
-def _answer_passage(searcher: Searcher, question: str) -> int:
-    """The position of the passage that answers an example question (cached per index)."""
-    cache = _EXAMPLE_PASSAGES.setdefault(id(searcher.index), {})
-    if question not in cache:
-        terms = searcher.analyse(question).terms
-        cache[question] = int(bm25.score(searcher.index.postings, terms).argmax()) if terms else -1
-    return cache[question]
-
-
-_EXAMPLE_PASSAGES: dict[int, dict[str, int]] = {}
+    chosen = [i for _, i in sorted(scored)][:n]
+    return chosen + [i for i in range(len(examples)) if i not in chosen][: n - len(chosen)]

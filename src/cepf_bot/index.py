@@ -38,7 +38,7 @@ from .token_cache import (
 )
 from .types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,6 @@ def build_index(
                                                corpus_terms=postings.terms).to_json(),
         traditional=dict(corpus.vocabulary.traditional),
         # the whole word: jieba keeps a dictionary word whole and emits it after its parts
-        distinctive_terms=_whole_terms(segmenter, corpus.vocabulary.distinctive_terms),
         term_classes=_term_classes(segmenter, corpus.vocabulary.classes),
         segmented_documents=segmented,
         incremental=base is not None,
@@ -175,14 +174,9 @@ def build_index(
                         "term_lexicon_ids": term_lexicon_ids})
 
 
-def _whole_terms(segmenter: Segmenter, words: Sequence[str]) -> list[str]:
-    """Each word's index term as a whole (jieba keeps a dictionary word whole and emits it after
-    its search-mode parts)."""
-    return sorted({tokens[-1] for word in words if (tokens := segmenter.tokens(word))})
-
-
 def _term_classes(segmenter: Segmenter, classes: dict[str, str]) -> dict[str, str]:
-    """Each dictionary word's index term (as a whole) -> the word's class."""
+    """Each dictionary word's index term -> the word's class (jieba keeps a dictionary word
+    whole and emits it after its search-mode parts)."""
     return {tokens[-1]: cls for word, cls in sorted(classes.items())
             if (tokens := segmenter.tokens(word))}
 

@@ -53,16 +53,22 @@ class GeneralLexicon:
         return frozenset().union(*self.classes.values())
 
     @functools.cached_property
-    def asked_for(self) -> frozenset[str]:
-        return frozenset().union(*(v for k, v in self.classes.items()
-                                   if k.endswith(".asked_for")))
+    def _kinds(self) -> dict[str, frozenset[str]]:
+        kinds: dict[str, set[str]] = {}
+        for name, words in self.classes.items():
+            kinds.setdefault(name.partition(".")[2], set()).update(words)
+        return {kind: frozenset(words) for kind, words in kinds.items()}
+
+    def of_kind(self, kind: str) -> frozenset[str]:
+        """The words of every language's class of that kind (`question_words`: zh, en)."""
+        return self._kinds.get(kind, frozenset())
 
     def is_function_word(self, word: str) -> bool:
-        return word in self.function_words and word not in self.asked_for
+        return word in self.function_words and not self.is_asked_for(word)
 
     def is_asked_for(self, word: str) -> bool:
         """A word that names the kind of answer wanted (名字, 金额, figures, title)."""
-        return word in self.asked_for
+        return word in self.of_kind("asked_for")
 
     def to_mandarin(self, question: str) -> str:
         """A question in written Cantonese, in Mandarin words; other text unchanged. Runs
@@ -130,30 +136,31 @@ def is_chinese(word: str) -> bool:
 
 def is_question_word(word: str) -> bool:
     """什么, 哪些, 多少, which, how … (the lexicon's question-word classes)."""
-    lexicon = general_lexicon()
-    return any(word in lexicon.classes.get(name, ()) for name in
-               ("zh.question_words", "en.question_words"))
+    return word in general_lexicon().of_kind("question_words")
 
 
 def refers_back(word: str) -> bool:
     """它, 他们, 那…呢, they, it, and …: a word that leans on what was asked before."""
-    lexicon = general_lexicon()
-    return any(word in lexicon.classes.get(name, ()) for name in ("zh.anaphora", "en.anaphora"))
+    return word in general_lexicon().of_kind("anaphora")
 
 
 def asks_for_other(word: str) -> bool:
     """else, other, 其他, 另外 …: a follow-up that asks beyond what the previous one named."""
-    lexicon = general_lexicon()
-    return any(word in lexicon.classes.get(name, ()) for name in ("zh.other", "en.other"))
+    return word in general_lexicon().of_kind("other")
 
 
-# Questions about the bot itself: small talk, never a question for the corpus.
-ABOUT_THE_BOT = re.compile(
-    r"你是谁|你是什么|你叫什么|你系边个|你係邊個|你能做什么|你会什么|你可以做什么|你能干什么"
-    r"|who are you|what are you|are you a bot|what can you do|what do you do|how do you work"
-    r"|what can i ask", re.IGNORECASE)
+# Questions about the bot itself (small talk, never a question for the corpus), by kind.
+_ABOUT_THE_BOT = [
+    ("identity", re.compile(r"你是谁|你是什么|你叫什么|你系边个|你係邊個|who are you"
+                            r"|what are you|are you a bot", re.IGNORECASE)),
+    ("capability", re.compile(r"你能做什么|你会什么|你可以做什么|你能干什么|有什么用"
+                              r"|what can you do|what do you do|how do you work|what can i ask",
+                              re.IGNORECASE)),
+]
 
 
-def about_the_bot(question: str) -> bool:
-    """Whether the question asks who the bot is or what it can do."""
-    return bool(ABOUT_THE_BOT.search(to_simplified(question)))
+def about_the_bot(question: str) -> str | None:
+    """"identity" (who are you) or "capability" (what can you do) when the question asks about
+    the bot itself, else None."""
+    text = to_simplified(question)
+    return next((kind for kind, pattern in _ABOUT_THE_BOT if pattern.search(text)), None)

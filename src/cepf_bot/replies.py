@@ -12,7 +12,7 @@ from .chinese_script import TraditionalConverter
 from .engine import IndexInfo
 from .render import escape, excerpt, localise, passage_html, split_messages
 from .search import Searcher
-from .types import Hit, Locale
+from .types import Hit, Locale, Results
 from .ui_text import read_as_text, ui_text
 
 PAGE = 2  # passages a reply shows: short on a phone; more behind a button
@@ -37,10 +37,9 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     """The page of the answer to `question` that starts at `offset`: on the first page the
     answer sentence first, then the passages, each trimmed around its matched sentences.
     `after`: the asker's previous question, for a follow-up."""
-    follow_up = bool(after) and searcher.is_follow_up(searcher.analyse(question))
-    subject = after if follow_up and after else question
     results = searcher.ask(question, k=PAGE + 1, offset=offset, with_answer=offset == 0,
-                           after=after if follow_up else None)
+                           after=after)
+    subject = results.read_with or question
     more, hits = len(results.hits) > PAGE, results.hits[:PAGE]
     convert = searcher.traditional
     if not hits:
@@ -48,12 +47,17 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
         return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject)
     blocks = [localise(passage_html(h, budget=EXCERPT), locale, convert) for h in hits]
     if results.answer is not None:
-        label = ui_text("answer", locale.lang)
-        first = f"<b>{label}</b>{escape(results.answer.text)}"
-        if results.read_as:
-            first = f"<i>{escape(read_as_text(results.read_as, locale.lang))}</i>\n{first}"
-        blocks.insert(0, localise(first, locale, convert))
+        blocks.insert(0, localise(answer_html(results, locale), locale, convert))
     return Reply(hits, split_messages(blocks), more, subject)
+
+
+def answer_html(results: Results, locale: Locale) -> str:
+    """The answer sentence with its label, after how mistyped words were read (if they were)."""
+    assert results.answer is not None
+    html = f"<b>{ui_text('answer', locale.lang)}</b>{escape(results.answer.text)}"
+    if results.read_as:
+        html = f"<i>{escape(read_as_text(results.read_as, locale.lang))}</i>\n{html}"
+    return html
 
 
 def full_passage_html(searcher: Searcher, key: str, locale: Locale) -> list[str]:
@@ -112,8 +116,7 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
     for hit in results.hits:
         html = passage_html(hit, number=False)
         if hit.rank == 1 and results.answer is not None:
-            label = ui_text("answer", locale.lang)
-            html = f"<b>{label}</b>{escape(results.answer.text)}\n\n{html}"
+            html = f"{answer_html(results, locale)}\n\n{html}"
         answers.append(InlineAnswer(
             id=str(hit.rank),
             title=convert.convert(hit.passage.title, locale.script)[:100],

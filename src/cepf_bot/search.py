@@ -10,7 +10,7 @@ import numpy as np
 from . import bm25
 from .answer import pick_answer
 from .answerability import Support, answers, support, word_weight
-from .chinese_script import TraditionalConverter, question_to_simplified
+from .chinese_script import TraditionalConverter
 from .expand import QueryExpander
 from .index import Index
 from .lexicon import about_the_bot, is_english_word, refers_back
@@ -18,6 +18,7 @@ from .query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_co
 from .segment import Segmenter, normalise
 from .spelling import Speller
 from .types import Answer, Correction, Hit, Relevance, Results
+from .vocabulary import DISTINCTIVE_CLASSES
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "Searcher", "Verdict"]
 
@@ -43,8 +44,9 @@ class Searcher:
         self.expander = QueryExpander.from_json(index.meta.expansion)
         self.traditional = TraditionalConverter(index.meta.traditional)
         self.analyser = QueryAnalyser(segmenter, self.expander, index.postings)
-        self._distinctive = frozenset(index.meta.distinctive_terms)
         self._classes = index.meta.term_classes
+        self._distinctive = frozenset(t for t, c in self._classes.items()
+                                      if c in DISTINCTIVE_CLASSES)
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019  (one Searcher per index, long-lived)
     def analyse(self, question: str) -> Query:
@@ -64,15 +66,16 @@ class Searcher:
         if about_the_bot(question):  # who are you, 你能做什么: the bot answers that itself
             return Results(None, [])
         query = self.analyse(question)
-        if after and self.is_follow_up(query):
-            query = in_context(query, self.analyse(after), subject=self._is_subject,
+        read_with = after if after and self.is_follow_up(query) else None
+        if read_with:
+            query = in_context(query, self.analyse(read_with), subject=self._is_subject,
                                kind=self._kind)
         scores, verdict = self._rank(query)
         read_as: tuple[Correction, ...] = ()
         if not verdict.answered:
             query, scores, read_as = self._read_again(query)
             if not read_as:
-                return Results(None, [])
+                return Results(None, [], read_with=read_with)
         hits = [
             Hit(rank=offset + i + 1, score=float(scores[doc]), passage=self.index.passages[doc],
                 terms=self._matched_terms(doc, query))
@@ -82,7 +85,7 @@ class Searcher:
         if with_answer:
             best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
             answer = self._answer(query, best) if best else None
-        return Results(answer, hits, read_as)
+        return Results(answer, hits, read_as, read_with)
 
     def is_follow_up(self, query: Query) -> bool:
         """Whether a question leans on the previous one: it refers back (它, 他们, 那…呢, they,
@@ -97,9 +100,12 @@ class Searcher:
         return next((self._classes[t] for t in sorted(word.terms) if t in self._classes), None)
 
     def _is_subject(self, word: QueryWord) -> bool:
-        if word.role == Role.NAME or any(t in self._classes for t in word.terms):  # named
-            return True
-        return word.kind == "word" and word.word in self.index.postings.terms
+        named = word.role == Role.NAME or any(t in self._classes for t in word.terms)
+        return named or self._is_acronym(word)
+
+    def _is_acronym(self, word: QueryWord) -> bool:
+        """An ASCII word the corpus's own text uses (IUCN, GARC, icc-4)."""
+        return word.kind == "word" and len(word.word) > 1 and word.word in self.index.postings.terms
 
     def _read_again(self, query: Query) -> tuple[Query, np.ndarray, tuple[Correction, ...]]:
         """The question with its mistyped words corrected, if that is answered."""
@@ -168,8 +174,7 @@ class Searcher:
         # an item of a list paragraph is read with the rest of its paragraph
         docs = self.paragraph_of(best_doc)
         matched = {t for doc in docs for t in self._matched_terms(doc, query)}
-        text = normalise(question_to_simplified(
-            "\n".join(self.index.passages[doc].text for doc in docs)))
+        text = normalise("\n".join(self.index.passages[doc].text for doc in docs))
         result = support(query, matched, text, known=self._known,
                          distinctive=self._is_distinctive, weight=self._weight)
         scores[scores < best * self.relevance.min_relative] = 0.0
@@ -193,9 +198,7 @@ class Searcher:
         return any(t in terms for t in word.terms)
 
     def _is_distinctive(self, word: QueryWord) -> bool:
-        if word.terms & self._distinctive:
-            return True
-        return word.kind == "word" and len(word.word) > 1 and word.word in self.index.postings.terms
+        return bool(word.terms & self._distinctive) or self._is_acronym(word)
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019  (one Searcher per index, long-lived)
     def _weight(self, word: QueryWord) -> float:

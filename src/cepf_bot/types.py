@@ -103,6 +103,7 @@ class Results:
     answer: Answer | None
     hits: list[Hit]
     read_as: tuple[Correction, ...] = ()
+    read_with: str | None = None  # the previous question a follow-up was read with
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,6 @@ class IndexMeta:
     build_seconds: float
     expansion: list[list[object]] = field(default_factory=list)
     traditional: dict[str, str] = field(default_factory=dict)
-    distinctive_terms: list[str] = field(default_factory=list)  # their index terms
     term_classes: dict[str, str] = field(default_factory=dict)  # dictionary term -> [class]
     segmented_documents: int = 0  # how many documents this build had to segment
     incremental: bool = False  # whether it updated the previous postings

@@ -44,12 +44,6 @@ class Vocabulary:
     digests: dict[str, str] = field(default_factory=dict)  # file name -> SHA-256 of its bytes
 
     @property
-    def distinctive_terms(self) -> list[str]:
-        """The dictionary's words of the distinctive classes (names of people, bodies,
-        conventions, projects, and the finance figures' labels)."""
-        return sorted(w for w, c in self.classes.items() if c in DISTINCTIVE_CLASSES)
-
-    @property
     def aliases(self) -> dict[str, str]:
         """Every name of names.txt -> the one term it becomes (the term itself included)."""
         return {name: rule.target for rule in self.names
