@@ -49,15 +49,20 @@ class BotProcess:
     def start(self, ready: str = "getUpdates", python_args: Sequence[str] = ()) -> BotProcess:
         """Start, and wait until the bot calls `ready` (getUpdates, or setWebhook).
         `python_args` go to the interpreter, e.g. ("-m", "cProfile", "-o", "bot.prof")."""
-        self.proc = subprocess.Popen(
-            [sys.executable, *python_args, "-m", "cepf_bot", "serve"], env=self.env,
-            stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT,
-        )
+        self.launch(python_args)
         deadline = time.monotonic() + 30
         while not self.fake.calls_of(ready):
             time.sleep(0.05)
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"bot did not start: {self.log()}")
+        return self
+
+    def launch(self, python_args: Sequence[str] = ()) -> BotProcess:
+        """Start, without waiting for anything."""
+        self.proc = subprocess.Popen(
+            [sys.executable, *python_args, "-m", "cepf_bot", "serve"], env=self.env,
+            stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT,
+        )
         return self
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:

@@ -224,9 +224,24 @@ class FakeTelegram:
         return None
 
     def _respond(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The response; a call is recorded once its effects are (a test that waits for a
+        sendMessage then reads the chat's messages finds it there), a long poll as it starts."""
+        call = Call(method, params)
+        if method == "getUpdates":  # a long poll: seen as it starts
+            self._record(call)
+            return self._response(method, params)
+        try:
+            return self._response(method, params)
+        finally:
+            self._record(call)
+
+    def _record(self, call: Call) -> None:
         with self._cond:
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
             self._cond.notify_all()
+
+    def _response(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._cond:
             fault = self._take_fault(method)
         if fault is not None:
             if fault.delay:

@@ -117,3 +117,68 @@ def test_a_file_name_that_is_not_utf8_is_one_clear_line(corpus_dir, tmp_path):
                            capture_output=True, text=True, timeout=60)
     assert asked.returncode == 0 and "27103400.95" in asked.stdout  # the last good index
     assert "not valid UTF-8" in asked.stderr and "Traceback" not in asked.stderr
+    health = subprocess.run([sys.executable, "-m", "cepf_bot", "health"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert health.returncode == 1 and health.stdout.startswith("unhealthy")
+    assert "bad\\xff.md" in health.stdout and "still serves" in health.stdout
+
+
+def _logged(verbose: bool, emit) -> str:  # type: ignore[no-untyped-def]
+    import io
+
+    from cepf_bot.logging_setup import setup_logging
+
+    stream = io.StringIO()
+    setup_logging(verbose)
+    handler = logging.getLogger().handlers[0]
+    handler.setStream(stream)  # type: ignore[attr-defined]
+    try:
+        emit(logging.getLogger("cepf_bot.test"))
+    finally:
+        logging.getLogger().handlers.clear()
+    return stream.getvalue()
+
+
+def _fail(log: logging.Logger) -> None:
+    try:
+        {}["missing"]
+    except KeyError:
+        log.exception("update 7 failed")
+
+
+def test_tracebacks_only_with_verbose_the_cause_always():
+    quiet = _logged(False, _fail)
+    assert quiet.strip() == "cepf-bot: update 7 failed (KeyError: 'missing')"
+    assert "Traceback" in _logged(True, _fail)
+
+
+def test_lines_outsiders_can_cause_are_rate_limited_per_kind():
+    def flood(log: logging.Logger) -> None:
+        for i in range(500):
+            log.warning("webhook request from %s refused: wrong secret token", f"10.0.0.{i}")
+        for i in range(500):
+            log.info("answered question %d", i)  # our own INFO lines are not limited
+        log.warning("another kind of line")
+
+    lines = _logged(False, flood).splitlines()
+    assert sum("refused" in line for line in lines) == 20
+    assert sum("answered question" in line for line in lines) == 500
+    assert lines[-1].endswith("another kind of line")
+
+
+def test_a_full_disk_names_the_index_folder(tmp_path, index, monkeypatch):
+    import errno
+
+    import pytest
+
+    from cepf_bot import store
+    from cepf_bot.oserrors import os_error_line
+
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device")  # no file name, as write() does
+
+    monkeypatch.setattr(store.np, "save", full)
+    with pytest.raises(OSError) as raised:
+        store.save_index(index, tmp_path / "idx")
+    assert os_error_line(raised.value) == f"{tmp_path / 'idx'}: No space left on device"
+    assert os_error_line(OSError()) == "OSError"  # never an empty line

@@ -11,6 +11,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from .corpus import CorpusError
+from .oserrors import os_error_line
 from .querylog import format_summary
 from .render import escape, split_messages
 from .replies import about_html
@@ -49,8 +50,9 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     try:
         info = await asyncio.to_thread(state.engine.reindex, warm_up=True)
     except (CorpusError, OSError) as e:
-        log.warning("reindex by admin %s failed: %s", user.id, e)
-        await say(update, context, message, "reindex_failed", error=escape(str(e)))
+        error = os_error_line(e) if isinstance(e, OSError) else str(e)
+        log.warning("reindex by admin %s failed: %s", user.id, error)
+        await say(update, context, message, "reindex_failed", error=escape(error))
         return
     seconds = time.perf_counter() - started
     log.info("reindexed by admin %s: %d documents, %d passages in %.2fs", user.id,

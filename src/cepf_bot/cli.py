@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -21,11 +22,12 @@ from .config import (
     resolve_paths,
 )
 from .conversation import suggestions
-from .corpus import CorpusError
+from .corpus import CorpusError, document_paths
 from .engine import Engine, IndexLoadError
 from .evaluation import EvalFileError
 from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
 from .logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
+from .oserrors import os_error_line
 from .querylog import QueryLog, format_summary
 from .reply_locale import reply_locale
 from .types import Hit, Results
@@ -99,6 +101,8 @@ def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
+    # SIGHUP means "look at the index now" once serving; until then it must not kill the bot.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     from telegram.error import InvalidToken, TelegramError
 
     from .application import build_application
@@ -164,6 +168,12 @@ def cmd_health(args: argparse.Namespace, paths: Paths) -> int:
         if beat.age() > MAX_AGE_SECONDS:
             print(f"unhealthy: the bot's last heartbeat is {beat.age():.0f} s old")
             return 1
+    try:  # what the next reindex would refuse: a bad file name, an unreadable folder
+        document_paths(paths.corpus_dir)
+    except CorpusError as e:
+        print(f"unhealthy: the corpus cannot be indexed: {e} (index {info.generation} "
+              "still serves)")
+        return 1
     print(f"healthy: index {info.generation} ({info.passages} passages)"
           + (", bot serving" if args.serving else ""))
     return 0
@@ -249,7 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cepf-bot: error: {e}", file=sys.stderr)
         return 1
     except OSError as e:
-        print(f"cepf-bot: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        print(f"cepf-bot: error: {os_error_line(e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `cepf-bot ask … | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0

@@ -9,28 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
 import signal
 import time
-from collections import OrderedDict
 from urllib.parse import urlsplit
 
-import tornado.httpserver
-import tornado.web
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
 from .config import BotSettings, heartbeat_path
 from .heartbeat import remove_heartbeat, write_heartbeat
 from .telegram_io import BotState
+from .webhook import webhook_server
 
 log = logging.getLogger(__name__)
 
 WATCH_SECONDS = 2.0
-RECENT_UPDATES = 2048  # update ids remembered to drop Telegram's redeliveries
 PRUNE_SECONDS = 3600  # how often a serving bot applies the query log's retention
 
 
@@ -65,8 +60,9 @@ async def housekeeping(application: Application, alive, mode: str) -> None:  # t
 
 
 async def _reach_telegram(application: Application, max_wait: float) -> str:
-    """getMe until Telegram answers (backing off to `max_wait` s between tries); the bot's
-    username. A rejected token raises InvalidToken at once: retrying cannot help."""
+    """getMe until Telegram answers with a user (backing off to `max_wait` s between tries,
+    one line each); the bot's username. A rejected token raises InvalidToken at once:
+    retrying cannot help."""
     delay = 1.0
     bot = application.bot
     while True:
@@ -76,8 +72,11 @@ async def _reach_telegram(application: Application, max_wait: float) -> str:
             return me.username
         except InvalidToken:
             raise
-        except (NetworkError, RetryAfter) as e:
+        except TelegramError as e:  # unreachable, 5xx, flood control, an unparsable answer
             log.warning("Telegram unreachable at start (%s: %s); retrying in %.0f s",
+                        type(e).__name__, e, delay)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:  # an answer not a User
+            log.warning("Telegram's getMe answer is malformed (%s: %s); retrying in %.0f s",
                         type(e).__name__, e, delay)
         finally:
             await bot.shutdown()
@@ -111,54 +110,9 @@ def run_polling(application: Application, *, poll_timeout: int = 20) -> None:
                             poll_interval=0.0)
 
 
-class WebhookHandler(tornado.web.RequestHandler):
-    """POST /<path>: one update from Telegram, with the secret token in a header."""
-
-    def initialize(self, telegram: Application, secret: str,
-                   recent: OrderedDict[int, None]) -> None:
-        self.telegram = telegram
-        self.secret = secret.encode()
-        self.recent = recent
-
-    async def post(self) -> None:
-        given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-        if not hmac.compare_digest(given, self.secret):  # constant time
-            log.warning("webhook request from %s refused: %s secret token",
-                        self.request.remote_ip, "wrong" if given else "no")
-            self.send_error(403)
-            return
-        try:
-            update = Update.de_json(json.loads(self.request.body), self.telegram.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as e:
-            log.warning("webhook request with a malformed update refused: %s", e)
-            self.send_error(400)
-            return
-        if update is None:
-            self.send_error(400)
-            return
-        if update.update_id in self.recent:
-            log.info("webhook: update %d delivered again; answered once already",
-                     update.update_id)
-        else:
-            self.recent[update.update_id] = None
-            while len(self.recent) > RECENT_UPDATES:
-                self.recent.popitem(last=False)
-            await self.telegram.update_queue.put(update)
-        self.set_status(200)
-        self.finish()
-
-    def log_exception(self, *args: object) -> None:  # one line, no traceback
-        log.warning("webhook handler error: %s", args[1] if len(args) > 1 else args)
-
-
 async def _serve_webhook(application: Application, settings: BotSettings) -> None:
     path = urlsplit(settings.webhook_url).path or "/"
-    app = tornado.web.Application([(
-        path, WebhookHandler,
-        {"telegram": application, "secret": settings.webhook_secret,
-         "recent": OrderedDict()},
-    )])
-    server = tornado.httpserver.HTTPServer(app, xheaders=True)
+    server = webhook_server(application, path, settings.webhook_secret)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

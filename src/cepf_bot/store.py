@@ -40,6 +40,7 @@ import numpy as np
 from .bm25 import Postings, TermIds
 from .expand import QueryExpander
 from .index import FORMAT_VERSION, Index
+from .oserrors import with_path
 from .passages import PassageChain, PassageRange, PassageStore
 from .segment import Segmenter
 from .types import BM25Params, DocumentInfo, IndexMeta
@@ -174,6 +175,9 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
             _write(tmp / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1).encode())
             _fsync_dir(tmp)
             os.rename(tmp, index_path / name)
+        except OSError as e:  # a full disk: name the folder, not just "[Errno 28]"
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise with_path(e, index_path) from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
