@@ -22,7 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from .telegram_html import LIMIT, markup_problems, utf16_length, visible_text
 
@@ -60,6 +60,13 @@ def _decode(value: str) -> Any:
         return value
 
 
+BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files
+
+
+class _Refusal(Exception):
+    """A 400 the real Bot API would give, with its description."""
+
+
 class _QuietServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
@@ -85,6 +92,7 @@ class FakeTelegram:
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self.get_updates_seen = threading.Event()
+        self.files: dict[str, bytes] = {}  # file_id -> bytes, served at /file/bot<token>/…
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -165,6 +173,23 @@ class FakeTelegram:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
+        with self._cond:
+            self._messages[(chat_id, message["message_id"])] = message
+        self.push({"message": message})
+        return message
+
+    def document(self, file_name: str, data: bytes, *, chat_id: int, user_id: int | None = None,
+                 size: int | None = None, language_code: str = "en") -> dict[str, Any]:
+        """Send the bot a file (`size`: what Telegram says its size is, when not its own)."""
+        file_id = f"file{next(self._update_ids)}"
+        with self._cond:
+            self.files[file_id] = data
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": self.chat(chat_id), "from": self.user(user_id or chat_id, language_code),
+            "document": {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                         "file_name": file_name, "file_size": size or len(data)},
+        }
         with self._cond:
             self._messages[(chat_id, message["message_id"])] = message
         self.push({"message": message})
@@ -260,7 +285,12 @@ class FakeTelegram:
                 self.refused.append((method, refusal))
             return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"}
         handler = getattr(self, f"_api_{method}", None)
-        result = handler(params) if handler else True
+        try:
+            result = handler(params) if handler else True
+        except _Refusal as e:
+            with self._cond:
+                self.refused.append((method, str(e)))
+            return 400, {"ok": False, "error_code": 400, "description": str(e)}
         return 200, {"ok": True, "result": result}
 
     def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -280,6 +310,17 @@ class FakeTelegram:
                 while self._updates and self._updates[0]["update_id"] < offset:
                     self._updates.popleft()
             return list(itertools.islice(self._updates, 0, 100))
+
+    def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id"))
+        with self._cond:
+            data = self.files.get(file_id)
+        if data is None:
+            raise _Refusal("Bad Request: invalid file_id")
+        if len(data) > BOT_DOWNLOAD_LIMIT:
+            raise _Refusal("Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                "file_path": f"documents/{file_id}"}
 
     def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -342,6 +383,9 @@ class FakeTelegram:
 
             def _serve(self) -> None:
                 prefix = f"/bot{fake.token}/"
+                if unquote(self.path).startswith(f"/file/bot{fake.token}/documents/"):
+                    self._download(self.path.rsplit("/", 1)[1])
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
                 if not self.path.startswith(prefix):
@@ -363,6 +407,20 @@ class FakeTelegram:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def _download(self, file_id: str) -> None:
+                with fake._cond:
+                    data = fake.files.get(file_id)
+                    fake.calls.append(Call("download", {"file_id": file_id}))
+                    fake._cond.notify_all()
+                if data is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
         return Handler
 

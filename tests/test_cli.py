@@ -30,7 +30,9 @@ def test_ask_json_shape(capsys, corpus_dir):
     assert obj["query"] == "国际合作项目"
     assert [r["rank"] for r in obj["results"]] == [1, 2]
     first = obj["results"][0]
-    assert set(first) == {"rank", "score", "passage_id", "title", "source", "text"}
+    assert set(first) == {"rank", "score", "passage_id", "title", "source", "url", "page",
+                          "text"}
+    assert first["url"] is None and first["page"] is None  # the seed has no http(s) source
     assert obj["answer"]["passage_id"] == first["passage_id"]
     assert obj["answer"]["text"] in first["text"]  # verbatim
     assert isinstance(first["score"], float)

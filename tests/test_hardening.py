@@ -28,8 +28,8 @@ def test_a_fifo_and_a_link_to_outside_the_corpus_are_skipped(corpus_dir, tmp_pat
 
 def test_a_link_to_a_file_inside_the_corpus_is_read(corpus_dir):
     (corpus_dir / "drafts").mkdir()
-    (corpus_dir / "drafts" / "news.txt").write_text("# 新闻\n\n观鸟节活动。\n", "utf-8")
-    (corpus_dir / "news.md").symlink_to(corpus_dir / "drafts" / "news.txt")
+    (corpus_dir / "drafts" / "news.draft").write_text("# 新闻\n\n观鸟节活动。\n", "utf-8")
+    (corpus_dir / "news.md").symlink_to(corpus_dir / "drafts" / "news.draft")
     assert "news" in {d.id for d in load_corpus(corpus_dir).documents}
 
 

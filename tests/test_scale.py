@@ -217,8 +217,8 @@ def test_reindex_splits_only_the_files_that_changed(tmp_path, monkeypatch):
     write_docs(corpus, 5)
     reindex(corpus, tmp_path / "idx")
     split = []
-    parse = corpus_mod.parse_document
-    monkeypatch.setattr(corpus_mod, "parse_document",
+    parse = corpus_mod.document_of
+    monkeypatch.setattr(corpus_mod, "document_of",
                         lambda doc_id, *args: split.append(doc_id) or parse(doc_id, *args))
     (corpus / "doc003.md").write_text("# 文档3\n\n改过：观鸟节。\n\n第二段。\n", "utf-8")
     (corpus / "doc001.md").rename(corpus / "doc009.md")

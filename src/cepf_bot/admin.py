@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import time
 
@@ -11,6 +12,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from .corpus import CorpusError
+from .document_text import web_url
 from .oserrors import os_error_line
 from .querylog import format_summary
 from .render import escape, split_messages
@@ -27,7 +29,7 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                                      engine.searcher.traditional))
 
 
-async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
     """Whether the user is in CEPF_ADMIN_IDS; if not, a polite refusal and a log line."""
     user = update.effective_user
     if user is not None and user.id in state_of(context).settings.admin_ids:
@@ -43,7 +45,7 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     state = state_of(context)
     user = update.effective_user
     message = update.effective_message
-    if not await _admin(update, context, "/reindex"):
+    if not await require_admin(update, context, "/reindex"):
         return
     await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
     started = time.perf_counter()
@@ -61,15 +63,31 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                passages=info.passages, seconds=seconds)
 
 
+async def documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins only: every document with its format, passage count and link."""
+    if not await require_admin(update, context, "/documents"):
+        return
+    info = state_of(context).engine.info()
+    lines = [f"<b>{len(info.documents)} documents, {info.passages} passages</b>"]
+    for d in info.documents:
+        title = escape(d.title)
+        url = web_url(d.url)
+        if url:
+            title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
+        lines.append(f"• {title} — {escape(d.id)}, {d.format.upper()}, {d.passages} passages")
+    for part in split_messages(lines):
+        await send(update.effective_message, part)
+
+
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins only: unanswered and down-voted questions, most frequent first."""
     state = state_of(context)
     message = update.effective_message
-    if not await _admin(update, context, "/stats"):
+    if not await require_admin(update, context, "/stats"):
         return
     if state.query_log is None:
         await send(message, "The query log is off (CEPF_QUERY_LOG=off).")
         return
     summary = await asyncio.to_thread(state.query_log.summary, 10)
-    for html in split_messages([escape(format_summary(summary))]):
-        await send(message, html)
+    for part in split_messages([escape(format_summary(summary))]):
+        await send(message, part)

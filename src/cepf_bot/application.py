@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from .admin import about, reindex_command, stats
+from .admin import about, documents, reindex_command, stats
 from .bot import (
     ask_command,
     button,
@@ -34,6 +34,7 @@ from .engine import Engine
 from .querylog import QueryLog
 from .rate_limit import UserRateLimiter
 from .telegram_io import BotState, cosmetic
+from .upload_chat import document_upload, upload_button
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +101,14 @@ def build_application(settings: BotSettings, engine: Engine,
     application.add_handler(CommandHandler("about", about))
     application.add_handler(CommandHandler("reindex", reindex_command))
     application.add_handler(CommandHandler("stats", stats))
+    application.add_handler(CommandHandler("documents", documents))
+    application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE,
+                                           document_upload))
     application.add_handler(MessageHandler(messages & filters.ChatType.PRIVATE, private_text))
     application.add_handler(MessageHandler(messages & filters.ChatType.GROUPS, group_text))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE,
                                            unknown_command))
+    application.add_handler(CallbackQueryHandler(upload_button, pattern=r"^up:"))
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(error_handler)

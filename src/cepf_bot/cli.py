@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .config import (
 )
 from .conversation import suggestions
 from .corpus import CorpusError, document_paths
+from .document_text import web_url
 from .engine import Engine, IndexLoadError
 from .evaluation import EvalFileError
 from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
@@ -38,7 +40,8 @@ log = logging.getLogger("cepf_bot")
 def _hit_json(hit: Hit) -> dict[str, object]:
     p = hit.passage
     return {"rank": hit.rank, "score": round(hit.score, 6), "passage_id": p.id,
-            "title": p.title, "source": p.document, "text": p.text}
+            "title": p.title, "source": p.document, "url": web_url(p.url) or None,
+            "page": p.page or None, "text": p.text}
 
 
 def _answer_json(question: str, results: Results) -> str:
@@ -79,9 +82,11 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
     started = time.perf_counter()
     info = Engine(paths).reindex(progress=True)
+    formats = Counter(d.format for d in info.documents)
     print(f"indexed {len(info.documents)} documents ({info.segmented_documents} segmented, the "
           f"rest unchanged), {info.passages} passages from {paths.corpus_dir} in "
           f"{time.perf_counter() - started:.2f} s -> {paths.index_path}")
+    print("documents by format: " + ", ".join(f"{n} {kind}" for kind, n in sorted(formats.items())))
     return 0
 
 

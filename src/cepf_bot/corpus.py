@@ -1,17 +1,11 @@
 """Corpus files -> documents and passages, plus the vocabulary files kept beside them.
 
-A corpus is a folder. Every `*.md` file in it (recursively, except `README.md`) is a document:
-
-    ---
-    date: 2020-09-06
-    source: https://…
-    ---
-    # Document title
-    ## Section heading
-    A paragraph is a passage. A short first sentence without a comma is its title。…
-
-Paragraphs are separated by blank lines; lines under a heading with no blank line between (such
-as the finance block under `## 收支信息`) form one passage whose title is that heading.
+A corpus is a folder. Every document file in it (recursively) is a document: Markdown (`*.md`,
+except `README.md`) and plain text (`*.txt`, except the word files at the top), web pages
+(`*.html`, `*.htm`), Word files (`*.docx`) and PDF (`*.pdf`). Each format's reader
+(`document_text`) gives a title, a link and blocks of lines under sections; here blocks become
+passages. A block is a passage; a long list paragraph becomes one passage per item. A short
+first sentence without a comma titles its passage.
 
 Beside the documents live the word files (`vocabulary.py`). Every problem with a file is a
 `CorpusError` that names the file.
@@ -19,6 +13,8 @@ Beside the documents live the word files (`vocabulary.py`). Every problem with a
 A passage's id is the document's id and a short hash of its own text (`document#3f9a0c12`, with
 `-2`, `-3` for repeats of the same text in one document): an edit elsewhere in the document
 changes no other passage's id, so the query log's ids and feedback stay right across edits.
+A Markdown document's id is its path without `.md`; any other's is its path with its suffix
+(`reports/2019.pdf`), so a PDF and its Word version are two documents.
 """
 
 from __future__ import annotations
@@ -37,11 +33,13 @@ from pathlib import Path
 from .corpus_files import (
     DEFAULT_MAX_FILE_BYTES,
     CorpusError,
-    decode,
     file_digest,
     fingerprint,
     read_raw,
 )
+from .document_text import Block, DocumentText
+from .read_markdown import read_markdown
+from .readers import format_of, read_document
 from .types import Document, Lang, Passage
 from .vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 
@@ -50,7 +48,6 @@ __all__ = ["DEFAULT_MAX_FILE_BYTES", "Corpus", "CorpusError", "corpus_fingerprin
 
 log = logging.getLogger(__name__)
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _TITLE_MAX_CHARS = 40
 PASSAGE_ID_CHARS = 8
@@ -64,6 +61,8 @@ DOCUMENT_INFO_TITLE = "文档信息"
 LIST_PARAGRAPH_CHARS = 300
 LIST_ITEMS = 3
 _UNIT_END = re.compile(r"(?<=[。；;！？!?])")
+TEXT_FORMATS = ("md", "txt", "html")
+MAX_BINARY_BYTES = 20 * 1024 * 1024  # Word and PDF: Telegram's limit for a bot's download
 
 
 @dataclass(frozen=True)
@@ -89,9 +88,9 @@ def document_paths(root: Path) -> list[Path]:
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.endswith(".md") or name == "README.md" or name.startswith("."):
-                continue
             path = Path(folder) / name
+            if not _is_document(root, path):
+                continue
             try:
                 name.encode("utf-8")
             except UnicodeEncodeError:  # the bytes of a name that is not UTF-8, as Python's repr
@@ -112,6 +111,19 @@ def document_paths(root: Path) -> list[Path]:
     return paths
 
 
+def _is_document(root: Path, path: Path) -> bool:
+    name = path.name
+    if name.startswith(".") or format_of(path) is None or name == "README.md":
+        return False
+    return not (path.parent == root and name in (*WORD_FILES, "examples.txt"))
+
+
+def document_id(root: Path, path: Path) -> str:
+    """`reports/2019` for reports/2019.md; `reports/2019.pdf` for any other format."""
+    relative = path.relative_to(root)
+    return (relative.with_suffix("") if relative.suffix == ".md" else relative).as_posix()
+
+
 def _points_inside(link: Path, root: Path) -> bool:
     try:
         return link.resolve().is_relative_to(root)
@@ -119,39 +131,24 @@ def _points_inside(link: Path, root: Path) -> bool:
         return True
 
 
-def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
-    if not lines or lines[0].strip() != "---":
-        return {}, lines
-    for end in range(1, len(lines)):
-        if lines[end].strip() == "---":
-            meta = {}
-            for line in lines[1:end]:
-                key, sep, value = line.partition(":")
-                if sep and key.strip():
-                    meta[key.strip()] = value.strip()
-            return meta, lines[end + 1 :]
-    return {}, lines
-
-
 def is_furniture(line: str) -> bool:
     """A credit line or an "as of" line: about the page, not the foundation."""
     return bool(_FURNITURE.match(line.strip()))
 
 
-def _gather_furniture(blocks: list[tuple[str | None, list[str]]], meta: dict[str, str]
-                      ) -> list[tuple[str | None, list[str]]]:
+def _gather_furniture(blocks: list[Block], meta: dict[str, str]) -> list[Block]:
     """Paragraphs of page furniture (and the front matter's dateline) as one document-information
     passage at the end: still searchable, never a short passage that wins by its length."""
     kept, furniture = [], []
-    for section, lines in blocks:
-        if all(is_furniture(line) for line in lines):
-            furniture += lines
+    for block in blocks:
+        if all(is_furniture(line) for line in block.lines):
+            furniture += block.lines
         else:
-            kept.append((section, lines))
+            kept.append(block)
     if meta.get("dateline"):
         furniture.insert(0, meta["dateline"])
     if furniture and kept:
-        kept.append((DOCUMENT_INFO_TITLE, furniture))
+        kept.append(Block(furniture, DOCUMENT_INFO_TITLE))
     return kept if kept else blocks
 
 
@@ -169,47 +166,29 @@ def heading_like_first_sentence(text: str) -> str | None:
 
 
 def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
-    """Split one document's text into passages; a `CorpusError` if it has no title or no text.
-    `digest` is the SHA-256 of the file's bytes."""
+    """Split one Markdown document's text into passages; a `CorpusError` if it has no title or
+    no text. `digest` is the SHA-256 of the file's bytes."""
     if not text.strip():
         raise CorpusError(f"{path}: empty file")
-    meta, lines = _front_matter(text.splitlines())
-    title: str | None = None
-    section: str | None = None
-    blocks: list[tuple[str | None, list[str]]] = []
-    current: list[str] = []
+    return document_of(doc_id, path, read_markdown(text), digest)
 
-    def close() -> None:
-        if current:
-            blocks.append((section, current.copy()))
-            current.clear()
 
-    for raw in lines:
-        line = raw.strip()
-        heading = _HEADING.match(line) if line.startswith("#") else None
-        if heading:
-            close()
-            if title is None and len(heading.group(1)) == 1:
-                title = heading.group(2)
-            else:
-                section = heading.group(2)
-        elif not line:
-            close()
-        else:
-            current.append(line)
-    close()
-
-    if title is None:
+def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Document:
+    """A document's passages from what its reader found; a `CorpusError` if it has no title
+    or no text."""
+    if not text.title:
         raise CorpusError(f"{path}: no title (the first '# ' heading)")
-    blocks = _gather_furniture(blocks, meta)
+    title = text.title
+    blocks = _gather_furniture(text.blocks, text.metadata)
     if not blocks:
         raise CorpusError(f"{path}: no text under the title")
     passages = []
     seen: dict[str, int] = {}
-    for block_section, block_lines in blocks:
-        body = "\n".join(block_lines)
-        passage_title = (block_section if block_section == DOCUMENT_INFO_TITLE else
-                         heading_like_first_sentence(body) or block_section or title)
+    for block in blocks:
+        body = "\n".join(block.lines)
+        section = block.section
+        passage_title = (section if section == DOCUMENT_INFO_TITLE else
+                         heading_like_first_sentence(body) or section or title)
         units = list_units(body)
         paragraph = passage_key(body) if len(units) > 1 else ""
         for unit in units:
@@ -218,9 +197,9 @@ def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
             passages.append(Passage(
                 id=f"{doc_id}#{key}" + (f"-{seen[key]}" if seen[key] > 1 else ""),
                 document_id=doc_id, document=title, title=passage_title, text=unit,
-                paragraph=paragraph, section=block_section or ""))
-    return Document(id=doc_id, path=str(path), title=title, metadata=meta,
-                    passages=tuple(passages), digest=digest)
+                paragraph=paragraph, section=section or "", page=block.page, url=text.url))
+    return Document(id=doc_id, path=str(path), title=title, metadata=text.metadata,
+                    passages=tuple(passages), digest=digest, url=text.url, format=text.format)
 
 
 def list_units(paragraph: str) -> list[str]:
@@ -274,22 +253,29 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
         vocabulary = read_vocabulary(root, max_bytes=max_file_bytes)
     paths = document_paths(root)
     if not paths:
-        raise CorpusError(f"{root}: no documents (*.md) in the corpus folder")
+        raise CorpusError(f"{root}: no documents (*.md, *.txt, *.html, *.docx, *.pdf) in the "
+                          "corpus folder")
     documents = []
     digests: dict[str, str] = dict(vocabulary.digests)
     seen: dict[str, Path] = {}
     for path in paths:
-        data = read_raw(path, max_bytes=max_file_bytes)
+        limit = max_file_bytes if format_of(path) in TEXT_FORMATS else max(
+            max_file_bytes, MAX_BINARY_BYTES)
+        data = read_raw(path, max_bytes=limit)
         digest = digests[_relative(root, path)] = file_digest(data)
         if digest in seen:
             raise CorpusError(f"{path}: duplicate document (same content as {seen[digest]})")
         seen[digest] = path
-        doc_id = path.relative_to(root).with_suffix("").as_posix()
+        doc_id = document_id(root, path)
         known = parsed.get((doc_id, digest)) if parsed else None
         if known is not None:
             documents.append(replace(known, path=str(path)))
-        else:
-            documents.append(parse_document(doc_id, path, decode(path, data), digest))
+            continue
+        text = read_document(path, data)
+        if text is not None:  # None: nothing to index (a scan), and a warning said so
+            documents.append(document_of(doc_id, path, text, digest))
+    if not documents:
+        raise CorpusError(f"{root}: no document with text in the corpus folder")
     return Corpus(root=root, documents=tuple(documents), vocabulary=vocabulary,
                   fingerprint=fingerprint(digests))
 

@@ -38,7 +38,7 @@ from .token_cache import (
 )
 from .types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,8 @@ def build_index(
         document_keys=keys,
         passage_format=PASSAGE_FORMAT,
     )
-    infos = tuple(DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata), d.digest)
+    infos = tuple(DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata), d.digest,
+                               d.url, d.format)
                   for d in documents)
     return Index(meta, infos, passages, postings,
                  parts={"tf": parts.tf, "doc_len": parts.doc_len,
@@ -193,7 +194,7 @@ def reusable_documents(index: Index | None) -> dict[tuple[str, str], Document]:
         if info.digest:
             documents[info.id, info.digest] = Document(
                 info.id, "", info.title, dict(info.metadata),
-                PassageRange(index.passages, start, stop), info.digest)
+                PassageRange(index.passages, start, stop), info.digest, info.url, info.format)
         start = stop
     return documents
 

@@ -86,6 +86,8 @@ def setup_logging(verbose: bool, *, fmt: str = LOG_FORMATS[""]) -> RedactingForm
     logging.getLogger("cepf_bot").setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # pypdf warns of each repair it makes; a file it cannot read is one line of ours.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     # Malformed HTTP and body timeouts are INFO lines there: shown, one per kind (rate-limited).
     logging.getLogger("tornado.general").setLevel(logging.INFO)
     return formatter

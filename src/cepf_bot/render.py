@@ -9,7 +9,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from .chinese_script import TraditionalConverter
-from .types import Hit, Lang, Locale, Results
+from .document_text import web_url
+from .types import Hit, Lang, Locale, Passage, Results
 from .ui_text import read_as_text, ui_text
 
 
@@ -89,6 +90,7 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
         blocks.append(
             f"{hit.rank}. {p.title}  [{p.source} · {p.id} · {hit.score:.2f}]\n"
             + readable_figures(mark(p.text, hit.terms, before=before, after=after), locale.lang)
+            + (f"\n{url}" if (url := web_url(p.url)) else "")
         )
     return convert.convert("\n\n".join(blocks), locale.script)
 
@@ -109,6 +111,19 @@ def telegram_length(text: str) -> int:
 def escape(text: str) -> str:
     """Text safe inside Telegram HTML: only &, < and > need escaping there."""
     return html.escape(text, quote=False)
+
+
+def source_html(p: Passage) -> str:
+    """"— section · document · p. 3", the document's title a link to it when it has one."""
+    document = escape(p.document)
+    url = web_url(p.url)
+    if url:
+        document = f'<a href="{html.escape(url, quote=True)}">{document}</a>'
+    parts = [escape(p.section)] if p.section and p.section != p.document else []
+    parts.append(document)
+    if p.page:
+        parts.append(f"p. {p.page}")
+    return f"<i>— {' · '.join(parts)}</i>"
 
 
 def _safe_cut(text: str, start: int, end: int) -> tuple[int, int]:
@@ -195,7 +210,7 @@ def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True) 
         parts.append("…")
     prefix = f"{hit.rank}. " if number else ""
     body = "".join(parts).strip()
-    return f"{prefix}<b>{escape(p.title)}</b>\n{body}\n<i>— {escape(p.source)}</i>"
+    return f"{prefix}<b>{escape(p.title)}</b>\n{body}\n{source_html(p)}"
 
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{5,}(?:\.\d+)?)((?:</b>)?)元")

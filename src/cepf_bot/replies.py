@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .chinese_script import TraditionalConverter
 from .engine import IndexInfo
-from .render import escape, excerpt, localise, passage_html, split_messages
+from .render import escape, excerpt, localise, passage_html, source_html, split_messages
 from .search import Searcher
 from .types import Hit, Locale, Results
 from .ui_text import read_as_text, ui_text
@@ -72,7 +72,7 @@ def full_passage_html(searcher: Searcher, key: str, locale: Locale) -> list[str]
     found = passages[at]
     # an item of a list paragraph is shown with the rest of its paragraph
     text = "".join(passages[i].text for i in searcher.paragraph_of(at))
-    html = f"<b>{escape(found.title)}</b>\n{escape(text)}\n<i>— {escape(found.source)}</i>"
+    html = f"<b>{escape(found.title)}</b>\n{escape(text)}\n{source_html(found)}"
     return split_messages([localise(html, locale, searcher.traditional)])
 
 

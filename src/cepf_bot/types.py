@@ -29,18 +29,22 @@ class Passage:
     text: str
     paragraph: str = ""  # for one item of a list paragraph: a key shared by the paragraph's items
     section: str = ""  # the nearest heading above the passage ("" when none)
+    page: int = 0  # the PDF page it is on (0: not from a PDF)
+    url: str = ""  # its document's http(s) link ("" when none)
 
     @property
     def source(self) -> str:
-        """Where it comes from, for a label: its section, then its document."""
-        if self.section and self.section != self.document:
-            return f"{self.section} · {self.document}"
-        return self.document
+        """Where it comes from, for a label: its section, its document, its page."""
+        parts = [self.section] if self.section and self.section != self.document else []
+        parts.append(self.document)
+        if self.page:
+            parts.append(f"p. {self.page}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
 class Document:
-    """A corpus file: its id (file name without `.md`), title, front-matter metadata, passages.
+    """A corpus file: its id (see `corpus.document_id`), title, metadata, passages, link.
 
     `digest` is the SHA-256 of the file's bytes: a reindex takes an unchanged file's passages
     and tokens from the previous index instead of splitting and segmenting it again.
@@ -52,6 +56,8 @@ class Document:
     metadata: dict[str, str]
     passages: Sequence[Passage]
     digest: str
+    url: str = ""  # an http(s) link to the original: front matter `source:`, a page's canonical
+    format: str = "md"  # md, txt, html, docx or pdf
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ class DocumentInfo:
     passages: int
     metadata: dict[str, str]
     digest: str = ""  # of the file's bytes, as in `Document`
+    url: str = ""
+    format: str = "md"
 
 
 @dataclass(frozen=True)

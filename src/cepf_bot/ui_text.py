@@ -77,6 +77,29 @@ TEXTS: dict[str, dict[Lang, str]] = {
                   "{built_at}.\nDocuments:"},
     "apology": {ZH: "抱歉，我这边出了点问题，请再试一次。",
                 EN: "Sorry, something went wrong on my side. Please try again."},
+    "upload_not_yours": {ZH: "只有发送这个文件的管理员可以决定。",
+                         EN: "Only the admin who sent the file can decide."},
+    "upload_too_large": {ZH: "文件太大（{size:.1f} MB），最多 {limit:.0f} MB。",
+                         EN: "The file is too large ({size:.1f} MB); at most {limit:.0f} MB."},
+    "upload_failed": {ZH: "无法加入这个文件：{error}\n资料库没有改变。",
+                      EN: "Cannot add this file: {error}\nThe corpus is unchanged."},
+    "upload_preview": {
+        ZH: "<b>{title}</b>\n{name} · {format} · {passages} 个段落\n{change}\n\n第一段：\n{first}",
+        EN: "<b>{title}</b>\n{name} · {format} · {passages} passages\n{change}\n\n"
+            "First passage:\n{first}",
+    },
+    "upload_new": {ZH: "这是新文档。", EN: "This is a new document."},
+    "upload_replaces": {
+        ZH: "将替换同名文档：新增 {added} 段，删除 {removed} 段，{kept} 段不变。",
+        EN: "It replaces the document of that name: {added} passages added, {removed} "
+            "removed, {kept} unchanged.",
+    },
+    "upload_add": {ZH: "加入资料库", EN: "Add to the corpus"},
+    "upload_cancel": {ZH: "取消", EN: "Cancel"},
+    "upload_cancelled": {ZH: "已取消，资料库没有改变。", EN: "Cancelled; the corpus is unchanged."},
+    "upload_added": {ZH: "已加入 {name}，索引已更新：{documents} 个文档，{passages} 个段落。",
+                     EN: "Added {name}; the index now has {documents} documents, "
+                         "{passages} passages."},
     "inline_none": {ZH: "没有找到答案：怎么问？", EN: "No answer found: how to ask?"},
 }
 

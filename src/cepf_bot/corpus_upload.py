@@ -1,0 +1,147 @@
+"""A document sent by a member of staff: its preview, then its safe arrival in the corpus.
+
+`preview_upload` reads the file with the corpus's own readers and says what it would change:
+a new document, or a replacement (passages added, removed and kept, by their ids).
+`write_upload` puts it into the corpus folder atomically (a hidden temporary file, fsync,
+then a link — or a rename, when the replacement was shown) under a sanitised name; it never
+overwrites a file the preview did not show. Nothing here knows Telegram.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .corpus import CorpusError, document_id, document_of
+from .corpus_files import file_digest
+from .readers import FORMATS, format_of, read_document
+from .types import Document, Passage
+from .vocabulary import WORD_FILES
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what Telegram lets a bot download
+_UNSAFE = re.compile(r"[^\w\-. ]+")
+_NAME_CHARS = 120
+
+
+class UploadError(Exception):
+    """The upload cannot go into the corpus; the message says why, for the person."""
+
+
+@dataclass(frozen=True)
+class UploadPreview:
+    """What adding the file would do. `document` None: it cannot be read (`error` says why)."""
+
+    name: str  # the file name it would have in the corpus folder
+    document: Document | None
+    error: str = ""
+    replaces: bool = False
+    added: int = 0  # passages new to the document
+    removed: int = 0  # passages the replaced version had and this one has not
+    kept: int = 0
+
+
+def safe_file_name(name: str) -> str:
+    """A plain file name for the corpus folder: no folders, not hidden, no odd characters,
+    the suffix in lower case, and never the name of a word file or README.md."""
+    name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = _UNSAFE.sub("_", stem).strip(" ._-")[:_NAME_CHARS] or "document"
+    safe = f"{stem}.{suffix.lower()}" if suffix else stem
+    if safe in (*WORD_FILES, "examples.txt", "README.md"):
+        safe = f"upload-{safe}"
+    return safe
+
+
+def preview_upload(corpus_dir: Path, name: str, data: bytes,
+                   indexed: list[Passage]) -> UploadPreview:
+    """Read `data` as the file `name` would be in the corpus; `indexed` is the live index's
+    passages (to tell a replacement from a new document)."""
+    name = safe_file_name(name)
+    path = corpus_dir / name
+    if format_of(path) is None:
+        return UploadPreview(name, None, f"not a format the corpus takes ({', '.join(FORMATS)})")
+    if len(data) > MAX_UPLOAD_BYTES:
+        return UploadPreview(name, None, f"too large ({len(data):,} bytes; at most "
+                                         f"{MAX_UPLOAD_BYTES:,})")
+    doc_id = document_id(corpus_dir, path)
+    try:
+        text = read_document(path, data)
+        if text is None:
+            return UploadPreview(name, None, "no text to index (a scanned PDF?)")
+        document = document_of(doc_id, path, text, file_digest(data))
+    except CorpusError as e:
+        return UploadPreview(name, None, str(e).replace(str(corpus_dir) + os.sep, ""))
+    old = {p.id for p in indexed if p.document_id == doc_id}
+    new = {p.id for p in document.passages}
+    return UploadPreview(name, document, replaces=path.exists(), added=len(new - old),
+                         removed=len(old - new), kept=len(new & old))
+
+
+def write_upload(corpus_dir: Path, preview: UploadPreview, data: bytes) -> bytes | None:
+    """Write the previewed file into the corpus folder atomically; the bytes it replaced (None
+    when it is new), for `undo_upload`. An `UploadError` when the folder is read-only, or
+    when a file of that name appeared after a preview that did not show a replacement."""
+    target = corpus_dir / preview.name
+    previous = None
+    try:
+        if preview.replaces and target.exists():
+            previous = target.read_bytes()
+        fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=corpus_dir)  # hidden: never indexed
+    except OSError as e:
+        raise _write_error(e, corpus_dir) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        if preview.replaces:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # fails if the name is taken: no silent overwrite
+            except FileExistsError:
+                raise UploadError(f"{preview.name} exists now; send the file again to see "
+                                  "what replacing it changes") from None
+        _sync_folder(corpus_dir)
+    except OSError as e:
+        raise _write_error(e, corpus_dir) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return previous
+
+
+def undo_upload(corpus_dir: Path, name: str, previous: bytes | None) -> None:
+    """Put the corpus folder back as it was before `write_upload` (the reindex failed)."""
+    target = corpus_dir / name
+    if previous is None:
+        target.unlink(missing_ok=True)
+        return
+    fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=corpus_dir)
+    with os.fdopen(fd, "wb") as f:
+        f.write(previous)
+    os.replace(tmp, target)
+
+
+def _write_error(error: OSError, corpus_dir: Path) -> UploadError:
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return UploadError(f"the corpus folder {corpus_dir} is read-only here (mounted "
+                           "read-only?): add the file where the corpus is kept, then /reindex")
+    return UploadError(f"cannot write into {corpus_dir}: {error.strerror or error}")
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,53 @@
+"""A corpus file's text, whatever its format: title, link, and blocks of lines under sections.
+
+What every reader (`read_markdown`, `read_html`, `read_docx`, `read_pdf`) gives, and the two
+ways one can fail. The text stays the foundation's: readers only choose which text belongs to
+the document (not a site's menu, not a page number) and where passages begin; they never
+rewrite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Block:
+    """Lines that make one passage (or a list of them), under `section`, on `page` (0: none)."""
+
+    lines: list[str]
+    section: str | None = None
+    page: int = 0
+
+
+@dataclass
+class DocumentText:
+    """What a reader found in a file. `title` None: the file has none (an error for Markdown)."""
+
+    title: str | None
+    blocks: list[Block]
+    metadata: dict[str, str] = field(default_factory=dict)
+    url: str = ""
+    format: str = "md"
+
+
+class Unreadable(Exception):
+    """A file a reader cannot take; the message says why (encrypted, damaged, not this format)."""
+
+
+class NoText(Exception):
+    """A file with nothing to index (a scanned PDF without a text layer): skipped, with a
+    warning."""
+
+
+def web_url(url: str) -> str:
+    """`url` when it is an http(s) link with a host, else "": nothing else is ever shown."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    ok = parts.scheme.lower() in ("http", "https") and parts.netloc and not any(
+        c.isspace() or c in "<>\"'" for c in url)
+    return url if ok else ""

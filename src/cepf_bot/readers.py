@@ -1,0 +1,61 @@
+"""Which reader reads a corpus file, by its suffix; any failure a `CorpusError` naming it.
+
+The readers of PDF, Word and web pages are imported only when such a file is read: `ask` on a
+Markdown corpus never loads them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from .corpus_files import CorpusError
+from .document_text import DocumentText, NoText, Unreadable, web_url
+
+log = logging.getLogger(__name__)
+
+FORMATS = {".md": "md", ".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx",
+           ".pdf": "pdf"}
+
+
+def format_of(path: Path) -> str | None:
+    """'md', 'txt', 'html', 'docx' or 'pdf' by the file's suffix; None for anything else."""
+    return FORMATS.get(path.suffix.lower())
+
+
+def _reader(kind: str) -> Callable[[Path, bytes], DocumentText]:
+    if kind in ("md", "txt"):
+        from .read_markdown import read_markdown_file
+        return read_markdown_file
+    if kind == "html":
+        from .read_html import read_html
+        return read_html
+    if kind == "docx":
+        from .read_docx import read_docx
+        return read_docx
+    from .read_pdf import read_pdf
+    return read_pdf
+
+
+def read_document(path: Path, data: bytes) -> DocumentText | None:
+    """The text of the file at `path` (its bytes `data`); None when it has no text to index
+    (logged). A file that cannot be read is a `CorpusError` naming it — never a traceback."""
+    kind = format_of(path)
+    if kind is None:
+        raise CorpusError(f"{path}: not a document format ({', '.join(sorted(FORMATS))})")
+    try:
+        text = _reader(kind)(path, data)
+    except CorpusError:
+        raise
+    except NoText as e:
+        log.warning("%s: skipped, %s", path, e)
+        return None
+    except Unreadable as e:
+        raise CorpusError(f"{path}: cannot read this {kind.upper()} file ({e})") from None
+    except Exception as e:  # a damaged file can break a library anywhere: name it, go on
+        raise CorpusError(f"{path}: cannot read this {kind.upper()} file "
+                          f"({type(e).__name__}: {e})") from None
+    text.format = kind
+    text.url = web_url(text.url or text.metadata.get("source", ""))
+    return text

@@ -1,0 +1,185 @@
+"""Adding a document from the phone: an admin sends a file to the bot in a private chat.
+
+The bot downloads it (at most 20 MB, Telegram's limit for bots) into a temporary folder,
+reads it with the corpus's readers and replies with a preview — title, passage count, the
+first passage, new or a replacement (with what changes) — and two buttons, "Add to the corpus"
+and "Cancel". Adding writes the file into the corpus folder atomically and reindexes as
+/reindex does; if that fails the folder is put back and the old index keeps answering.
+Anyone else gets a polite refusal. A preview waits PENDING_SECONDS for its button.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import shutil
+import tempfile
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from .admin import require_admin
+from .corpus import CorpusError
+from .corpus_upload import (
+    MAX_UPLOAD_BYTES,
+    UploadError,
+    UploadPreview,
+    preview_upload,
+    safe_file_name,
+    undo_upload,
+    write_upload,
+)
+from .oserrors import os_error_line
+from .render import escape
+from .telegram_io import cosmetic, locale_of, say, send, state_of
+from .ui_text import ui_text
+
+log = logging.getLogger("cepf_bot.bot")
+
+PENDING_SECONDS = 900
+MAX_PENDING = 8
+FIRST_PASSAGE_CHARS = 300
+
+
+@dataclass
+class PendingUpload:
+    user_id: int
+    preview: UploadPreview
+    folder: Path  # the temporary folder holding the download
+    at: float
+
+    @property
+    def data(self) -> bytes:
+        return (self.folder / self.preview.name).read_bytes()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _pending(context: ContextTypes.DEFAULT_TYPE) -> OrderedDict[str, PendingUpload]:
+    """Previews waiting for a button, oldest first; expired ones dropped."""
+    pending = context.bot_data.setdefault("uploads", OrderedDict())
+    now = time.monotonic()
+    for token in [t for t, p in pending.items() if now - p.at > PENDING_SECONDS]:
+        pending.pop(token).discard()
+    while len(pending) >= MAX_PENDING:
+        pending.popitem(last=False)[1].discard()
+    return pending
+
+
+async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A file sent in a private chat: a preview for an admin, a polite refusal for others."""
+    message = update.effective_message
+    document = message.document
+    if document is None or not await require_admin(update, context, "a document upload"):
+        return
+    name = safe_file_name(document.file_name or "document")
+    if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
+        await say(update, context, message, "upload_too_large",
+                  size=document.file_size / 1e6, limit=MAX_UPLOAD_BYTES / 1e6)
+        return
+    await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
+    folder = Path(tempfile.mkdtemp(prefix="cepf-upload-"))
+    try:
+        telegram_file = await context.bot.get_file(document.file_id)
+        await telegram_file.download_to_drive(folder / name)
+        data = (folder / name).read_bytes()
+    except (TelegramError, OSError) as e:
+        shutil.rmtree(folder, ignore_errors=True)
+        log.warning("download of %s failed: %s", name, e)
+        await say(update, context, message, "upload_failed", error=escape(str(e)))
+        return
+    engine = state_of(context).engine
+    preview = await asyncio.to_thread(preview_upload, engine.paths.corpus_dir, name, data,
+                                      list(engine.searcher.index.passages))
+    if preview.document is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        await say(update, context, message, "upload_failed", error=escape(preview.error))
+        return
+    token = secrets.token_hex(6)
+    _pending(context)[token] = PendingUpload(update.effective_user.id, preview, folder,
+                                             time.monotonic())
+    lang = locale_of(update).lang
+    buttons = InlineKeyboardMarkup([[
+        InlineKeyboardButton(ui_text("upload_add", lang), callback_data=f"up:add:{token}"),
+        InlineKeyboardButton(ui_text("upload_cancel", lang), callback_data=f"up:no:{token}"),
+    ]])
+    await send(message, preview_html(preview, lang), reply_markup=buttons)
+
+
+def preview_html(preview: UploadPreview, lang) -> str:  # type: ignore[no-untyped-def]
+    document = preview.document
+    assert document is not None
+    first = document.passages[0].text
+    if len(first) > FIRST_PASSAGE_CHARS:
+        first = first[:FIRST_PASSAGE_CHARS] + "…"
+    change = (ui_text("upload_replaces", lang, added=preview.added, removed=preview.removed,
+                      kept=preview.kept) if preview.replaces else ui_text("upload_new", lang))
+    return ui_text("upload_preview", lang, title=escape(document.title),
+                   name=escape(preview.name), format=document.format.upper(),
+                   passages=len(document.passages), first=escape(first), change=change)
+
+
+async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"up:add:<token>" or "up:no:<token>": only the admin who sent the file decides."""
+    query = update.callback_query
+    parts = (query.data or "").split(":")
+    action, token = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+    pending = _pending(context)
+    upload = pending.get(token)
+    message = query.message if isinstance(query.message, Message) else None
+    if upload is None or message is None:
+        await cosmetic("answering a button", query.answer(
+            ui_text("expired", locale_of(update).lang)))
+        return
+    if update.effective_user.id != upload.user_id:
+        await cosmetic("answering a button", query.answer(
+            ui_text("upload_not_yours", locale_of(update).lang)))
+        return
+    pending.pop(token)
+    await cosmetic("answering a button", query.answer())
+    await cosmetic("removing the buttons", message.edit_reply_markup(None))
+    try:
+        if action == "add":
+            await _add(update, context, message, upload)
+        else:
+            await say(update, context, message, "upload_cancelled")
+    finally:
+        upload.discard()
+
+
+async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message,
+               upload: PendingUpload) -> None:
+    engine = state_of(context).engine
+    corpus_dir = engine.paths.corpus_dir
+    name = upload.preview.name
+    try:
+        previous = await asyncio.to_thread(
+            lambda: write_upload(corpus_dir, upload.preview, upload.data))
+    except (UploadError, OSError) as e:
+        error = os_error_line(e) if isinstance(e, OSError) else str(e)
+        log.warning("upload of %s by admin %s not written: %s", name, upload.user_id, error)
+        await say(update, context, message, "upload_failed", error=escape(error))
+        return
+    await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
+    try:
+        info = await asyncio.to_thread(engine.reindex, warm_up=True)
+    except (CorpusError, OSError) as e:
+        await asyncio.to_thread(undo_upload, corpus_dir, name, previous)
+        error = os_error_line(e) if isinstance(e, OSError) else str(e)
+        log.warning("upload of %s by admin %s undone, reindex failed: %s", name,
+                    upload.user_id, error)
+        await say(update, context, message, "reindex_failed", error=escape(error))
+        return
+    log.info("%s %s by admin %s: %d documents, %d passages", name,
+             "replaced" if previous is not None else "added", upload.user_id,
+             len(info.documents), info.passages)
+    await say(update, context, message, "upload_added", name=escape(name),
+              documents=len(info.documents), passages=info.passages)
