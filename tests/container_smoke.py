@@ -2,9 +2,10 @@
 
     python -m tests.container_smoke [--engine ../shared/container/engine] [--tag cepf-bot:ci]
 
-Checks: image size <= 350 MB; `ask` answers with no configuration; the container runs as
-non-root; a mounted corpus is reindexed at start; `serve` answers /start (within 5 s of the
-container starting) and a question, through the fake Bot API on 127.0.0.1.
+Checks: image size <= 450 MB; `ask` answers with no configuration; the container runs as
+non-root; a mounted corpus is reindexed at start, its PDF, Word and HTML files read; `serve`
+answers /start (within 5 s of the container starting) and a question, through the fake Bot
+API on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from .documents import Text, write_docx, write_html, write_pdf
 from .fake_telegram import TOKEN, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_MB = 350
+MAX_MB = 450
+SMOKE_URL = "https://www.cbcgdf.org/NewsShow/5/1.html"
 
 
 def check(condition: bool, what: str) -> None:
@@ -73,6 +76,18 @@ def main() -> None:
              "ask", "--json", "观鸟节"], capture_output=True, text=True, timeout=120)
         check("观鸟节" in mounted.stdout and "rebuilding the index" in mounted.stderr,
               "a mounted corpus is seen as changed and reindexed at start")
+        seed = Text.of_markdown(ROOT / "corpus" / "foundation-international-cooperation.md")
+        write_pdf(corpus / "report.pdf", seed)
+        write_docx(corpus / "finances.docx", Text("财务", []), [("年度捐赠收入", "31415926.53元")])
+        write_html(corpus / "night.html", Text("暗夜星空", seed.paragraphs[-5:-4]), SMOKE_URL)
+        formats = subprocess.run(
+            [*engine, "run", "--rm", "-v", f"{corpus}:/app/corpus:ro", "--entrypoint", "sh",
+             args.tag, "-c", "cepf-bot reindex && cepf-bot ask --json 暗夜保护地名录 && "
+             "cepf-bot ask 年度捐赠收入"], capture_output=True, text=True, timeout=180)
+        check("documents by format: 1 docx, 1 html, 2 md, 1 pdf" in formats.stdout
+              and SMOKE_URL in formats.stdout and "31415926.53" in formats.stdout
+              and "Traceback" not in formats.stderr,
+              "PDF, Word and HTML in a mounted corpus are read; an answer links its source")
 
     fake = FakeTelegram().start()
     name = f"cepf-smoke-{int(time.time())}"
