@@ -105,12 +105,15 @@ def main() -> None:
     pdf = write_pdf(folder / "seed.pdf", document)
     docx = write_docx(folder / "seed.docx", document)
     page = write_html(folder / "seed.html", document)
+    divs = write_html(folder / "divs.html", document, semantic=False)
     rows = [
         ("PDF", "pypdf (chosen)", cepf_reader(pdf)),
         ("PDF", "pdfminer.six", pdfminer_reader(pdf)),
         ("DOCX", "python-docx (chosen)", cepf_reader(docx)),
         ("HTML", "trafilatura (chosen)", cepf_reader(page)),
         ("HTML", "html.parser, boilerplate tags dropped", plain_html_reader(page)),
+        ("HTML, all `<div>`", "trafilatura (chosen)", cepf_reader(divs)),
+        ("HTML, all `<div>`", "html.parser, boilerplate tags dropped", plain_html_reader(divs)),
     ]
     print(f"seed: {source} ({len(document.paragraphs)} paragraphs); files in {folder}")
     print("| format | reader | paragraphs found whole | page furniture leaked | ms per file |")

@@ -30,8 +30,10 @@ class Text:
                    [(b.section or "", "\n".join(b.lines)) for b in document.blocks])
 
 
-def write_html(path: Path, text: Text, url: str = "https://www.cbcgdf.org/NewsShow/1.html"
-               ) -> Path:
+def write_html(path: Path, text: Text, url: str = "https://www.cbcgdf.org/NewsShow/1.html",
+               *, semantic: bool = True) -> Path:
+    """`semantic` False: the layout many CMS sites have, all `<div class=…>`, no `<nav>`,
+    `<header>`, `<main>`, `<article>`, `<aside>` or `<footer>`."""
     e = html.escape
     menu = "".join(f'<li><a href="/{i}">{e(m)}</a></li>' for i, m in enumerate(SITE_MENU))
     body, section = [], None
@@ -58,6 +60,13 @@ def write_html(path: Path, text: Text, url: str = "https://www.cbcgdf.org/NewsSh
 <footer>{footer}</footer>
 <script>document.write("tracking");</script>
 </body></html>""", "utf-8")
+    if not semantic:
+        for tag, div in (("header", "top"), ("nav", "menu"), ("main", "content"),
+                         ("article", "news_show"), ("aside", "side"), ("footer", "bottom")):
+            page_text = path.read_text("utf-8")
+            page_text = page_text.replace(f"<{tag}>", f'<div class="{div}">').replace(
+                f"</{tag}>", "</div>")
+            path.write_text(page_text, "utf-8")
     return path
 
 

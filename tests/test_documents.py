@@ -53,8 +53,10 @@ def test_a_scanned_pdf_is_skipped_with_a_warning_naming_it(corpus_dir, seed_text
     assert "scan.pdf: skipped, no text layer" in caplog.text
 
 
-def test_a_web_page_keeps_its_article_title_and_canonical_link_only(tmp_path, seed_text):
-    document = read(write_html(tmp_path / "page.html", seed_text, URL))
+@pytest.mark.parametrize("semantic", [True, False], ids=["html5-tags", "all-divs"])
+def test_a_web_page_keeps_its_article_title_and_canonical_link_only(tmp_path, seed_text,
+                                                                    semantic):
+    document = read(write_html(tmp_path / "page.html", seed_text, URL, semantic=semantic))
     assert document.title == seed_text.title and document.url == URL
     text = "\n".join(line for b in document.blocks for line in b.lines)
     for furniture in [*SITE_MENU[1:], *FOOTER, "热门文章", "_hmt", "tracking", "font-family"]:
