@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -32,7 +33,8 @@ from .logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
 from .oserrors import os_error_line
 from .querylog import QueryLog, format_summary
 from .reply_locale import reply_locale
-from .types import Hit, Results
+from .search import Searcher
+from .types import Hit, Lang, Locale, Results
 
 log = logging.getLogger("cepf_bot")
 
@@ -44,13 +46,27 @@ def _hit_json(hit: Hit) -> dict[str, object]:
             "page": p.page or None, "text": p.text}
 
 
-def _answer_json(question: str, results: Results) -> str:
+def _answer_json(question: str, results: Results, gloss: str | None = None) -> str:
     answer = results.answer
     return json.dumps({"query": question,
-                       "answer": {"text": answer.text, "passage_id": answer.passage_id}
+                       "answer": {"text": answer.text, "passage_id": answer.passage_id,
+                                  "gloss": gloss or None}
                        if answer else None,
                        "read_as": [{"typed": c.typed, "read": c.read} for c in results.read_as],
                        "results": [_hit_json(h) for h in results.hits]}, ensure_ascii=False)
+
+
+def _locale(question: str, args: argparse.Namespace) -> Locale:
+    locale = reply_locale(question)
+    return replace(locale, lang=Lang(args.lang)) if args.lang else locale
+
+
+def _gloss(searcher: Searcher, results: Results, question: str,
+           args: argparse.Namespace) -> str | None:
+    """The answer's English gloss, for a question in English (or --lang en)."""
+    if results.answer is None or _locale(question, args).lang != Lang.EN:
+        return None
+    return searcher.gloss(results.answer.text) or None
 
 
 def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
@@ -61,21 +77,24 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     if args.stdin:
         for line in sys.stdin:
             question = line.rstrip("\n")
-            print(_answer_json(question, searcher.ask(question, k=args.k)), flush=True)
+            results = searcher.ask(question, k=args.k)
+            print(_answer_json(question, results, _gloss(searcher, results, question, args)),
+                  flush=True)
         return 0
     if args.question is None:
         raise ConfigError("ask needs a QUESTION (or --stdin)")
     results = searcher.ask(args.question, k=args.k, after=args.after)
+    gloss = _gloss(searcher, results, args.question, args)
     if args.json:
-        print(_answer_json(args.question, results))
+        print(_answer_json(args.question, results, gloss))
         return 0
-    locale = reply_locale(args.question)
+    locale = _locale(args.question, args)
     suggested: list[str] = []
     if not results.hits:
         examples = engine.examples.get(locale.lang, [])
         suggested = [examples[i] for i in suggestions(searcher, args.question, examples)]
     print(terminal(results, color=sys.stdout.isatty(), locale=locale,
-                   convert=searcher.traditional, suggested=suggested))
+                   convert=searcher.traditional, suggested=suggested, gloss=gloss))
     return 0
 
 
@@ -207,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question")
     ask.add_argument("-k", type=int, default=3, help="how many passages (default 3)")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--lang", choices=[lang.value for lang in Lang],
+                     help="answer in this language (default: the question's); en adds an "
+                          "English gloss of the answer sentence")
     ask.add_argument("--after", metavar="PREVIOUS",
                      help="the previous question, for a follow-up that leaves out its subject")
     ask.add_argument("--stdin", action="store_true",

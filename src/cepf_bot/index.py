@@ -161,6 +161,7 @@ def build_index(
         traditional=dict(corpus.vocabulary.traditional),
         # the whole word: jieba keeps a dictionary word whole and emits it after its parts
         term_classes=_term_classes(segmenter, corpus.vocabulary.classes),
+        renderings=corpus.vocabulary.renderings,
         segmented_documents=segmented,
         incremental=base is not None,
         lexicon=lexicon_id,

@@ -69,7 +69,8 @@ def mark(
 
 
 def terminal(results: Results, *, color: bool, locale: Locale | None = None,
-             convert: TraditionalConverter | None = None, suggested: Sequence[str] = ()) -> str:
+             convert: TraditionalConverter | None = None, suggested: Sequence[str] = (),
+             gloss: str | None = None) -> str:
     """The answer sentence, then the hits, as plain text for `cepf-bot ask`, in the asker's
     language and script; matched terms in bold on a terminal, else 【…】. With no answer,
     the `suggested` questions to try."""
@@ -84,7 +85,8 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
         blocks.append(read_as_text(results.read_as, locale.lang))
     if results.answer is not None:
         blocks.append(ui_text("answer", locale.lang)
-                      + readable_figures(results.answer.text, locale.lang))
+                      + readable_figures(results.answer.text, locale.lang)
+                      + (f"\n{ui_text('gloss', locale.lang)}{gloss}" if gloss else ""))
     for hit in results.hits:
         p = hit.passage
         blocks.append(
@@ -195,7 +197,8 @@ def _marked(text: str, start: int, end: int, terms: tuple[str, ...],
             + piece(lo + len(stripped), end))
 
 
-def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True) -> str:
+def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True,
+                 english_title: str = "") -> str:
     """One passage for Telegram: bold title; an excerpt with the matched terms bold and the
     best-matching sentence underlined; its document."""
     p = hit.passage
@@ -210,7 +213,10 @@ def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True) 
         parts.append("…")
     prefix = f"{hit.rank}. " if number else ""
     body = "".join(parts).strip()
-    return f"{prefix}<b>{escape(p.title)}</b>\n{body}\n{source_html(p)}"
+    title = f"<b>{escape(p.title)}</b>"
+    if english_title:
+        title += f" · <i>{escape(english_title)}</i>"
+    return f"{prefix}{title}\n{body}\n{source_html(p)}"
 
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{5,}(?:\.\d+)?)((?:</b>)?)元")

@@ -12,7 +12,7 @@ from .chinese_script import TraditionalConverter
 from .engine import IndexInfo
 from .render import escape, excerpt, localise, passage_html, source_html, split_messages
 from .search import Searcher
-from .types import Hit, Locale, Results
+from .types import Hit, Lang, Locale, Results
 from .ui_text import read_as_text, ui_text
 
 PAGE = 2  # passages a reply shows: short on a phone; more behind a button
@@ -45,16 +45,31 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     if not hits:
         key = "no_more" if offset else "no_answer"
         return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject)
-    blocks = [localise(passage_html(h, budget=EXCERPT), locale, convert) for h in hits]
+    english = locale.lang == Lang.EN
+    blocks = [localise(passage_html(h, budget=EXCERPT, english_title=english_title(
+        searcher, h, locale)), locale, convert) for h in hits]
     if results.answer is not None:
-        blocks.insert(0, localise(answer_html(results, locale), locale, convert))
+        gloss = searcher.gloss(results.answer.text) if english else ""
+        blocks.insert(0, localise(answer_html(results, locale, gloss), locale, convert))
     return Reply(hits, split_messages(blocks), more, subject)
 
 
-def answer_html(results: Results, locale: Locale) -> str:
-    """The answer sentence with its label, after how mistyped words were read (if they were)."""
+def english_title(searcher: Searcher, hit: Hit, locale: Locale) -> str:
+    """The passage title's English, for a reader of English ("" for others, or when the
+    title is English already)."""
+    title = hit.passage.title
+    if locale.lang != Lang.EN or title.isascii():
+        return ""
+    return searcher.gloss(title)
+
+
+def answer_html(results: Results, locale: Locale, gloss: str = "") -> str:
+    """The answer sentence with its label, after how mistyped words were read (if they were);
+    under it, for a reader of English, its English gloss."""
     assert results.answer is not None
     html = f"<b>{ui_text('answer', locale.lang)}</b>{escape(results.answer.text)}"
+    if gloss:
+        html += f"\n<i>{escape(ui_text('gloss', locale.lang))}{escape(gloss)}</i>"
     if results.read_as:
         html = f"<i>{escape(read_as_text(results.read_as, locale.lang))}</i>\n{html}"
     return html
@@ -114,9 +129,11 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
     convert = searcher.traditional
     answers = []
     for hit in results.hits:
-        html = passage_html(hit, number=False)
+        html = passage_html(hit, number=False, english_title=english_title(searcher, hit,
+                                                                           locale))
         if hit.rank == 1 and results.answer is not None:
-            html = f"{answer_html(results, locale)}\n\n{html}"
+            gloss = searcher.gloss(results.answer.text) if locale.lang == Lang.EN else ""
+            html = f"{answer_html(results, locale, gloss)}\n\n{html}"
         answers.append(InlineAnswer(
             id=str(hit.rank),
             title=convert.convert(hit.passage.title, locale.script)[:100],

@@ -12,6 +12,7 @@ from .answer import pick_answer
 from .answerability import Support, answers, support, word_weight
 from .chinese_script import TraditionalConverter
 from .expand import QueryExpander
+from .gloss import Glosser
 from .index import Index
 from .lexicon import about_the_bot, is_english_word, refers_back
 from .query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
@@ -47,6 +48,17 @@ class Searcher:
         self._classes = index.meta.term_classes
         self._distinctive = frozenset(t for t, c in self._classes.items()
                                       if c in DISTINCTIVE_CLASSES)
+
+    @functools.cached_property
+    def glosser(self) -> Glosser:
+        """English glosses with the index's renderings and word classes."""
+        return Glosser(self.index.meta.renderings, self._classes, self.segmenter.words,
+                       self.segmenter.stopwords)
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019  (one Searcher per index, long-lived)
+    def gloss(self, sentence: str) -> str:
+        """An English gloss of a Chinese sentence of the corpus ("" when nothing renders)."""
+        return self.glosser.gloss(sentence).text
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019  (one Searcher per index, long-lived)
     def analyse(self, question: str) -> Query:

@@ -238,6 +238,10 @@ class Segmenter:
                                if t not in self.stopwords), "han")
                 for w in tokenizer.cut(word, HMM=False)]
 
+    def words(self, text: str) -> list[str]:
+        """jieba's words of a Chinese text as written (no normalisation, nothing dropped)."""
+        return [w for w in self._tokenizer().cut(text, HMM=False) if w.strip()]
+
     def tokens(self, text: str) -> list[str]:
         """The index terms of `text`, in order, repeats kept (BM25 counts them)."""
         return [t for group in self.groups(text) for t in group.tokens]

@@ -159,6 +159,7 @@ class IndexMeta:
     expansion: list[list[object]] = field(default_factory=list)
     traditional: dict[str, str] = field(default_factory=dict)
     term_classes: dict[str, str] = field(default_factory=dict)  # dictionary term -> [class]
+    renderings: dict[str, str] = field(default_factory=dict)  # Chinese term -> its English
     segmented_documents: int = 0  # how many documents this build had to segment
     incremental: bool = False  # whether it updated the previous postings
     lexicon: str = ""

@@ -13,6 +13,7 @@ here, so a file edited during a reindex cannot leave a stale index marked curren
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,10 +25,13 @@ WORD_FILES = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt",
 
 @dataclass(frozen=True)
 class Rule:
-    """`target = phrase, phrase`: a corpus term and the words people use for it."""
+    """`target = phrase, phrase`: a corpus term and the words people use for it. In the
+    glossary, a phrase in double quotes is the term's English rendering for an answer's gloss
+    ("International Union for Conservation of Nature (IUCN)"), shown as written, never matched."""
 
     target: str
     phrases: tuple[str, ...]
+    rendering: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,30 @@ class Vocabulary:
         """Every name of names.txt -> the one term it becomes (the term itself included)."""
         return {name: rule.target for rule in self.names
                 for name in (rule.target, *rule.phrases)}
+
+    @property
+    def renderings(self) -> dict[str, str]:
+        """Chinese term -> its English for a gloss: the glossary's quoted rendering; else a
+        person's name in pinyin, a place's first phrase capitalised (Tibet), any other term's
+        first phrase; each of the foundation's names as its one name's."""
+        from .english_forms import person_name
+
+        english = {}
+        for rule in self.glossary:
+            target = rule.target.replace(" ", "")
+            kind = self.classes.get(target)
+            if rule.rendering:
+                english[target] = rule.rendering
+            elif kind == "person":
+                english[target] = person_name(target)
+            elif kind == "place":
+                english[target] = rule.phrases[0].title()
+            else:
+                english[target] = rule.phrases[0]
+        for name, target in self.aliases.items():
+            if target in english and name not in english and not name.isascii():
+                english[name] = english[target]
+        return english
 
     @property
     def user_words(self) -> list[str]:
@@ -86,15 +114,20 @@ def parse_dictionary(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(words), classes
 
 
+_PHRASE = re.compile(r'"[^"]*"|[^,]+')
+
+
 def parse_rules(path: Path, text: str) -> tuple[Rule, ...]:
     """`target = phrase, phrase` lines, or a CorpusError naming the line."""
     rules = []
     for n, line in enumerate(word_lines(text), start=1):
         target, sep, phrases = line.partition("=")
-        words = tuple(p.strip() for p in phrases.replace("，", ",").split(",") if p.strip())
-        if not sep or not target.strip() or not words:
+        pieces = [p.strip() for p in _PHRASE.findall(phrases.replace("，", ","))]
+        quoted = [p[1:-1].strip() for p in pieces if p.startswith('"') and p.endswith('"')]
+        words = tuple(p for p in pieces if p and not p.startswith('"'))
+        if not sep or not target.strip() or not (words or quoted):
             raise CorpusError(f"{path}: rule {n} is not 'corpus term = word, word' ({line!r})")
-        rules.append(Rule(target.strip(), words))
+        rules.append(Rule(target.strip(), words, quoted[0] if quoted else ""))
     return tuple(rules)
 
 
