@@ -14,6 +14,7 @@ rendering is left out, never guessed. The Chinese sentence is always shown besid
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ _MARKS = {"、": ",", "，": ",", ",": ",", "；": ";", ";": ";", "。": ";", "�
           "（": "(", "(": "(", "）": ")", ")": ")"}
 _HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 CONNECTIVES = {"和": "and", "与": "and", "及": "and", "以及": "and", "并": "and"}
-LONGEST_TERM = 6  # jieba words one glossary term may span
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Glosser:
         self.classes = classes
         self.words = words
         self.function_words = function_words
+        self._longest = max((len(t) for t in renderings), default=1)
         # terms jieba cannot give as one word: 经济、社会和文化权利国际公约
         punctuated = sorted((t for t in renderings if not _HAN_ONLY.fullmatch(t)), key=len,
                             reverse=True)
@@ -103,16 +104,22 @@ class Glosser:
         return rendered, content
 
     def _han(self, words: list[str], pieces: list[str]) -> tuple[int, int]:
+        """jieba's words, but a glossary term of two or more characters wins wherever it
+        starts, even across jieba's cuts (专家组成员 is 专家组 + 成员, not 专家 + 组成 + 员)."""
+        text = "".join(words)
+        ends = list(itertools.accumulate(len(w) for w in words))
         rendered = content = 0
-        i = 0
-        while i < len(words):
-            for j in range(min(len(words), i + LONGEST_TERM), i, -1):
-                english = self.renderings.get("".join(words[i:j]))
+        at = 0
+        while at < len(text):
+            word_end = next(e for e in ends if e > at)
+            for end in range(min(len(text), at + self._longest), at + 1, -1):
+                english = self.renderings.get(text[at:end])
                 if english:
                     break
             else:
-                j, english = i + 1, self._by_class(words[i])
-            word = "".join(words[i:j])
+                end = word_end
+                english = self.renderings.get(text[at:end]) or self._by_class(text[at:end])
+            word = text[at:end]
             if english:
                 pieces.append(english)
                 rendered += 1
@@ -121,7 +128,7 @@ class Glosser:
                 pieces.append(CONNECTIVES[word])
             elif len(word) > 1 and word not in self.function_words:
                 content += 1  # a content word with no rendering: left out
-            i = j
+            at = end
         return rendered, content
 
     def _by_class(self, word: str) -> str:
@@ -157,3 +164,12 @@ def _joined(pieces: list[str]) -> str:
     text = " ".join(kept)
     text = re.sub(r"\s+([,;:)])", r"\1", text).replace("( ", "(").replace("()", "")
     return text[:1].upper() + text[1:]
+
+
+def fact_in_english(glosser: Glosser, fact: str) -> str:
+    """How a gloss states `fact` (a figure, a date, a name, an acronym, a Chinese phrase of
+    the corpus): 23122739.73 -> 23,122,739.73; 2020年初 -> early 2020; 新华社 -> Xinhua …"""
+    if re.fullmatch(r"\d+(?:\.\d+)?", fact):
+        value = float(fact)
+        return f"{value:,.2f}".removesuffix(".00") if "." in fact else f"{int(value):,}"
+    return glosser.gloss(fact).text

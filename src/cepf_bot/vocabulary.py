@@ -64,6 +64,8 @@ class Vocabulary:
         for rule in self.glossary:
             target = rule.target.replace(" ", "")
             kind = self.classes.get(target)
+            if target in english and not rule.rendering:
+                continue  # a term's first rule gives its rendering, unless a later one quotes one
             if rule.rendering:
                 english[target] = rule.rendering
             elif kind == "person":
@@ -114,7 +116,7 @@ def parse_dictionary(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(words), classes
 
 
-_PHRASE = re.compile(r'"[^"]*"|[^,]+')
+_PHRASE = re.compile(r'\s*("[^"]*"|[^,]+)')
 
 
 def parse_rules(path: Path, text: str) -> tuple[Rule, ...]:
