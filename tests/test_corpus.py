@@ -45,7 +45,7 @@ def test_passages_have_stable_unique_ids_and_their_document():
 def test_front_matter_is_metadata_not_text():
     text = "---\ndate: 2020-01-01\nsource: https://x\n---\n# T\n\n正文一段。\n"
     doc = parse_document("d", Path("d.md"), text, digest="")
-    assert doc.metadata == {"date": "2020-01-01", "source": "https://x"}
+    assert doc.metadata == {"date": "2020-01-01", "source": "https://x", "lang": "zh"}
     assert [p.text for p in doc.passages] == ["正文一段。"]
 
 

@@ -22,7 +22,7 @@ TYPE_BONUS = 1.0  # times the best sentence's term score: what is asked beats mo
 TITLE_WEIGHT = 0.3  # a term of the passage's title says what the whole passage is about
 FOCUS_WEIGHT = 2.0  # a term of the words next to the question word: what is asked
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)(?=\s)")
 _CLAUSE_END = re.compile(r"(?<=[，,、：:])")
 _FIGURE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")

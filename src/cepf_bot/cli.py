@@ -77,13 +77,15 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     if args.stdin:
         for line in sys.stdin:
             question = line.rstrip("\n")
-            results = searcher.ask(question, k=args.k)
+            results = searcher.ask(question, k=args.k,
+                                   english=_locale(question, args).lang == Lang.EN)
             print(_answer_json(question, results, _gloss(searcher, results, question, args)),
                   flush=True)
         return 0
     if args.question is None:
         raise ConfigError("ask needs a QUESTION (or --stdin)")
-    results = searcher.ask(args.question, k=args.k, after=args.after)
+    results = searcher.ask(args.question, k=args.k, after=args.after,
+                           english=_locale(args.question, args).lang == Lang.EN)
     gloss = _gloss(searcher, results, args.question, args)
     if args.json:
         print(_answer_json(args.question, results, gloss))

@@ -26,7 +26,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -198,8 +198,62 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
                 id=f"{doc_id}#{key}" + (f"-{seen[key]}" if seen[key] > 1 else ""),
                 document_id=doc_id, document=title, title=passage_title, text=unit,
                 paragraph=paragraph, section=section or "", page=block.page, url=text.url))
-    return Document(id=doc_id, path=str(path), title=title, metadata=text.metadata,
+    metadata = {**text.metadata, "lang": text.metadata.get("lang") or _language(passages)}
+    return Document(id=doc_id, path=str(path), title=title, metadata=metadata,
                     passages=tuple(passages), digest=digest, url=text.url, format=text.format)
+
+
+def _language(passages: list[Passage]) -> str:
+    """"en" for a document written in English (front matter `lang:` says so otherwise),
+    "zh" for one in Chinese: what most of its letters are."""
+    text = "".join(p.text for p in passages[:50])
+    han = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return "en" if latin > 4 * han else "zh"
+
+
+def align_translations(documents: list[Document]) -> list[Document]:
+    """Each official translation (front matter `translation_of: <document id>`) with its
+    passages aligned to the original's, section by section in order, passage by passage. A
+    section count or passage count that differs is a warning naming both files; those passages
+    stay unaligned."""
+    by_id = {d.id: d for d in documents}
+    aligned = []
+    for document in documents:
+        original = by_id.get(document.metadata.get("translation_of", ""))
+        if "translation_of" in document.metadata and original is None:
+            log.warning("%s: translation_of names %r, which is not in the corpus", document.path,
+                        document.metadata["translation_of"])
+        if original is None or original is document:
+            aligned.append(document)
+            continue
+        ours, theirs = _by_section(document.passages), _by_section(original.passages)
+        if len(ours) != len(theirs):
+            log.warning("%s has %d sections, its original %s has %d: not aligned",
+                        document.path, len(ours), original.path, len(theirs))
+            aligned.append(document)
+            continue
+        pairs = {}
+        for mine, other in zip(ours, theirs, strict=True):
+            if len(mine) != len(other):
+                log.warning("%s: a section of %d passages against %d in %s: not aligned",
+                            document.path, len(mine), len(other), original.path)
+                continue
+            pairs.update({p.id: o.id for p, o in zip(mine, other, strict=True)})
+        passages = tuple(replace(p, original=pairs.get(p.id, "")) for p in document.passages)
+        aligned.append(replace(document, passages=passages))
+    return aligned
+
+
+def _by_section(passages: Sequence[Passage]) -> list[list[Passage]]:
+    sections: list[list[Passage]] = []
+    current = None
+    for passage in passages:
+        if passage.section != current or not sections:
+            sections.append([])
+            current = passage.section
+        sections[-1].append(passage)
+    return sections
 
 
 def list_units(paragraph: str) -> list[str]:
@@ -276,6 +330,7 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
             documents.append(document_of(doc_id, path, text, digest))
     if not documents:
         raise CorpusError(f"{root}: no document with text in the corpus folder")
+    documents = align_translations(documents)
     return Corpus(root=root, documents=tuple(documents), vocabulary=vocabulary,
                   fingerprint=fingerprint(digests))
 

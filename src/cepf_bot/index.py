@@ -38,7 +38,7 @@ from .token_cache import (
 )
 from .types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +162,7 @@ def build_index(
         # the whole word: jieba keeps a dictionary word whole and emits it after its parts
         term_classes=_term_classes(segmenter, corpus.vocabulary.classes),
         renderings=corpus.vocabulary.renderings,
+        translations={p.original: i for i, p in _translated(documents, passages)},
         segmented_documents=segmented,
         incremental=base is not None,
         lexicon=lexicon_id,
@@ -174,6 +175,17 @@ def build_index(
     return Index(meta, infos, passages, postings,
                  parts={"tf": parts.tf, "doc_len": parts.doc_len,
                         "term_lexicon_ids": term_lexicon_ids})
+
+
+def _translated(documents: Sequence[Document], passages: Sequence[Passage]
+                ) -> list[tuple[int, Passage]]:
+    """(position, passage) of every passage of an official translation (`translation_of`)."""
+    found, start = [], 0
+    for document in documents:
+        if document.metadata.get("translation_of"):
+            found += [(start + i, p) for i, p in enumerate(document.passages) if p.original]
+        start += len(document.passages)
+    return found
 
 
 def _term_classes(segmenter: Segmenter, classes: dict[str, str]) -> dict[str, str]:

@@ -36,7 +36,8 @@ class PassageStore(LazyPassages):
 
     def __init__(self, rows: list[list], documents: tuple[DocumentInfo, ...], texts: bytes,
                  offsets: np.ndarray) -> None:
-        self._rows = rows  # [passage id, document index, title, paragraph key, section, page]
+        # [passage id, document index, title, paragraph key, section, page, original's id]
+        self._rows = rows
         self._documents = documents
         self._texts = texts
         self._offsets = offsets
@@ -45,12 +46,12 @@ class PassageStore(LazyPassages):
         return len(self._rows)
 
     def _passage(self, i: int) -> Passage:
-        pid, doc, title, paragraph, section, page = self._rows[i]
+        pid, doc, title, paragraph, section, page, original = self._rows[i]
         start, end = int(self._offsets[i]), int(self._offsets[i + 1])
         document = self._documents[doc]
         return Passage(pid, document.id, document.title, title,
                        bytes(self._texts[start:end]).decode("utf-8"), paragraph, section,
-                       page, document.url)
+                       page, document.url, original)
 
 
 class PassageRange(LazyPassages):
@@ -67,9 +68,9 @@ class PassageRange(LazyPassages):
         return self._store._passage(self._start + i)
 
     def stored(self) -> tuple[list[list], memoryview, np.ndarray]:
-        """The passages' [id, document index, title, paragraph key, section, page] rows, their
-        texts' UTF-8 one after another (a view of the stored bytes), and each text's length in
-        bytes."""
+        """The passages' [id, document index, title, paragraph key, section, page, original]
+        rows, their texts' UTF-8 one after another (a view of the stored bytes), and each
+        text's length in bytes."""
         offsets = np.asarray(self._store._offsets[self._start : self._stop + 1])
         return (self._store._rows[self._start : self._stop],
                 memoryview(self._store._texts)[int(offsets[0]) : int(offsets[-1])],

@@ -38,7 +38,7 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     answer sentence first, then the passages, each trimmed around its matched sentences.
     `after`: the asker's previous question, for a follow-up."""
     results = searcher.ask(question, k=PAGE + 1, offset=offset, with_answer=offset == 0,
-                           after=after)
+                           after=after, english=locale.lang == Lang.EN)
     subject = results.read_with or question
     more, hits = len(results.hits) > PAGE, results.hits[:PAGE]
     convert = searcher.traditional
@@ -125,7 +125,7 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
                    k: int = 5) -> list[InlineAnswer]:
     """Inline results ranked as in a chat, in the reader's script with readable figures; the
     first one starts with the answer sentence."""
-    results = searcher.ask(question, k=k)
+    results = searcher.ask(question, k=k, english=locale.lang == Lang.EN)
     convert = searcher.traditional
     answers = []
     for hit in results.hits:

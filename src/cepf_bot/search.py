@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -49,6 +49,28 @@ class Searcher:
         self._distinctive = frozenset(t for t, c in self._classes.items()
                                       if c in DISTINCTIVE_CLASSES)
 
+    def _translations_first(self, hits: list[Hit], query: Query) -> list[Hit]:
+        """Each hit that has an official translation as the translation, then the original
+        (a translation found by itself also brings its original); ranks renumbered."""
+        translations = self.index.meta.translations
+        positions = {h.passage.id: i for i, h in enumerate(hits)}
+        ordered: list[Hit] = []
+        seen: set[str] = set()
+        for hit in hits:
+            pair = [hit]
+            if hit.passage.id in translations:
+                at = translations[hit.passage.id]
+                pair = [Hit(hit.rank, hit.score, self.index.passages[at],
+                            self._matched_terms(at, query)), hit]
+            elif hit.passage.original and hit.passage.original in positions:
+                pair = [hit, hits[positions[hit.passage.original]]]
+            for h in pair:
+                if h.passage.id not in seen:
+                    seen.add(h.passage.id)
+                    ordered.append(h)
+        first = hits[0].rank if hits else 1
+        return [replace(h, rank=first + i) for i, h in enumerate(ordered)]
+
     @functools.cached_property
     def glosser(self) -> Glosser:
         """English glosses with the index's renderings and word classes."""
@@ -57,7 +79,10 @@ class Searcher:
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019  (one Searcher per index, long-lived)
     def gloss(self, sentence: str) -> str:
-        """An English gloss of a Chinese sentence of the corpus ("" when nothing renders)."""
+        """An English gloss of a Chinese sentence of the corpus ("" when nothing renders, or
+        when the sentence is English already)."""
+        if not any("\u3400" <= c <= "\u9fff" for c in sentence):
+            return ""
         return self.glosser.gloss(sentence).text
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019  (one Searcher per index, long-lived)
@@ -71,10 +96,12 @@ class Searcher:
         return self.ask(question, k=k, offset=offset, with_answer=False).hits
 
     def ask(self, question: str, *, k: int = 3, offset: int = 0, with_answer: bool = True,
-            after: str | None = None) -> Results:
+            after: str | None = None, english: bool = False) -> Results:
         """The answer sentence (from the best passage) and the best `k` passages after
         `offset`; no answer and no passages when the corpus does not answer the question.
-        `after`: the asker's previous question, for a follow-up that leaves out its subject."""
+        `after`: the asker's previous question, for a follow-up that leaves out its subject.
+        `english`: the asker reads English: a passage with an official translation comes as
+        the translation, its original right below."""
         if about_the_bot(question):  # who are you, 你能做什么: the bot answers that itself
             return Results(None, [])
         query = self.analyse(question)
@@ -93,6 +120,8 @@ class Searcher:
                 terms=self._matched_terms(doc, query))
             for i, doc in enumerate(bm25.top_k(scores, k, offset=offset))
         ]
+        if english and self.index.meta.translations:
+            hits = self._translations_first(hits, query)
         answer = None
         if with_answer:
             best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)

@@ -10,10 +10,14 @@ dropped.
 `groups(text)` keeps each plain word with the search-mode tokens it gave (jieba's
 `cut_for_search` emits a word's known 2- and 3-character parts, then the word): what deciding
 whether a question is answered needs.
+
+An English word also gives its Snowball stem (PyStemmer), so that "planting" finds "planted"
+in an English document.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -46,7 +50,24 @@ def _import_jieba():  # type: ignore[no-untyped-def]
 jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
-SEGMENTER_VERSION = 2
+SEGMENTER_VERSION = 3
+
+
+@functools.lru_cache(maxsize=65536)
+def english_stem(word: str) -> str:
+    """An English word's Snowball stem (planting, planted -> plant), the word itself when it is
+    not all letters. Passages and questions both get the stem as one more token beside the
+    word, as a search-mode part: an exact word still matches as before."""
+    if not word.isalpha() or len(word) < 4:
+        return word
+    return _stemmer().stemWord(word)
+
+
+@functools.cache
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer  # PyStemmer: the Snowball stemmers in C
+
+    return Stemmer.Stemmer("english")
 
 log = logging.getLogger(__name__)
 
@@ -227,8 +248,11 @@ class Segmenter:
                 out.append(Group(piece, (piece, *approximate_tokens(piece, following)), kind))
             elif piece in self.aliases:
                 out.append(Group(piece, (self.aliases[piece],), kind))
+            elif piece in self.stopwords:
+                out.append(Group(piece, (), kind))
             else:
-                out.append(Group(piece, () if piece in self.stopwords else (piece,), kind))
+                stem = english_stem(piece)
+                out.append(Group(piece, (piece, stem) if stem != piece else (piece,), kind))
         return out
 
     def dictionary_groups(self, word: str) -> list[Group]:

@@ -78,8 +78,8 @@ def _stored_passages(index: Index) -> tuple[list[list], list[bytes | memoryview]
             sizes.append(lengths)
         else:
             encoded = [p.text.encode("utf-8") for p in group]
-            rows += ([p.id, doc_index[p.document_id], p.title, p.paragraph, p.section, p.page]
-                     for p in group)
+            rows += ([p.id, doc_index[p.document_id], p.title, p.paragraph, p.section, p.page,
+                      p.original] for p in group)
             pieces += encoded
             sizes.append(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
     return rows, pieces, np.cumsum(np.concatenate(sizes))
@@ -304,7 +304,7 @@ def load_index(index_path: Path) -> Index:
         Segmenter.from_settings(index_meta.tokenizer)  # validates the stored vocabulary
         QueryExpander.from_json(index_meta.expansion)
         if (len(text_offsets) != len(rows) + 1 or int(text_offsets[-1]) != len(texts)
-                or any(len(r) != 6 or not 0 <= r[1] < len(documents) for r in rows)):
+                or any(len(r) != 7 or not 0 <= r[1] < len(documents) for r in rows)):
             raise ValueError("passages and texts do not match")
     except (KeyError, TypeError, ValueError, IndexError) as e:
         raise IndexLoadError(f"{folder}: malformed index ({e})") from None

@@ -29,7 +29,7 @@ from .types import Document, Passage
 # Documents needing more characters than this are segmented by a pool of processes.
 PARALLEL_CHARS = 1_000_000
 # Bump when passage splitting changes: cached document terms are then stale.
-PASSAGE_FORMAT = 7
+PASSAGE_FORMAT = 8
 
 log = logging.getLogger(__name__)
 

@@ -31,6 +31,7 @@ class Passage:
     section: str = ""  # the nearest heading above the passage ("" when none)
     page: int = 0  # the PDF page it is on (0: not from a PDF)
     url: str = ""  # its document's http(s) link ("" when none)
+    original: str = ""  # for a passage of an official translation: the aligned original's id
 
     @property
     def source(self) -> str:
@@ -160,6 +161,8 @@ class IndexMeta:
     traditional: dict[str, str] = field(default_factory=dict)
     term_classes: dict[str, str] = field(default_factory=dict)  # dictionary term -> [class]
     renderings: dict[str, str] = field(default_factory=dict)  # Chinese term -> its English
+    # an original passage's id -> the position of its official translation's passage
+    translations: dict[str, int] = field(default_factory=dict)
     segmented_documents: int = 0  # how many documents this build had to segment
     incremental: bool = False  # whether it updated the previous postings
     lexicon: str = ""
