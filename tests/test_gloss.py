@@ -139,3 +139,15 @@ def test_every_answered_english_dev_question_has_a_gloss_with_the_fact(searcher)
         assert gloss, q["q"]
         stated += all(fact_in_english(searcher.glosser, m).lower() in gloss for m in q["must"])
     assert answered >= 12 and stated >= answered - 2
+
+
+def test_an_english_reader_gets_the_gloss_and_english_titles_in_telegram(fake, bot):
+    fake.message("When did they sign the rabies MoU?", chat_id=881, language_code="en")
+    text = fake.wait_for("sendMessage", chat_id=881)[0].params["text"]
+    assert "<i>In English, term by term: Early 2020, CBCGDF and Global Alliance for Rabies " \
+           "Control (GARC) signed memorandum of understanding" in text
+    assert "<b>全球狂犬病控制联盟(GARC)合作项目</b> · <i>Global Alliance for Rabies Control " \
+           "(GARC) cooperation project</i>" in text
+    fake.message("狂犬病备忘录是什么时候签的", chat_id=882, language_code="zh-hans")
+    chinese = fake.wait_for("sendMessage", chat_id=882)[0].params["text"]
+    assert "In English" not in chinese and "Global Alliance" not in chinese
