@@ -182,3 +182,20 @@ def test_a_full_disk_names_the_index_folder(tmp_path, index, monkeypatch):
         store.save_index(index, tmp_path / "idx")
     assert os_error_line(raised.value) == f"{tmp_path / 'idx'}: No space left on device"
     assert os_error_line(OSError()) == "OSError"  # never an empty line
+
+
+def test_a_full_disk_under_the_query_log_still_answers_with_one_line(tmp_path, caplog):
+    import sqlite3
+
+    log = QueryLog.open(tmp_path / "q.sqlite")
+
+    class FullDisk:
+        def execute(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise sqlite3.OperationalError("database or disk is full")
+
+    log._db = FullDisk()  # type: ignore[assignment]
+    with caplog.at_level(logging.WARNING):
+        row = log.record(question="收入", lang="zh", chat_type="private", user_id=1, hits=[])
+    assert row == 0
+    assert f"query log {tmp_path / 'q.sqlite'}: cannot write (database or disk is full)" \
+        in caplog.text

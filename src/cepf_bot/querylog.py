@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import sqlite3
@@ -25,6 +26,8 @@ from pathlib import Path
 
 from .columns import table
 from .types import Hit
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS queries (
@@ -140,7 +143,17 @@ class QueryLog:
     def record(self, *, question: str, lang: str, chat_type: str, user_id: int,
                hits: list[Hit], at: float | None = None) -> int:
         """Log one answered question; its row id (for the feedback buttons), or 0 when the
-        user reached today's cap (the question is answered, not logged)."""
+        user reached today's cap or the log cannot be written (a full disk): the question is
+        answered all the same, not logged, and one warning names the database."""
+        try:
+            return self._record(question, lang, chat_type, user_id, hits, at)
+        except sqlite3.Error as e:
+            log.warning("query log %s: cannot write (%s); the question is answered, not logged",
+                        self.path, e)
+            return 0
+
+    def _record(self, question: str, lang: str, chat_type: str, user_id: int,
+                hits: list[Hit], at: float | None) -> int:
         at = time.time() if at is None else at
         who = self.user_hash(user_id)
         with self._lock:
