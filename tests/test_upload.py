@@ -63,6 +63,15 @@ def test_a_file_over_20_mb_is_refused_before_downloading(fake, bot, files):
     assert fake.calls_of("getFile") == []
 
 
+def test_a_file_of_another_format_is_refused_before_downloading(fake, bot):
+    sent = len(fake.sent_messages(STAFF_CHAT))
+    downloads = len(fake.calls_of("getFile"))
+    fake.document("photo.jpg", b"\xff\xd8\xff", chat_id=STAFF_CHAT)
+    reply = last_reply(fake, STAFF_CHAT, sent + 1)
+    assert "photo.jpg: not a format the corpus takes" in reply["text"]
+    assert len(fake.calls_of("getFile")) == downloads
+
+
 def test_a_corrupt_file_is_named_with_its_problem_and_nothing_changes(fake, bot):
     sent = len(fake.sent_messages(STAFF_CHAT))
     fake.document("broken.pdf", b"%PDF-1.4 this is not a pdf", chat_id=STAFF_CHAT)

@@ -24,14 +24,18 @@ TEXTS: dict[str, dict[Lang, str]] = {
             "• 群组：发送 /ask 加问题，或 @提到我，或回复我的消息。\n"
             "• 任意聊天：输入 @{username} 加问题，选择一段答案发出。\n"
             "可以用简体、繁体或英文提问。我只用基金会原文回答，找不到时会直说。\n"
-            "/about 显示我知道哪些资料。",
+            "/about 显示我知道哪些资料。\n"
+            "管理员：把 PDF、Word、网页或 Markdown 文件发给我即可加入资料库（先预览）；"
+            "/documents 列出全部文档。",
         EN: "<b>How to ask</b>\n"
             "• Private chat: just send your question, e.g. “Who is the secretary general?”\n"
             "• Groups: /ask followed by the question, mention me, or reply to my message.\n"
             "• Any chat: type @{username} and your question, then pick a passage to send.\n"
             "Ask in English, simplified or traditional Chinese. I answer only with the "
             "foundation's own text, and say so when it has no answer.\n"
-            "/about shows what I know.",
+            "/about shows what I know.\n"
+            "Admins: send me a PDF, Word, web page or Markdown file to add it to the corpus "
+            "(after a preview); /documents lists every document.",
     },
     "no_answer": {
         ZH: "抱歉，基金会的资料里没有这个问题的答案。可以试试这些：",

@@ -37,6 +37,7 @@ from .corpus_upload import (
     write_upload,
 )
 from .oserrors import os_error_line
+from .readers import FORMATS, format_of
 from .render import escape
 from .telegram_io import cosmetic, locale_of, say, send, state_of
 from .ui_text import ui_text
@@ -81,6 +82,10 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if document is None or not await require_admin(update, context, "a document upload"):
         return
     name = safe_file_name(document.file_name or "document")
+    if format_of(Path(name)) is None:  # not downloaded at all
+        await say(update, context, message, "upload_failed", error=escape(
+            f"{name}: not a format the corpus takes ({', '.join(FORMATS)})"))
+        return
     if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
         await say(update, context, message, "upload_too_large",
                   size=document.file_size / 1e6, limit=MAX_UPLOAD_BYTES / 1e6)
