@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .corpus import CorpusError, document_id, document_of
 from .corpus_files import file_digest
+from .durable import fsync_folder
 from .readers import FORMATS, format_of, read_document
 from .types import Document, Passage
 from .vocabulary import WORD_FILES
@@ -111,7 +112,7 @@ def write_upload(corpus_dir: Path, preview: UploadPreview, data: bytes) -> bytes
             except FileExistsError:
                 raise UploadError(f"{preview.name} exists now; send the file again to see "
                                   "what replacing it changes") from None
-        _sync_folder(corpus_dir)
+        fsync_folder(corpus_dir)
     except OSError as e:
         raise _write_error(e, corpus_dir) from None
     finally:
@@ -138,10 +139,3 @@ def _write_error(error: OSError, corpus_dir: Path) -> UploadError:
                            "read-only?): add the file where the corpus is kept, then /reindex")
     return UploadError(f"cannot write into {corpus_dir}: {error.strerror or error}")
 
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

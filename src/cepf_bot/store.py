@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import Postings, TermIds
+from .durable import fsync_folder
 from .expand import QueryExpander
 from .index import FORMAT_VERSION, Index
 from .oserrors import with_path
@@ -109,14 +110,6 @@ def _write(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _json_bytes(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -173,7 +166,7 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
                 checksums = {name: pending[name].result() for name in sorted(pending)}
             meta = asdict(index.meta) | {"checksums": checksums}
             _write(tmp / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1).encode())
-            _fsync_dir(tmp)
+            fsync_folder(tmp)
             os.rename(tmp, index_path / name)
         except OSError as e:  # a full disk: name the folder, not just "[Errno 28]"
             shutil.rmtree(tmp, ignore_errors=True)
@@ -185,7 +178,7 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
         # The pointer carries meta.json's checksum, as meta.json carries everyone else's.
         _write(pointer, f"{name} {_digest(index_path / name / 'meta.json')}".encode())
         os.replace(pointer, index_path / _CURRENT)
-        _fsync_dir(index_path)
+        fsync_folder(index_path)
     return replace(index, generation=name)
 
 
