@@ -267,7 +267,7 @@ def test_admin_reindex_swaps_the_index_without_restart(fake, bot):
 
     (corpus / "news.md").write_text("# 新闻\n\n绿发会举办观鸟节活动。\n", "utf-8")
     fake.message("/reindex", chat_id=42, user_id=42)
-    assert "2 个文档" in replies(fake, 42)[0]["text"]
+    assert "2 个文档（2 MD）" in replies(fake, 42)[0]["text"]
     fake.message("观鸟节", chat_id=172)
     assert "观鸟节" in replies(fake, 172)[0]["text"]
 

@@ -72,6 +72,14 @@ def test_a_file_of_another_format_is_refused_before_downloading(fake, bot):
     assert len(fake.calls_of("getFile")) == downloads
 
 
+def test_a_file_already_in_the_corpus_under_another_name_is_said_at_once(fake, bot):
+    sent = len(fake.sent_messages(STAFF_CHAT))
+    fake.document("copy.md", SEED.read_bytes(), chat_id=STAFF_CHAT)
+    reply = last_reply(fake, STAFF_CHAT, sent + 1)
+    assert "the same file is in the corpus already, as foundation-international-cooperation" \
+        in reply["text"] and buttons(reply) == []
+
+
 def test_a_corrupt_file_is_named_with_its_problem_and_nothing_changes(fake, bot):
     sent = len(fake.sent_messages(STAFF_CHAT))
     fake.document("broken.pdf", b"%PDF-1.4 this is not a pdf", chat_id=STAFF_CHAT)

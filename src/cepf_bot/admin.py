@@ -1,4 +1,4 @@
-"""Admin and information commands: /about, /reindex, /stats."""
+"""Admin and information commands: /about, /reindex, /stats, /documents."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import html
 import logging
 import time
+from collections import Counter
 
 from telegram import Update
 from telegram.constants import ChatAction
@@ -59,8 +60,10 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     seconds = time.perf_counter() - started
     log.info("reindexed by admin %s: %d documents, %d passages in %.2fs", user.id,
              len(info.documents), info.passages, seconds)
+    formats = Counter(d.format.upper() for d in info.documents)
     await say(update, context, message, "reindex_ok", documents=len(info.documents),
-               passages=info.passages, seconds=seconds)
+              passages=info.passages, seconds=seconds,
+              formats=", ".join(f"{n} {kind}" for kind, n in sorted(formats.items())))
 
 
 async def documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from .corpus import CorpusError, document_id, document_of
 from .corpus_files import file_digest
 from .durable import fsync_folder
 from .readers import FORMATS, format_of, read_document
-from .types import Document, Passage
+from .types import Document, DocumentInfo, Passage
 from .vocabulary import WORD_FILES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what Telegram lets a bot download
@@ -61,12 +62,17 @@ def safe_file_name(name: str) -> str:
     return safe
 
 
-def preview_upload(corpus_dir: Path, name: str, data: bytes,
-                   indexed: list[Passage]) -> UploadPreview:
+def preview_upload(corpus_dir: Path, name: str, data: bytes, indexed: list[Passage],
+                   documents: Sequence[DocumentInfo] = ()) -> UploadPreview:
     """Read `data` as the file `name` would be in the corpus; `indexed` is the live index's
-    passages (to tell a replacement from a new document)."""
+    passages (to tell a replacement from a new document), `documents` its documents (a file
+    already in the corpus under another name is said at once, not at the reindex)."""
     name = safe_file_name(name)
     path = corpus_dir / name
+    digest = file_digest(data)
+    same = next((d for d in documents if d.digest == digest), None)
+    if same is not None and same.id != document_id(corpus_dir, path):
+        return UploadPreview(name, None, f"the same file is in the corpus already, as {same.id}")
     if format_of(path) is None:
         return UploadPreview(name, None, f"not a format the corpus takes ({', '.join(FORMATS)})")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -77,7 +83,7 @@ def preview_upload(corpus_dir: Path, name: str, data: bytes,
         text = read_document(path, data)
         if text is None:
             return UploadPreview(name, None, "no text to index (a scanned PDF?)")
-        document = document_of(doc_id, path, text, file_digest(data))
+        document = document_of(doc_id, path, text, digest)
     except CorpusError as e:
         return UploadPreview(name, None, str(e).replace(str(corpus_dir) + os.sep, ""))
     old = {p.id for p in indexed if p.document_id == doc_id}

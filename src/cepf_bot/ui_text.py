@@ -72,8 +72,9 @@ TEXTS: dict[str, dict[Lang, str]] = {
                      EN: "You are asking very quickly; please wait a minute and ask again."},
     "not_admin": {ZH: "抱歉，只有管理员可以这样做。",
                   EN: "Sorry, only the bot's administrators can do that."},
-    "reindex_ok": {ZH: "已重建索引：{documents} 个文档，{passages} 个段落，用时 {seconds:.2f} 秒。",
-                   EN: "Reindexed: {documents} documents, {passages} passages in "
+    "reindex_ok": {ZH: "已重建索引：{documents} 个文档（{formats}），{passages} 个段落，"
+                       "用时 {seconds:.2f} 秒。",
+                   EN: "Reindexed: {documents} documents ({formats}), {passages} passages in "
                        "{seconds:.2f} s."},
     "reindex_failed": {ZH: "重建索引失败：{error}\n旧索引继续使用。",
                        EN: "Reindex failed: {error}\nThe previous index keeps answering."},

@@ -103,7 +103,8 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     engine = state_of(context).engine
     preview = await asyncio.to_thread(preview_upload, engine.paths.corpus_dir, name, data,
-                                      list(engine.searcher.index.passages))
+                                      list(engine.searcher.index.passages),
+                                      engine.info().documents)
     if preview.document is None:
         shutil.rmtree(folder, ignore_errors=True)
         await say(update, context, message, "upload_failed", error=escape(preview.error))
