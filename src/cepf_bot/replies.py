@@ -129,14 +129,15 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
     convert = searcher.traditional
     answers = []
     for hit in results.hits:
-        html = passage_html(hit, number=False, english_title=english_title(searcher, hit,
-                                                                           locale))
+        english = english_title(searcher, hit, locale)
+        html = passage_html(hit, number=False, english_title=english)
         if hit.rank == 1 and results.answer is not None:
             gloss = searcher.gloss(results.answer.text) if locale.lang == Lang.EN else ""
             html = f"{answer_html(results, locale, gloss)}\n\n{html}"
         answers.append(InlineAnswer(
             id=str(hit.rank),
-            title=convert.convert(hit.passage.title, locale.script)[:100],
+            title=(convert.convert(hit.passage.title, locale.script)
+                   + (f" · {english}" if english else ""))[:100],
             description=localise(snippet(hit), locale, convert)[:200],
             html=localise(html, locale, convert)))
     return answers
