@@ -150,3 +150,17 @@ def test_a_bad_file_is_one_line_naming_it_and_the_last_index_keeps_answering(
     assert done.stderr.count("\n") == 1 and name in done.stderr and why in done.stderr
     asked = cli(corpus_dir, tmp_path / "index", "ask", "收入总额")
     assert "27103400.95" in asked.stdout and name in asked.stderr
+
+
+def test_a_word_file_that_unpacks_to_too_much_is_refused_before_unpacking(tmp_path):
+    import zipfile
+
+    from cepf_bot.corpus_files import CorpusError
+    from cepf_bot.read_docx import MAX_UNPACKED_BYTES
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"\0" * (MAX_UNPACKED_BYTES + 1))
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(CorpusError, match="bomb.docx: cannot read this DOCX file .*unpacks to"):
+        read(bomb)

@@ -17,6 +17,7 @@ from pathlib import Path
 from .document_text import Block, DocumentText, Unreadable
 
 _HEADING_LEVEL = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 def read_docx(path: Path, data: bytes) -> DocumentText:
@@ -26,6 +27,10 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(part.file_size for part in package.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb is refused before anything is unpacked
+            raise Unreadable(f"it unpacks to {unpacked:,} bytes (at most {MAX_UNPACKED_BYTES:,})")
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as e:
         raise Unreadable(f"not a Word .docx file, or damaged or encrypted: {e}") from None

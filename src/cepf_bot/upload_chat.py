@@ -96,10 +96,11 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         telegram_file = await context.bot.get_file(document.file_id)
         await telegram_file.download_to_drive(folder / name)
         data = (folder / name).read_bytes()
-    except (TelegramError, OSError) as e:
+    except (TelegramError, OSError) as e:  # the reply never quotes it: a URL holds the token
         shutil.rmtree(folder, ignore_errors=True)
         log.warning("download of %s failed: %s", name, e)
-        await say(update, context, message, "upload_failed", error=escape(str(e)))
+        await say(update, context, message, "upload_failed",
+                  error=f"the download from Telegram failed ({type(e).__name__})")
         return
     engine = state_of(context).engine
     preview = await asyncio.to_thread(preview_upload, engine.paths.corpus_dir, name, data,
