@@ -80,6 +80,19 @@ def test_a_file_already_in_the_corpus_under_another_name_is_said_at_once(fake, b
         in reply["text"] and buttons(reply) == []
 
 
+def test_a_failed_download_is_said_without_the_url_that_holds_the_token(fake, bot):
+    from .fake_telegram import TOKEN
+
+    sent = len(fake.sent_messages(STAFF_CHAT))
+    fake.fail("getFile", status=200, result={"file_id": "gone", "file_unique_id": "ugone",
+                                             "file_size": 10, "file_path": "documents/gone"})
+    fake.document("gone.pdf", b"%PDF-1.4", chat_id=STAFF_CHAT)
+    reply = last_reply(fake, STAFF_CHAT, sent + 1)["text"]
+    assert "the download from Telegram failed" in reply
+    assert TOKEN.split(":")[1].lower() not in reply.lower() and "/file/bot" not in reply
+    assert TOKEN.split(":")[1] not in bot.log()
+
+
 def test_a_corrupt_file_is_named_with_its_problem_and_nothing_changes(fake, bot):
     sent = len(fake.sent_messages(STAFF_CHAT))
     fake.document("broken.pdf", b"%PDF-1.4 this is not a pdf", chat_id=STAFF_CHAT)
