@@ -70,6 +70,8 @@ class WebhookHandler(tornado.web.RequestHandler):
                               f"(at most {MAX_BODY:,})")
 
     def data_received(self, chunk: bytes) -> None:
+        if self._finished:  # refused already: the rest is dropped as the connection closes
+            return
         self.received += len(chunk)
         if self.received > MAX_BODY:  # more than announced: never kept
             self._refuse(413, "a body longer than announced")
