@@ -41,12 +41,12 @@ def test_a_year_before_a_word_starting_with_zhong_is_just_the_year():
 
 @pytest.mark.parametrize(("chinese", "expected"), [
     ("七十余人", "more than 70 people"),                 # the corpus's
-    ("2900余人", "more than 2,900 people"),
+    ("2900余人", "more than 2900 people"),
     ("近二十个保护地", "nearly 20"),
     ("两轮讨论", "2 rounds"),
     ("七项建议", "7"),
     ("为期3年", "3 years"),
-    ("2240次", "2,240 times"),
+    ("2240次", "2240 times"),
     ("第4次会议", "4th"),
     ("第三份", "3rd"),
     ("一人", "1 person"),                                  # made up
@@ -59,8 +59,10 @@ def test_counts_with_their_measure_words(chinese, expected):
 
 
 def test_amounts_as_the_replies_give_them():
-    assert english("27103400.95元") == ["27,103,400.95 yuan (about 27.1 million yuan)"]
-    assert english("2300万元") == ["23,000,000 yuan (about 23.0 million yuan)"]
+    assert english("27103400.95元") == [
+        "27103400.95 yuan (27,103,400.95 yuan, about 27.1 million yuan)"]
+    assert english("2300万元") == ["23,000,000 yuan, about 23.0 million yuan"]
+    assert english("50000元") == ["50000 yuan (50,000 yuan)"]
     assert english("500元") == ["500 yuan"]
 
 

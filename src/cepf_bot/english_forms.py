@@ -2,9 +2,9 @@
 
     2016年7月至10月   -> July–October 2016        2018年初  -> early 2018
     2019年11月底      -> late November 2019       2015年至2017年 -> 2015–2017
-    七十余人          -> more than 70 people      2900余人  -> more than 2,900 people
+    七十余人          -> more than 70 people      2900余人  -> more than 2900 people
     近二十个          -> nearly 20                两轮      -> 2 rounds
-    27103400.95元     -> 27,103,400.95 yuan (about 27.1 million yuan)
+    27103400.95元     -> 27103400.95 yuan (27,103,400.95 yuan, about 27.1 million yuan)
     谢伯阳 (a person) -> Xie Boyang               浙江 (a place) -> Zhejiang
 
 `FACT` finds every date, count and amount in a text; `fact_english(match)` renders one.
@@ -54,16 +54,22 @@ def month(number: str) -> str:
 
 
 def number_english(value: float) -> str:
-    """2900 -> 2,900; 27103400.95 -> 27,103,400.95; 3 -> 3."""
+    """3 -> 3; 2900 -> 2900 (four digits stay as published); 12000 -> 12,000;
+    27103400.95 -> 27,103,400.95."""
+    if value == int(value) and value < 10_000:
+        return str(int(value))
     return f"{value:,.2f}".removesuffix(".00") if value != int(value) else f"{int(value):,}"
 
 
-def amount_english(value: float) -> str:
-    """27103400.95 -> "27,103,400.95 yuan (about 27.1 million yuan)"."""
+def amount_english(value: float, published: str = "") -> str:
+    """As the replies give amounts: the figure as published, then grouped and rounded:
+    27103400.95 -> "27103400.95 yuan (27,103,400.95 yuan, about 27.1 million yuan)"."""
     grouped = f"{value:,.2f}".removesuffix(".00")
-    if value >= 1e6:
-        return f"{grouped} yuan (about {value / 1e6:.1f} million yuan)"
-    return f"{grouped} yuan"
+    if value < 10_000:
+        return f"{published or grouped} yuan"
+    readable = f"{grouped} yuan, about {value / 1e6:.1f} million yuan" if value >= 1e6 \
+        else f"{grouped} yuan"
+    return f"{published} yuan ({readable})" if published else readable
 
 
 def _value(number: str) -> float | None:
@@ -97,7 +103,7 @@ def fact_english(m: re.Match[str]) -> str | None:
         return None if value is None else _ordinal(int(value))
     if g["amount"]:
         scale = {"万": 1e4, "亿": 1e8}.get(g["scale"] or "", 1)
-        return amount_english(float(g["amount"]) * scale)
+        return amount_english(float(g["amount"]) * scale, "" if g["scale"] else g["amount"])
     value = _value(g["n"])
     if value is None:
         return None

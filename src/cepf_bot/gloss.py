@@ -168,8 +168,7 @@ def _joined(pieces: list[str]) -> str:
 
 def fact_in_english(glosser: Glosser, fact: str) -> str:
     """How a gloss states `fact` (a figure, a date, a name, an acronym, a Chinese phrase of
-    the corpus): 23122739.73 -> 23,122,739.73; 2020年初 -> early 2020; 新华社 -> Xinhua …"""
+    the corpus): 23122739.73 as published; 2020年初 -> early 2020; 新华社 -> Xinhua …"""
     if re.fullmatch(r"\d+(?:\.\d+)?", fact):
-        value = float(fact)
-        return f"{value:,.2f}".removesuffix(".00") if "." in fact else f"{int(value):,}"
+        return fact
     return glosser.gloss(fact).text
