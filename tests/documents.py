@@ -43,7 +43,7 @@ def write_html(path: Path, text: Text, url: str = "https://www.cbcgdf.org/NewsSh
             section = heading
         body.append(f"<p>{'<br>'.join(map(e, paragraph.splitlines()))}</p>")
     footer = "".join(f"<p>{e(line)}</p>" for line in FOOTER)
-    path.write_text(f"""<!DOCTYPE html>
+    page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>{e(text.title)} - 中国绿发会</title>
 <link rel="canonical" href="{e(url)}">
@@ -59,14 +59,13 @@ def write_html(path: Path, text: Text, url: str = "https://www.cbcgdf.org/NewsSh
 <aside><h3>热门文章</h3><ul><li><a href="/a">绿会志愿者招募</a></li></ul></aside>
 <footer>{footer}</footer>
 <script>document.write("tracking");</script>
-</body></html>""", "utf-8")
+</body></html>"""
     if not semantic:
         for tag, div in (("header", "top"), ("nav", "menu"), ("main", "content"),
                          ("article", "news_show"), ("aside", "side"), ("footer", "bottom")):
-            page_text = path.read_text("utf-8")
-            page_text = page_text.replace(f"<{tag}>", f'<div class="{div}">').replace(
-                f"</{tag}>", "</div>")
-            path.write_text(page_text, "utf-8")
+            page = page.replace(f"<{tag}>", f'<div class="{div}">').replace(f"</{tag}>",
+                                                                             "</div>")
+    path.write_text(page, "utf-8")
     return path
 
 

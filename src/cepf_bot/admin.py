@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import time
-from collections import Counter
 
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from .corpus import CorpusError
-from .document_text import web_url
 from .oserrors import os_error_line
 from .querylog import format_summary
-from .render import escape, split_messages
+from .render import escape, linked, split_messages
 from .replies import about_html
 from .telegram_io import cosmetic, locale_of, say, send, state_of
 
@@ -60,10 +57,9 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     seconds = time.perf_counter() - started
     log.info("reindexed by admin %s: %d documents, %d passages in %.2fs", user.id,
              len(info.documents), info.passages, seconds)
-    formats = Counter(d.format.upper() for d in info.documents)
     await say(update, context, message, "reindex_ok", documents=len(info.documents),
               passages=info.passages, seconds=seconds,
-              formats=", ".join(f"{n} {kind}" for kind, n in sorted(formats.items())))
+              formats=info.by_format().upper())
 
 
 async def documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,12 +68,8 @@ async def documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     info = state_of(context).engine.info()
     lines = [f"<b>{len(info.documents)} documents, {info.passages} passages</b>"]
-    for d in info.documents:
-        title = escape(d.title)
-        url = web_url(d.url)
-        if url:
-            title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
-        lines.append(f"• {title} — {escape(d.id)}, {d.format.upper()}, {d.passages} passages")
+    lines += [f"• {linked(escape(d.title), d.url)} — {escape(d.id)}, {d.format.upper()}, "
+              f"{d.passages} passages" for d in info.documents]
     for part in split_messages(lines):
         await send(update.effective_message, part)
 

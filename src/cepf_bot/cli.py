@@ -8,7 +8,6 @@ import logging
 import signal
 import sys
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +24,6 @@ from .config import (
 )
 from .conversation import suggestions
 from .corpus import CorpusError, document_paths
-from .document_text import web_url
 from .engine import Engine, IndexLoadError
 from .evaluation import EvalFileError
 from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
@@ -42,7 +40,7 @@ log = logging.getLogger("cepf_bot")
 def _hit_json(hit: Hit) -> dict[str, object]:
     p = hit.passage
     return {"rank": hit.rank, "score": round(hit.score, 6), "passage_id": p.id,
-            "title": p.title, "source": p.document, "url": web_url(p.url) or None,
+            "title": p.title, "source": p.document, "url": p.url or None,
             "page": p.page or None, "text": p.text}
 
 
@@ -56,17 +54,17 @@ def _answer_json(question: str, results: Results, gloss: str | None = None) -> s
                        "results": [_hit_json(h) for h in results.hits]}, ensure_ascii=False)
 
 
-def _locale(question: str, args: argparse.Namespace) -> Locale:
+def _answered(searcher: Searcher, question: str, args: argparse.Namespace,
+              after: str | None = None) -> tuple[Results, Locale, str | None]:
+    """The results for `question`, the locale they are shown in (the question's, or --lang),
+    and, for a reader of English, the answer's English gloss."""
     locale = reply_locale(question)
-    return replace(locale, lang=Lang(args.lang)) if args.lang else locale
-
-
-def _gloss(searcher: Searcher, results: Results, question: str,
-           args: argparse.Namespace) -> str | None:
-    """The answer's English gloss, for a question in English (or --lang en)."""
-    if results.answer is None or _locale(question, args).lang != Lang.EN:
-        return None
-    return searcher.gloss(results.answer.text) or None
+    if args.lang:
+        locale = replace(locale, lang=Lang(args.lang))
+    english = locale.lang == Lang.EN
+    results = searcher.ask(question, k=args.k, after=after, english=english)
+    gloss = searcher.gloss(results.answer.text) if english and results.answer else ""
+    return results, locale, gloss or None
 
 
 def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
@@ -77,20 +75,15 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     if args.stdin:
         for line in sys.stdin:
             question = line.rstrip("\n")
-            results = searcher.ask(question, k=args.k,
-                                   english=_locale(question, args).lang == Lang.EN)
-            print(_answer_json(question, results, _gloss(searcher, results, question, args)),
-                  flush=True)
+            results, _, gloss = _answered(searcher, question, args)
+            print(_answer_json(question, results, gloss), flush=True)
         return 0
     if args.question is None:
         raise ConfigError("ask needs a QUESTION (or --stdin)")
-    results = searcher.ask(args.question, k=args.k, after=args.after,
-                           english=_locale(args.question, args).lang == Lang.EN)
-    gloss = _gloss(searcher, results, args.question, args)
+    results, locale, gloss = _answered(searcher, args.question, args, args.after)
     if args.json:
         print(_answer_json(args.question, results, gloss))
         return 0
-    locale = _locale(args.question, args)
     suggested: list[str] = []
     if not results.hits:
         examples = engine.examples.get(locale.lang, [])
@@ -103,11 +96,10 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
     started = time.perf_counter()
     info = Engine(paths).reindex(progress=True)
-    formats = Counter(d.format for d in info.documents)
     print(f"indexed {len(info.documents)} documents ({info.segmented_documents} segmented, the "
           f"rest unchanged), {info.passages} passages from {paths.corpus_dir} in "
           f"{time.perf_counter() - started:.2f} s -> {paths.index_path}")
-    print("documents by format: " + ", ".join(f"{n} {kind}" for kind, n in sorted(formats.items())))
+    print(f"documents by format: {info.by_format()}")
     return 0
 
 

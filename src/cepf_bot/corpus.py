@@ -38,7 +38,7 @@ from .corpus_files import (
     read_raw,
 )
 from .document_text import Block, DocumentText
-from .read_markdown import read_markdown
+from .read_markdown import markdown_document
 from .readers import format_of, read_document
 from .types import Document, Lang, Passage
 from .vocabulary import WORD_FILES, Vocabulary, read_vocabulary
@@ -63,6 +63,9 @@ LIST_ITEMS = 3
 _UNIT_END = re.compile(r"(?<=[。；;！？!?])")
 TEXT_FORMATS = ("md", "txt", "html")
 MAX_BINARY_BYTES = 20 * 1024 * 1024  # Word and PDF: Telegram's limit for a bot's download
+EXAMPLES_FILE = "examples.txt"
+# Files of the corpus folder's top that are not documents, whatever their suffix
+NOT_DOCUMENTS = ("README.md", EXAMPLES_FILE, *WORD_FILES)
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def _is_document(root: Path, path: Path) -> bool:
     name = path.name
     if name.startswith(".") or format_of(path) is None or name == "README.md":
         return False
-    return not (path.parent == root and name in (*WORD_FILES, "examples.txt"))
+    return not (path.parent == root and name in NOT_DOCUMENTS)
 
 
 def document_id(root: Path, path: Path) -> str:
@@ -168,9 +171,7 @@ def heading_like_first_sentence(text: str) -> str | None:
 def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
     """Split one Markdown document's text into passages; a `CorpusError` if it has no title or
     no text. `digest` is the SHA-256 of the file's bytes."""
-    if not text.strip():
-        raise CorpusError(f"{path}: empty file")
-    return document_of(doc_id, path, read_markdown(text), digest)
+    return document_of(doc_id, path, markdown_document(path, text), digest)
 
 
 def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Document:
@@ -338,7 +339,7 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
 def read_examples(corpus_dir: Path) -> dict[Lang, list[str]]:
     """`examples.txt` of the corpus: "[zh]" and "[en]" sections, one question a line."""
     examples: dict[Lang, list[str]] = {Lang.ZH: [], Lang.EN: []}
-    path = corpus_dir / "examples.txt"
+    path = corpus_dir / EXAMPLES_FILE
     try:
         lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):

@@ -9,24 +9,21 @@ overwrites a file the preview did not show. Nothing here knows Telegram.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import CorpusError, document_id, document_of
+from .corpus import MAX_BINARY_BYTES, NOT_DOCUMENTS, CorpusError, document_id, document_of
 from .corpus_files import file_digest
-from .durable import fsync_folder
+from .durable import place_file
 from .readers import FORMATS, format_of, read_document
 from .types import Document, DocumentInfo, Passage
-from .vocabulary import WORD_FILES
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what Telegram lets a bot download
+MAX_UPLOAD_BYTES = MAX_BINARY_BYTES  # what Telegram lets a bot download
 _UNSAFE = re.compile(r"[^\w\-. ]+")
 _NAME_CHARS = 120
 
@@ -57,24 +54,32 @@ def safe_file_name(name: str) -> str:
         stem, suffix = name, ""
     stem = _UNSAFE.sub("_", stem).strip(" ._-")[:_NAME_CHARS] or "document"
     safe = f"{stem}.{suffix.lower()}" if suffix else stem
-    if safe in (*WORD_FILES, "examples.txt", "README.md"):
+    if safe in NOT_DOCUMENTS:
         safe = f"upload-{safe}"
     return safe
 
 
-def preview_upload(corpus_dir: Path, name: str, data: bytes, indexed: list[Passage],
-                   documents: Sequence[DocumentInfo] = ()) -> UploadPreview:
-    """Read `data` as the file `name` would be in the corpus; `indexed` is the live index's
-    passages (to tell a replacement from a new document), `documents` its documents (a file
-    already in the corpus under another name is said at once, not at the reindex)."""
+def unsupported_format(name: str) -> str:
+    """Why a file named `name` cannot go into the corpus, or "" when its format can."""
+    if format_of(Path(name)) is not None:
+        return ""
+    return f"{name}: not a format the corpus takes ({', '.join(FORMATS)})"
+
+
+def preview_upload(corpus_dir: Path, name: str, data: bytes, documents: Sequence[DocumentInfo],
+                   passages: Sequence[Passage]) -> UploadPreview:
+    """Read `data` as the file `name` would be in the corpus. `documents` and `passages` are
+    the live index's: they tell a replacement from a new document (only the replaced
+    document's passages are read), and a file already in the corpus under another name is
+    said at once, not at the reindex."""
     name = safe_file_name(name)
     path = corpus_dir / name
     digest = file_digest(data)
     same = next((d for d in documents if d.digest == digest), None)
     if same is not None and same.id != document_id(corpus_dir, path):
         return UploadPreview(name, None, f"the same file is in the corpus already, as {same.id}")
-    if format_of(path) is None:
-        return UploadPreview(name, None, f"not a format the corpus takes ({', '.join(FORMATS)})")
+    if why := unsupported_format(name):
+        return UploadPreview(name, None, why)
     if len(data) > MAX_UPLOAD_BYTES:
         return UploadPreview(name, None, f"too large ({len(data):,} bytes; at most "
                                          f"{MAX_UPLOAD_BYTES:,})")
@@ -86,10 +91,22 @@ def preview_upload(corpus_dir: Path, name: str, data: bytes, indexed: list[Passa
         document = document_of(doc_id, path, text, digest)
     except CorpusError as e:
         return UploadPreview(name, None, str(e).replace(str(corpus_dir) + os.sep, ""))
-    old = {p.id for p in indexed if p.document_id == doc_id}
+    old = {p.id for p in _passages_of(doc_id, documents, passages)}
     new = {p.id for p in document.passages}
     return UploadPreview(name, document, replaces=path.exists(), added=len(new - old),
                          removed=len(old - new), kept=len(new & old))
+
+
+def _passages_of(doc_id: str, documents: Sequence[DocumentInfo],
+                 passages: Sequence[Passage]) -> Sequence[Passage]:
+    """An indexed document's passages: the index keeps each document's passages together, in
+    the order of its documents."""
+    start = 0
+    for document in documents:
+        if document.id == doc_id:
+            return passages[start : start + document.passages]
+        start += document.passages
+    return ()
 
 
 def write_upload(corpus_dir: Path, preview: UploadPreview, data: bytes) -> bytes | None:
@@ -97,33 +114,14 @@ def write_upload(corpus_dir: Path, preview: UploadPreview, data: bytes) -> bytes
     when it is new), for `undo_upload`. An `UploadError` when the folder is read-only, or
     when a file of that name appeared after a preview that did not show a replacement."""
     target = corpus_dir / preview.name
-    previous = None
     try:
-        if preview.replaces and target.exists():
-            previous = target.read_bytes()
-        fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=corpus_dir)  # hidden: never indexed
+        previous = target.read_bytes() if preview.replaces and target.exists() else None
+        place_file(target, data, overwrite=preview.replaces, mode=0o644)
+    except FileExistsError:  # linked, never renamed over: no silent overwrite
+        raise UploadError(f"{preview.name} exists now; send the file again to see what "
+                          "replacing it changes") from None
     except OSError as e:
         raise _write_error(e, corpus_dir) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        if preview.replaces:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)  # fails if the name is taken: no silent overwrite
-            except FileExistsError:
-                raise UploadError(f"{preview.name} exists now; send the file again to see "
-                                  "what replacing it changes") from None
-        fsync_folder(corpus_dir)
-    except OSError as e:
-        raise _write_error(e, corpus_dir) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
     return previous
 
 
@@ -132,11 +130,8 @@ def undo_upload(corpus_dir: Path, name: str, previous: bytes | None) -> None:
     target = corpus_dir / name
     if previous is None:
         target.unlink(missing_ok=True)
-        return
-    fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=corpus_dir)
-    with os.fdopen(fd, "wb") as f:
-        f.write(previous)
-    os.replace(tmp, target)
+    else:
+        place_file(target, previous, overwrite=True, mode=0o644)
 
 
 def _write_error(error: OSError, corpus_dir: Path) -> UploadError:

@@ -9,7 +9,6 @@ rewrite it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 
 @dataclass
@@ -39,15 +38,3 @@ class Unreadable(Exception):
 class NoText(Exception):
     """A file with nothing to index (a scanned PDF without a text layer): skipped, with a
     warning."""
-
-
-def web_url(url: str) -> str:
-    """`url` when it is an http(s) link with a host, else "": nothing else is ever shown."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    ok = parts.scheme.lower() in ("http", "https") and parts.netloc and not any(
-        c.isspace() or c in "<>\"'" for c in url)
-    return url if ok else ""

@@ -1,8 +1,10 @@
-"""Making a change on disk survive a crash: a folder's entries fsync'd after a rename in it."""
+"""Changes on disk that are whole or absent, and survive a crash."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -13,3 +15,24 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def place_file(target: Path, data: bytes, *, overwrite: bool, mode: int = 0o600) -> None:
+    """Put `data` at `target` whole: written to a hidden private file beside it, fsync'd,
+    then renamed over it (`overwrite`) or linked to its name, which raises FileExistsError
+    when the name is taken (the first writer wins). Nobody ever sees half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)
+        fsync_folder(target.parent)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

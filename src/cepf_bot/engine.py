@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,11 @@ class IndexInfo:
     passages: int
     segmented_documents: int  # how many documents its build had to segment
     build_seconds: float
+
+    def by_format(self) -> str:
+        """"1 docx, 1 html, 2 md": how many documents of each format."""
+        formats = Counter(d.format for d in self.documents)
+        return ", ".join(f"{n} {kind}" for kind, n in sorted(formats.items()))
 
 
 class Engine:

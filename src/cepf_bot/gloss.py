@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .english_forms import FACT, fact_english, person_name, place_name
+from .english_forms import FACT, fact_english
 
 _PIECE = re.compile(
     r"(?P<latin>[A-Za-z][A-Za-z0-9&'./\-]*(?: [A-Za-z0-9&'./\-]+)*)"
@@ -30,6 +30,7 @@ _PIECE = re.compile(
 _MARKS = {"、": ",", "，": ",", ",": ",", "；": ";", ";": ";", "。": ";", "：": ":", ":": ":",
           "（": "(", "(": "(", "）": ")", ")": ")"}
 _HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 CONNECTIVES = {"和": "and", "与": "and", "及": "and", "以及": "and", "并": "and"}
 
 
@@ -47,13 +48,13 @@ class Gloss:
 
 
 class Glosser:
-    """Glosses sentences with a corpus's renderings and word classes; `words` cuts Chinese
-    text into words as the index does (jieba with the corpus's dictionary)."""
+    """Glosses sentences with a corpus's renderings (`Vocabulary.renderings`, stored in the
+    index); `words` cuts Chinese text into words as the index does (jieba with the corpus's
+    dictionary)."""
 
-    def __init__(self, renderings: Mapping[str, str], classes: Mapping[str, str],
-                 words: Callable[[str], list[str]], function_words: frozenset[str]) -> None:
+    def __init__(self, renderings: Mapping[str, str], words: Callable[[str], list[str]],
+                 function_words: frozenset[str]) -> None:
         self.renderings = renderings
-        self.classes = classes
         self.words = words
         self.function_words = function_words
         self._longest = max((len(t) for t in renderings), default=1)
@@ -64,6 +65,10 @@ class Glosser:
             else None
 
     def gloss(self, sentence: str) -> Gloss:
+        """The gloss of a Chinese sentence; an empty one for a sentence with no Chinese (an
+        English passage needs none)."""
+        if not _HAN.search(sentence):
+            return Gloss("", 0, 0)
         pieces: list[str] = []
         rendered = content = 0
         at = 0
@@ -118,7 +123,7 @@ class Glosser:
                     break
             else:
                 end = word_end
-                english = self.renderings.get(text[at:end]) or self._by_class(text[at:end])
+                english = self.renderings.get(text[at:end], "")
             word = text[at:end]
             if english:
                 pieces.append(english)
@@ -130,14 +135,6 @@ class Glosser:
                 content += 1  # a content word with no rendering: left out
             at = end
         return rendered, content
-
-    def _by_class(self, word: str) -> str:
-        kind = self.classes.get(word)
-        if kind == "person":
-            return person_name(word)
-        if kind == "place":
-            return place_name(word)
-        return ""
 
 
 def _joined(pieces: list[str]) -> str:

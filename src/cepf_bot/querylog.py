@@ -17,7 +17,6 @@ import logging
 import os
 import secrets
 import sqlite3
-import tempfile
 import threading
 import time
 import unicodedata
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .columns import table
+from .durable import place_file
 from .types import Hit
 
 log = logging.getLogger(__name__)
@@ -87,21 +87,13 @@ def load_salt(db_path: Path, env_salt: str = "") -> bytes:
             return salt
     except FileNotFoundError:
         pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{salt_path.name}.", dir=salt_path.parent)
+    salt = secrets.token_bytes(SALT_BYTES)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(secrets.token_bytes(SALT_BYTES))
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, salt_path)  # create-exclusive: the first writer wins
-        except FileExistsError:
-            if len(salt_path.read_bytes()) < SALT_BYTES // 2:  # a damaged one: replace it
-                os.replace(tmp, salt_path)
-        return salt_path.read_bytes()
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        place_file(salt_path, salt, overwrite=False)  # create-exclusive: the first writer wins
+    except FileExistsError:
+        if len(salt_path.read_bytes()) < SALT_BYTES // 2:  # a damaged one: replace it
+            place_file(salt_path, salt, overwrite=True)
+    return salt_path.read_bytes()
 
 
 DAILY_CAP = 300  # questions one user may add to the log in 24 hours (the rest are answered)

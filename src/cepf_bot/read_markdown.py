@@ -70,11 +70,15 @@ def read_markdown(text: str, *, plain: bool = False) -> DocumentText:
         title = blocks[0].lines.pop(0)
         if not blocks[0].lines:
             blocks.pop(0)
-    return DocumentText(title, blocks, meta, url=meta.get("source", ""))
+    return DocumentText(title, blocks, meta)
 
 
 def read_markdown_file(path: Path, data: bytes) -> DocumentText:
-    text = decode(path, data)
+    return markdown_document(path, decode(path, data))
+
+
+def markdown_document(path: Path, text: str) -> DocumentText:
+    """The text of the Markdown (or .txt) file at `path`; a `CorpusError` if it is empty."""
     if not text.strip():
         raise CorpusError(f"{path}: empty file")
     return read_markdown(text, plain=path.suffix.lower() == ".txt")

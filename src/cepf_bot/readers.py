@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .corpus_files import CorpusError
-from .document_text import DocumentText, NoText, Unreadable, web_url
+from .document_text import DocumentText, NoText, Unreadable
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,18 @@ FORMATS = {".md": "md", ".txt": "txt", ".html": "html", ".htm": "html", ".docx":
 def format_of(path: Path) -> str | None:
     """'md', 'txt', 'html', 'docx' or 'pdf' by the file's suffix; None for anything else."""
     return FORMATS.get(path.suffix.lower())
+
+
+def web_url(url: str) -> str:
+    """`url` when it is an http(s) link with a host, else "": nothing else is ever shown."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    ok = parts.scheme.lower() in ("http", "https") and parts.netloc and not any(
+        c.isspace() or c in "<>\"'" for c in url)
+    return url if ok else ""
 
 
 def _reader(kind: str) -> Callable[[Path, bytes], DocumentText]:
@@ -57,5 +70,6 @@ def read_document(path: Path, data: bytes) -> DocumentText | None:
         raise CorpusError(f"{path}: cannot read this {kind.upper()} file "
                           f"({type(e).__name__}: {e})") from None
     text.format = kind
+    # the one place a link is checked: the index holds only http(s) links, or none
     text.url = web_url(text.url or text.metadata.get("source", ""))
     return text

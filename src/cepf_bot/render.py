@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from .chinese_script import TraditionalConverter
-from .document_text import web_url
+from .english_forms import grouped_figure
 from .types import Hit, Lang, Locale, Passage, Results
 from .ui_text import read_as_text, ui_text
 
@@ -92,7 +92,7 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
         blocks.append(
             f"{hit.rank}. {p.title}  [{p.source} · {p.id} · {hit.score:.2f}]\n"
             + readable_figures(mark(p.text, hit.terms, before=before, after=after), locale.lang)
-            + (f"\n{url}" if (url := web_url(p.url)) else "")
+            + (f"\n{p.url}" if p.url else "")
         )
     return convert.convert("\n\n".join(blocks), locale.script)
 
@@ -115,14 +115,15 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def linked(text_html: str, url: str) -> str:
+    """`text_html` as a link to `url` (an http(s) link, as the readers keep), or as it is."""
+    return f'<a href="{html.escape(url, quote=True)}">{text_html}</a>' if url else text_html
+
+
 def source_html(p: Passage) -> str:
     """"— section · document · p. 3", the document's title a link to it when it has one."""
-    document = escape(p.document)
-    url = web_url(p.url)
-    if url:
-        document = f'<a href="{html.escape(url, quote=True)}">{document}</a>'
     parts = [escape(p.section)] if p.section and p.section != p.document else []
-    parts.append(document)
+    parts.append(linked(escape(p.document), p.url))
     if p.page:
         parts.append(f"p. {p.page}")
     return f"<i>— {' · '.join(parts)}</i>"
@@ -223,7 +224,7 @@ _AMOUNT = re.compile(r"(?<![\d.])(\d{5,}(?:\.\d+)?)((?:</b>)?)元")
 
 
 def _readable_amount(value: float, lang: Lang) -> str:
-    grouped = f"{value:,.2f}".removesuffix(".00")
+    grouped = grouped_figure(value)
     if lang == Lang.EN:
         scale = f"about {value / 1e6:.1f} million" if value >= 1e6 else f"about {value:,.0f}"
         return f" ({grouped} yuan, {scale} yuan)"

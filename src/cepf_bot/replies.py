@@ -45,29 +45,25 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     if not hits:
         key = "no_more" if offset else "no_answer"
         return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject)
-    english = locale.lang == Lang.EN
     blocks = [localise(passage_html(h, budget=EXCERPT, english_title=english_title(
         searcher, h, locale)), locale, convert) for h in hits]
     if results.answer is not None:
-        gloss = searcher.gloss(results.answer.text) if english else ""
-        blocks.insert(0, localise(answer_html(results, locale, gloss), locale, convert))
+        blocks.insert(0, localise(answer_html(searcher, results, locale), locale, convert))
     return Reply(hits, split_messages(blocks), more, subject)
 
 
 def english_title(searcher: Searcher, hit: Hit, locale: Locale) -> str:
     """The passage title's English, for a reader of English ("" for others, or when the
-    title is English already)."""
-    title = hit.passage.title
-    if locale.lang != Lang.EN or title.isascii():
-        return ""
-    return searcher.gloss(title)
+    title is English already: a gloss is of Chinese)."""
+    return searcher.gloss(hit.passage.title) if locale.lang == Lang.EN else ""
 
 
-def answer_html(results: Results, locale: Locale, gloss: str = "") -> str:
+def answer_html(searcher: Searcher, results: Results, locale: Locale) -> str:
     """The answer sentence with its label, after how mistyped words were read (if they were);
     under it, for a reader of English, its English gloss."""
     assert results.answer is not None
     html = f"<b>{ui_text('answer', locale.lang)}</b>{escape(results.answer.text)}"
+    gloss = searcher.gloss(results.answer.text) if locale.lang == Lang.EN else ""
     if gloss:
         html += f"\n<i>{escape(ui_text('gloss', locale.lang))}{escape(gloss)}</i>"
     if results.read_as:
@@ -132,8 +128,7 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
         english = english_title(searcher, hit, locale)
         html = passage_html(hit, number=False, english_title=english)
         if hit.rank == 1 and results.answer is not None:
-            gloss = searcher.gloss(results.answer.text) if locale.lang == Lang.EN else ""
-            html = f"{answer_html(results, locale, gloss)}\n\n{html}"
+            html = f"{answer_html(searcher, results, locale)}\n\n{html}"
         answers.append(InlineAnswer(
             id=str(hit.rank),
             title=(convert.convert(hit.passage.title, locale.script)

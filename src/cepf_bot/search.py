@@ -73,16 +73,13 @@ class Searcher:
 
     @functools.cached_property
     def glosser(self) -> Glosser:
-        """English glosses with the index's renderings and word classes."""
-        return Glosser(self.index.meta.renderings, self._classes, self.segmenter.words,
-                       self.segmenter.stopwords)
+        """English glosses with the index's renderings."""
+        return Glosser(self.index.meta.renderings, self.segmenter.words, self.segmenter.stopwords)
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019  (one Searcher per index, long-lived)
     def gloss(self, sentence: str) -> str:
         """An English gloss of a Chinese sentence of the corpus ("" when nothing renders, or
         when the sentence is English already)."""
-        if not any("\u3400" <= c <= "\u9fff" for c in sentence):
-            return ""
         return self.glosser.gloss(sentence).text
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019  (one Searcher per index, long-lived)

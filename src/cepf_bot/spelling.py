@@ -10,10 +10,10 @@ uses a correction only when the corrected question is answered, and the reply sa
 from __future__ import annotations
 
 import functools
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from .english_forms import load_pinyin
 from .segment import Group
 from .types import Correction
 
@@ -22,20 +22,9 @@ MAX_TERM_CHARS = 8  # the longest stretch read as one term
 MAX_RUN_CHARS = 200  # of a question's Han text, looked at for mistyped terms
 
 
-@functools.cache
-def _pinyin() -> Callable[[str], list[str]]:
-    # Characters' readings only: pypinyin's phrase tables cost 45 MB more and ~0.1 s, and a
-    # mistyped term is matched character by character anyway.
-    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
-    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
-    from pypinyin import lazy_pinyin  # imported on the first question that needs it
-
-    return lazy_pinyin
-
-
 def sound(text: str) -> str:
     """Toneless pinyin: what a pinyin keyboard was given (绿发会 -> lv fa hui)."""
-    return " ".join(_pinyin()(text))
+    return " ".join(load_pinyin()(text))
 
 
 def one_edit_apart(a: str, b: str) -> bool:

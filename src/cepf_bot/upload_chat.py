@@ -34,10 +34,10 @@ from .corpus_upload import (
     preview_upload,
     safe_file_name,
     undo_upload,
+    unsupported_format,
     write_upload,
 )
 from .oserrors import os_error_line
-from .readers import FORMATS, format_of
 from .render import escape
 from .telegram_io import cosmetic, locale_of, say, send, state_of
 from .ui_text import ui_text
@@ -82,9 +82,8 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if document is None or not await require_admin(update, context, "a document upload"):
         return
     name = safe_file_name(document.file_name or "document")
-    if format_of(Path(name)) is None:  # not downloaded at all
-        await say(update, context, message, "upload_failed", error=escape(
-            f"{name}: not a format the corpus takes ({', '.join(FORMATS)})"))
+    if why := unsupported_format(name):  # not downloaded at all
+        await say(update, context, message, "upload_failed", error=escape(why))
         return
     if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
         await say(update, context, message, "upload_too_large",
@@ -103,9 +102,9 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                   error=f"the download from Telegram failed ({type(e).__name__})")
         return
     engine = state_of(context).engine
+    index = engine.searcher.index
     preview = await asyncio.to_thread(preview_upload, engine.paths.corpus_dir, name, data,
-                                      list(engine.searcher.index.passages),
-                                      engine.info().documents)
+                                      index.documents, index.passages)
     if preview.document is None:
         shutil.rmtree(folder, ignore_errors=True)
         await say(update, context, message, "upload_failed", error=escape(preview.error))

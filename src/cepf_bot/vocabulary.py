@@ -55,25 +55,27 @@ class Vocabulary:
 
     @property
     def renderings(self) -> dict[str, str]:
-        """Chinese term -> its English for a gloss: the glossary's quoted rendering; else a
-        person's name in pinyin, a place's first phrase capitalised (Tibet), any other term's
-        first phrase; each of the foundation's names as its one name's."""
-        from .english_forms import person_name
+        """Chinese term -> its English for a gloss: the glossary's quoted rendering, else its
+        first phrase (a place's capitalised: Tibet); a person or place of the dictionary with
+        no rule in pinyin (Xie Boyang, Zhejiang); each of the foundation's names as its one
+        name's."""
+        from .english_forms import person_name, place_name
 
         english = {}
         for rule in self.glossary:
             target = rule.target.replace(" ", "")
-            kind = self.classes.get(target)
             if target in english and not rule.rendering:
                 continue  # a term's first rule gives its rendering, unless a later one quotes one
             if rule.rendering:
                 english[target] = rule.rendering
-            elif kind == "person":
-                english[target] = person_name(target)
-            elif kind == "place":
+            elif self.classes.get(target) == "place":
                 english[target] = rule.phrases[0].title()
-            else:
+            elif self.classes.get(target) != "person":
                 english[target] = rule.phrases[0]
+        by_rule = {"person": person_name, "place": place_name}
+        for word, kind in self.classes.items():
+            if kind in by_rule and word not in english:
+                english[word] = by_rule[kind](word)
         for name, target in self.aliases.items():
             if target in english and name not in english and not name.isascii():
                 english[name] = english[target]
