@@ -1,5 +1,5 @@
 """`python -m cepf_bot` is the `cepf-bot` command."""
 
-from .cli import main
+from cepf_bot.cli import main
 
 raise SystemExit(main())

@@ -10,12 +10,12 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
-from .corpus import CorpusError
-from .oserrors import os_error_line
-from .querylog import format_summary
-from .render import escape, linked, split_messages
-from .replies import about_html
-from .telegram_io import cosmetic, locale_of, say, send, state_of
+from cepf_bot.corpus import CorpusError
+from cepf_bot.oserrors import os_error_line
+from cepf_bot.querylog import format_summary
+from cepf_bot.render import escape, linked, split_messages
+from cepf_bot.replies import about_html
+from cepf_bot.telegram_io import cosmetic, locale_of, say, send, state_of
 
 log = logging.getLogger("cepf_bot.bot")
 

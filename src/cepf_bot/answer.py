@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from .segment import normalise
-from .types import Answer, Hit
+from cepf_bot.segment import normalise
+from cepf_bot.types import Answer, Hit
 
 MAX_ANSWER_CHARS = 260
 TYPE_BONUS = 1.0  # times the best sentence's term score: what is asked beats more matches

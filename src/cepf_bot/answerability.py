@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from .lexicon import chinese_weight, english_weight, is_chinese
-from .query import CONTEXT_WEIGHT, Query, QueryWord, Role
+from cepf_bot.lexicon import chinese_weight, english_weight, is_chinese
+from cepf_bot.query import CONTEXT_WEIGHT, Query, QueryWord, Role
 
 MIN_SUPPORT = 0.6
 EVERYDAY = 10.0  # -ln p: a word seen more than ~3,000 times in jieba's 60 million

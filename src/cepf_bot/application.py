@@ -17,8 +17,8 @@ from telegram.ext import (
     filters,
 )
 
-from .admin import about, documents, reindex_command, stats
-from .bot import (
+from cepf_bot.admin import about, documents, reindex_command, stats
+from cepf_bot.bot import (
     ask_command,
     button,
     error_handler,
@@ -29,14 +29,14 @@ from .bot import (
     start,
     unknown_command,
 )
-from .config import BotSettings
-from .engine import Engine
-from .querylog import QueryLog
-from .rate_limit import UserRateLimiter
-from .telegram_io import BotState, cosmetic
-from .upload_chat import document_upload, upload_button
+from cepf_bot.config import BotSettings
+from cepf_bot.engine import Engine
+from cepf_bot.querylog import QueryLog
+from cepf_bot.rate_limit import UserRateLimiter
+from cepf_bot.telegram_io import BotState, cosmetic
+from cepf_bot.upload_chat import document_upload, upload_button
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.application")
 
 CONNECTIONS = 16
 CONCURRENT_UPDATES = 32

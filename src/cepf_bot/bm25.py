@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .types import BM25Params
+from cepf_bot.types import BM25Params
 
 
 class TermIds(Mapping[str, int]):

@@ -21,14 +21,14 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from .conversation import small_talk, suggestions
-from .replies import PAGE, compose_inline, compose_reply, full_passage_html
-from .reply_locale import reply_locale
-from .telegram_io import cosmetic, locale_of, question_of, say, send, state_of
-from .types import Lang
-from .ui_text import ui_text
+from cepf_bot.conversation import small_talk, suggestions
+from cepf_bot.replies import PAGE, compose_inline, compose_reply, full_passage_html
+from cepf_bot.reply_locale import reply_locale
+from cepf_bot.telegram_io import cosmetic, locale_of, question_of, say, send, state_of
+from cepf_bot.types import Lang
+from cepf_bot.ui_text import ui_text
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.bot")
 
 INLINE_RESULTS = 5
 INLINE_CACHE_SECONDS = 10  # short, so that a reindex shows up soon

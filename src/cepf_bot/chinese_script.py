@@ -13,7 +13,7 @@ import re
 
 import opencc
 
-from .types import Script
+from cepf_bot.types import Script
 
 _VARIANT = {Script.TAIWAN: "s2tw", Script.HONG_KONG: "s2hk"}
 _HAN = re.compile(r"[\u3400-\u9fff]")

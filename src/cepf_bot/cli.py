@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .config import (
+from cepf_bot import __version__
+from cepf_bot.config import (
     BotSettings,
     ConfigError,
     Paths,
@@ -22,17 +22,17 @@ from .config import (
     heartbeat_path,
     resolve_paths,
 )
-from .conversation import suggestions
-from .corpus import CorpusError, document_paths
-from .engine import Engine, IndexLoadError
-from .evaluation import EvalFileError
-from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
-from .logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
-from .oserrors import os_error_line
-from .querylog import QueryLog, format_summary
-from .reply_locale import reply_locale
-from .search import Searcher
-from .types import Hit, Lang, Locale, Results
+from cepf_bot.conversation import suggestions
+from cepf_bot.corpus import CorpusError, document_paths
+from cepf_bot.engine import Engine, IndexLoadError
+from cepf_bot.evaluation import EvalFileError
+from cepf_bot.heartbeat import MAX_AGE_SECONDS, read_heartbeat
+from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
+from cepf_bot.oserrors import os_error_line
+from cepf_bot.querylog import QueryLog, format_summary
+from cepf_bot.reply_locale import reply_locale
+from cepf_bot.search import Searcher
+from cepf_bot.types import Hit, Lang, Locale, Results
 
 log = logging.getLogger("cepf_bot")
 
@@ -68,7 +68,7 @@ def _answered(searcher: Searcher, question: str, args: argparse.Namespace,
 
 
 def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
-    from .render import terminal
+    from cepf_bot.render import terminal
 
     engine = Engine.open(paths)
     searcher = engine.searcher
@@ -104,7 +104,7 @@ def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
-    from .evaluation import Targets, evaluate, format_report, read_questions, shortfalls
+    from cepf_bot.evaluation import Targets, evaluate, format_report, read_questions, shortfalls
 
     questions = read_questions(Path(args.file))
     searcher = Engine.open(paths).searcher
@@ -123,8 +123,8 @@ def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     from telegram.error import InvalidToken, TelegramError
 
-    from .application import build_application
-    from .serving import run_polling, run_webhook, wait_for_telegram
+    from cepf_bot.application import build_application
+    from cepf_bot.serving import run_polling, run_webhook, wait_for_telegram
 
     settings = BotSettings.from_env(webhook_url=args.webhook_url)
     redact_in_logs(settings.token)

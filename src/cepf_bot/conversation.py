@@ -10,11 +10,11 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from enum import StrEnum
 
-from . import bm25
-from .chinese_script import question_to_simplified
-from .lexicon import about_the_bot
-from .query import Role
-from .search import Searcher
+from cepf_bot import bm25
+from cepf_bot.chinese_script import question_to_simplified
+from cepf_bot.lexicon import about_the_bot
+from cepf_bot.query import Role
+from cepf_bot.search import Searcher
 
 FOLLOW_UP_SECONDS = 600  # a previous question is remembered for 10 minutes
 MAX_REMEMBERED = 10_000  # chats × users, and sent messages, kept at most (oldest forgotten)

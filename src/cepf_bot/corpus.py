@@ -30,23 +30,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .corpus_files import (
+from cepf_bot.corpus_files import (
     DEFAULT_MAX_FILE_BYTES,
     CorpusError,
     file_digest,
     fingerprint,
     read_raw,
 )
-from .document_text import Block, DocumentText
-from .read_markdown import markdown_document
-from .readers import format_of, read_document
-from .types import Document, Lang, Passage
-from .vocabulary import WORD_FILES, Vocabulary, read_vocabulary
+from cepf_bot.document_text import Block, DocumentText
+from cepf_bot.read_markdown import markdown_document
+from cepf_bot.readers import format_of, read_document
+from cepf_bot.types import Document, Lang, Passage
+from cepf_bot.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "Corpus", "CorpusError", "corpus_fingerprint",
            "load_corpus", "parse_document"]
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.corpus")
 
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _TITLE_MAX_CHARS = 40

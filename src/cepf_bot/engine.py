@@ -15,12 +15,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Paths
-from .corpus import CorpusError, corpus_fingerprint, load_corpus, read_examples
-from .index import Index, build_index, is_current, reusable_documents
-from .search import Searcher
-from .segment import Segmenter
-from .store import (
+from cepf_bot.config import Paths
+from cepf_bot.corpus import CorpusError, corpus_fingerprint, load_corpus, read_examples
+from cepf_bot.index import Index, build_index, is_current, reusable_documents
+from cepf_bot.search import Searcher
+from cepf_bot.segment import Segmenter
+from cepf_bot.store import (
     IndexLoadError,
     IndexMissing,
     current_generation,
@@ -28,12 +28,12 @@ from .store import (
     save_index,
     writer_lock,
 )
-from .types import BM25Params, DocumentInfo, Lang, Relevance
-from .vocabulary import read_vocabulary
+from cepf_bot.types import BM25Params, DocumentInfo, Lang, Relevance
+from cepf_bot.vocabulary import read_vocabulary
 
 __all__ = ["Engine", "IndexInfo", "IndexLoadError"]  # IndexLoadError: what callers catch
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.engine")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .columns import table
-from .types import Results
+from cepf_bot.columns import table
+from cepf_bot.types import Results
 
 
 class EvalFileError(Exception):

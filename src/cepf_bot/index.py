@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .bm25 import (
+from cepf_bot import __version__
+from cepf_bot.bm25 import (
     Lexicon,
     Postings,
     PostingsParts,
@@ -25,22 +25,22 @@ from .bm25 import (
     update_parts,
     weigh,
 )
-from .corpus import Corpus
-from .expand import QueryExpander
-from .passages import PassageChain, PassageRange, PassageStore
-from .segment import SEGMENTER_VERSION, Segmenter
-from .token_cache import (
+from cepf_bot.corpus import Corpus
+from cepf_bot.expand import QueryExpander
+from cepf_bot.passages import PassageChain, PassageRange, PassageStore
+from cepf_bot.segment import SEGMENTER_VERSION, Segmenter
+from cepf_bot.token_cache import (
     PASSAGE_FORMAT,
     cache_key,
     document_terms,
     load_lexicon,
     save_lexicon,
 )
-from .types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
+from cepf_bot.types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
 FORMAT_VERSION = 8
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.index")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .chinese_script import to_simplified
+from cepf_bot.chinese_script import to_simplified
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 # A word never seen in general text weighs as much as one seen about 50 times in jieba's

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .types import DocumentInfo, Passage
+from cepf_bot.types import DocumentInfo, Passage
 
 
 class LazyPassages(Sequence[Passage]):

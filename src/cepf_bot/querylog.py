@@ -23,11 +23,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .columns import table
-from .durable import place_file
-from .types import Hit
+from cepf_bot.columns import table
+from cepf_bot.durable import place_file
+from cepf_bot.types import Hit
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.querylog")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS queries (

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .corpus_files import CorpusError, decode
-from .document_text import Block, DocumentText
+from cepf_bot.corpus_files import CorpusError, decode
+from cepf_bot.document_text import Block, DocumentText
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 

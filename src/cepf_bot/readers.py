@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .corpus_files import CorpusError
-from .document_text import DocumentText, NoText, Unreadable
+from cepf_bot.corpus_files import CorpusError
+from cepf_bot.document_text import DocumentText, NoText, Unreadable
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.readers")
 
 FORMATS = {".md": "md", ".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx",
            ".pdf": "pdf"}
@@ -39,15 +39,15 @@ def web_url(url: str) -> str:
 
 def _reader(kind: str) -> Callable[[Path, bytes], DocumentText]:
     if kind in ("md", "txt"):
-        from .read_markdown import read_markdown_file
+        from cepf_bot.read_markdown import read_markdown_file
         return read_markdown_file
     if kind == "html":
-        from .read_html import read_html
+        from cepf_bot.read_html import read_html
         return read_html
     if kind == "docx":
-        from .read_docx import read_docx
+        from cepf_bot.read_docx import read_docx
         return read_docx
-    from .read_pdf import read_pdf
+    from cepf_bot.read_pdf import read_pdf
     return read_pdf
 
 

@@ -8,10 +8,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
-from .chinese_script import TraditionalConverter
-from .english_forms import grouped_figure
-from .types import Hit, Lang, Locale, Passage, Results
-from .ui_text import read_as_text, ui_text
+from cepf_bot.chinese_script import TraditionalConverter
+from cepf_bot.english_forms import grouped_figure
+from cepf_bot.types import Hit, Lang, Locale, Passage, Results
+from cepf_bot.ui_text import read_as_text, ui_text
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .chinese_script import is_traditional
-from .types import Lang, Locale, Script
+from cepf_bot.chinese_script import is_traditional
+from cepf_bot.types import Lang, Locale, Script
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")

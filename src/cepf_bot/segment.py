@@ -29,8 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .numbers import approximate_tokens, normalise_numbers
-from .vocabulary import Vocabulary
+from cepf_bot.numbers import approximate_tokens, normalise_numbers
+from cepf_bot.vocabulary import Vocabulary
 
 
 def _import_jieba():  # type: ignore[no-untyped-def]
@@ -69,7 +69,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
     return Stemmer.Stemmer("english")
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.segment")
 
 _DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PIECES = re.compile(

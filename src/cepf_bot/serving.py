@@ -18,12 +18,12 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
-from .config import BotSettings, heartbeat_path
-from .heartbeat import remove_heartbeat, write_heartbeat
-from .telegram_io import BotState
-from .webhook import webhook_server
+from cepf_bot.config import BotSettings, heartbeat_path
+from cepf_bot.heartbeat import remove_heartbeat, write_heartbeat
+from cepf_bot.telegram_io import BotState
+from cepf_bot.webhook import webhook_server
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.serving")
 
 WATCH_SECONDS = 2.0
 PRUNE_SECONDS = 3600  # how often a serving bot applies the query log's retention

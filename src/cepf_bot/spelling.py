@@ -13,9 +13,9 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from .english_forms import load_pinyin
-from .segment import Group
-from .types import Correction
+from cepf_bot.english_forms import load_pinyin
+from cepf_bot.segment import Group
+from cepf_bot.types import Correction
 
 MIN_LATIN_LETTERS = 4
 MAX_TERM_CHARS = 8  # the longest stretch read as one term

@@ -37,14 +37,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .bm25 import Postings, TermIds
-from .durable import fsync_folder
-from .expand import QueryExpander
-from .index import FORMAT_VERSION, Index
-from .oserrors import with_path
-from .passages import PassageChain, PassageRange, PassageStore
-from .segment import Segmenter
-from .types import BM25Params, DocumentInfo, IndexMeta
+from cepf_bot.bm25 import Postings, TermIds
+from cepf_bot.durable import fsync_folder
+from cepf_bot.expand import QueryExpander
+from cepf_bot.index import FORMAT_VERSION, Index
+from cepf_bot.oserrors import with_path
+from cepf_bot.passages import PassageChain, PassageRange, PassageStore
+from cepf_bot.segment import Segmenter
+from cepf_bot.types import BM25Params, DocumentInfo, IndexMeta
 
 _ARRAYS = ("idf", "offsets", "docs", "weights")
 _PARTS = ("tf", "doc_len", "term_lexicon_ids")  # what an incremental reindex starts from

@@ -22,16 +22,16 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from .bm25 import DocumentTerms, Lexicon, LocalTerms, with_lexicon
-from .segment import Segmenter
-from .types import Document, Passage
+from cepf_bot.bm25 import DocumentTerms, Lexicon, LocalTerms, with_lexicon
+from cepf_bot.segment import Segmenter
+from cepf_bot.types import Document, Passage
 
 # Documents needing more characters than this are segmented by a pool of processes.
 PARALLEL_CHARS = 1_000_000
 # Bump when passage splitting changes: cached document terms are then stale.
 PASSAGE_FORMAT = 8
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.token_cache")
 
 
 def passage_tokens(segmenter: Segmenter, passage: Passage) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .types import Correction, Lang
+from cepf_bot.types import Correction, Lang
 
 EN, ZH = Lang.EN, Lang.ZH
 

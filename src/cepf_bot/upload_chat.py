@@ -25,9 +25,9 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from .admin import require_admin
-from .corpus import CorpusError
-from .corpus_upload import (
+from cepf_bot.admin import require_admin
+from cepf_bot.corpus import CorpusError
+from cepf_bot.corpus_upload import (
     MAX_UPLOAD_BYTES,
     UploadError,
     UploadPreview,
@@ -37,10 +37,10 @@ from .corpus_upload import (
     unsupported_format,
     write_upload,
 )
-from .oserrors import os_error_line
-from .render import escape
-from .telegram_io import cosmetic, locale_of, say, send, state_of
-from .ui_text import ui_text
+from cepf_bot.oserrors import os_error_line
+from cepf_bot.render import escape
+from cepf_bot.telegram_io import cosmetic, locale_of, say, send, state_of
+from cepf_bot.ui_text import ui_text
 
 log = logging.getLogger("cepf_bot.bot")
 

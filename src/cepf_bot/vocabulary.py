@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus_files import DEFAULT_MAX_FILE_BYTES, CorpusError, decode, file_digest, read_raw
+from cepf_bot.corpus_files import DEFAULT_MAX_FILE_BYTES, CorpusError, decode, file_digest, read_raw
 
 WORD_FILES = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt",
               "traditional.txt", "names.txt")
@@ -59,7 +59,7 @@ class Vocabulary:
         first phrase (a place's capitalised: Tibet); a person or place of the dictionary with
         no rule in pinyin (Xie Boyang, Zhejiang); each of the foundation's names as its one
         name's."""
-        from .english_forms import person_name, place_name
+        from cepf_bot.english_forms import person_name, place_name
 
         english = {}
         for rule in self.glossary:

@@ -30,7 +30,7 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cepf_bot.webhook")
 
 MAX_BODY = 1 << 20  # a Telegram update is a few kB; 1 MB is generous
 MAX_HEADERS = 16 << 10
