@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from cepf_bot.analysis.segment import Segmenter
+from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import resolve_paths
 from cepf_bot.corpus import load_corpus
 from cepf_bot.engine import Engine
 from cepf_bot.index import Index, build_index
 from cepf_bot.search import Searcher
-from cepf_bot.segment import Segmenter
 from cepf_bot.types import BM25Params
-from cepf_bot.vocabulary import read_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 REPO_CORPUS = REPO / "corpus"

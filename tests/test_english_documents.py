@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from cepf_bot.segment import english_stem
+from cepf_bot.analysis.segment import english_stem
 
 from .conftest import open_engine
 

@@ -1,6 +1,6 @@
 import pytest
 
-from cepf_bot.expand import SYNONYM_WEIGHT
+from cepf_bot.analysis.expansion import SYNONYM_WEIGHT
 from cepf_bot.search import MAX_QUERY_CHARS
 
 

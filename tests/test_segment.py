@@ -1,5 +1,5 @@
-from cepf_bot.chinese_script import to_simplified
-from cepf_bot.segment import Segmenter, normalise
+from cepf_bot.analysis.script import to_simplified
+from cepf_bot.analysis.segment import Segmenter, normalise
 
 
 def test_domain_words_stay_whole(segmenter):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from cepf_bot.segment import normalise
+from cepf_bot.analysis.segment import normalise
 from cepf_bot.types import Answer, Hit
 
 MAX_ANSWER_CHARS = 260

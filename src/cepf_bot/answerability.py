@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from cepf_bot.lexicon import chinese_weight, english_weight, is_chinese
+from cepf_bot.analysis.lexicon import chinese_weight, english_weight, is_chinese
 from cepf_bot.query import CONTEXT_WEIGHT, Query, QueryWord, Role
 
 MIN_SUPPORT = 0.6

@@ -11,8 +11,8 @@ from collections.abc import Hashable, Sequence
 from enum import StrEnum
 
 from cepf_bot import bm25
-from cepf_bot.chinese_script import question_to_simplified
-from cepf_bot.lexicon import about_the_bot
+from cepf_bot.analysis.lexicon import about_the_bot
+from cepf_bot.analysis.script import question_to_simplified
 from cepf_bot.query import Role
 from cepf_bot.search import Searcher
 

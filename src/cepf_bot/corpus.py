@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cepf_bot.analysis.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 from cepf_bot.corpus_files import (
     DEFAULT_MAX_FILE_BYTES,
     CorpusError,
@@ -41,7 +42,6 @@ from cepf_bot.document_text import Block, DocumentText
 from cepf_bot.read_markdown import markdown_document
 from cepf_bot.readers import format_of, read_document
 from cepf_bot.types import Document, Lang, Passage
-from cepf_bot.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "Corpus", "CorpusError", "corpus_fingerprint",
            "load_corpus", "parse_document"]

@@ -15,11 +15,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from cepf_bot.analysis.segment import Segmenter
+from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import Paths
 from cepf_bot.corpus import CorpusError, corpus_fingerprint, load_corpus, read_examples
 from cepf_bot.index import Index, build_index, is_current, reusable_documents
 from cepf_bot.search import Searcher
-from cepf_bot.segment import Segmenter
 from cepf_bot.store import (
     IndexLoadError,
     IndexMissing,
@@ -29,7 +30,6 @@ from cepf_bot.store import (
     writer_lock,
 )
 from cepf_bot.types import BM25Params, DocumentInfo, Lang, Relevance
-from cepf_bot.vocabulary import read_vocabulary
 
 __all__ = ["Engine", "IndexInfo", "IndexLoadError"]  # IndexLoadError: what callers catch
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from cepf_bot.english_forms import FACT, fact_english
+from cepf_bot.analysis.english_forms import FACT, fact_english
 
 _PIECE = re.compile(
     r"(?P<latin>[A-Za-z][A-Za-z0-9&'./\-]*(?: [A-Za-z0-9&'./\-]+)*)"

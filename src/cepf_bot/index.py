@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from cepf_bot import __version__
+from cepf_bot.analysis.expansion import QueryExpander
+from cepf_bot.analysis.segment import SEGMENTER_VERSION, Segmenter
 from cepf_bot.bm25 import (
     Lexicon,
     Postings,
@@ -26,9 +28,7 @@ from cepf_bot.bm25 import (
     weigh,
 )
 from cepf_bot.corpus import Corpus
-from cepf_bot.expand import QueryExpander
 from cepf_bot.passages import PassageChain, PassageRange, PassageStore
-from cepf_bot.segment import SEGMENTER_VERSION, Segmenter
 from cepf_bot.token_cache import (
     PASSAGE_FORMAT,
     cache_key,

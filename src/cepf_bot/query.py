@@ -18,10 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from cepf_bot.bm25 import Postings
-from cepf_bot.chinese_script import question_to_simplified
-from cepf_bot.expand import QueryExpander
-from cepf_bot.lexicon import (
+from cepf_bot.analysis.expansion import QueryExpander
+from cepf_bot.analysis.lexicon import (
     GeneralLexicon,
     asks_for_other,
     english_zipf,
@@ -29,7 +27,9 @@ from cepf_bot.lexicon import (
     is_english_word,
     is_question_word,
 )
-from cepf_bot.segment import Group, Segmenter
+from cepf_bot.analysis.script import question_to_simplified
+from cepf_bot.analysis.segment import Group, Segmenter
+from cepf_bot.bm25 import Postings
 
 # A question longer than this is cut: no real question is, and segmenting 100,000 characters of
 # hostile text would hold up everyone else.

@@ -8,8 +8,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
-from cepf_bot.chinese_script import TraditionalConverter
-from cepf_bot.english_forms import grouped_figure
+from cepf_bot.analysis.english_forms import grouped_figure
+from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.types import Hit, Lang, Locale, Passage, Results
 from cepf_bot.ui_text import read_as_text, ui_text
 

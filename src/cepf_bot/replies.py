@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cepf_bot.chinese_script import TraditionalConverter
+from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.engine import IndexInfo
 from cepf_bot.render import escape, excerpt, localise, passage_html, source_html, split_messages
 from cepf_bot.search import Searcher

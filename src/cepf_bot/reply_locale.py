@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cepf_bot.chinese_script import is_traditional
+from cepf_bot.analysis.script import is_traditional
 from cepf_bot.types import Lang, Locale, Script
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

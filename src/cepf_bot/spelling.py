@@ -13,8 +13,8 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from cepf_bot.english_forms import load_pinyin
-from cepf_bot.segment import Group
+from cepf_bot.analysis.english_forms import load_pinyin
+from cepf_bot.analysis.segment import Group
 from cepf_bot.types import Correction
 
 MIN_LATIN_LETTERS = 4

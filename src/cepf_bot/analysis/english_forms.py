@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Callable
 
-from cepf_bot.numbers import chinese_numeral_value
+from cepf_bot.analysis.numerals import chinese_numeral_value
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")

@@ -59,7 +59,7 @@ class Vocabulary:
         first phrase (a place's capitalised: Tibet); a person or place of the dictionary with
         no rule in pinyin (Xie Boyang, Zhejiang); each of the foundation's names as its one
         name's."""
-        from cepf_bot.english_forms import person_name, place_name
+        from cepf_bot.analysis.english_forms import person_name, place_name
 
         english = {}
         for rule in self.glossary:

@@ -29,8 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cepf_bot.numbers import approximate_tokens, normalise_numbers
-from cepf_bot.vocabulary import Vocabulary
+from cepf_bot.analysis.numerals import approximate_tokens, normalise_numbers
+from cepf_bot.analysis.vocabulary import Vocabulary
 
 
 def _import_jieba():  # type: ignore[no-untyped-def]

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 
-from cepf_bot.segment import Segmenter
-from cepf_bot.vocabulary import Vocabulary
+from cepf_bot.analysis.segment import Segmenter
+from cepf_bot.analysis.vocabulary import Vocabulary
 
 SYNONYM_WEIGHT = 0.6
 GLOSSARY_WEIGHT = 1.0

@@ -1,7 +1,7 @@
 """General language knowledge, the same for every corpus: function words by class, written
 Cantonese mapped to Mandarin, and how informative a word is in general text.
 
-The word lists live beside this module (`lexicon/*.txt`) and say where they come from. A word's
+The word lists live in `data/lexicon/*.txt` and say where they come from. A word's
 background weight is its self-information, -ln p(word), in general text: from jieba's own
 dictionary frequencies for Chinese and from wordfreq's English list for English. Everyday words
 weigh little (写 8.2, capital 9.2), rare names a lot (阿拉善 13.7, WWF 13.5).
@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cepf_bot.chinese_script import to_simplified
+from cepf_bot.analysis.script import to_simplified
 
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 # A word never seen in general text weighs as much as one seen about 50 times in jieba's
 # 60-million-word corpus: as much as a rare name, no more (an unknown chat word is no name).
 UNSEEN_WEIGHT = 14.0
