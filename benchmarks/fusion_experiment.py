@@ -22,7 +22,7 @@ from cepf_bot import bm25  # noqa: E402
 from cepf_bot.analysis.script import to_simplified  # noqa: E402
 from cepf_bot.analysis.segment import Segmenter, normalise  # noqa: E402
 from cepf_bot.analysis.vocabulary import read_vocabulary  # noqa: E402
-from cepf_bot.corpus import load_corpus  # noqa: E402
+from cepf_bot.corpus.folder import load_corpus  # noqa: E402
 from cepf_bot.evaluation import read_questions  # noqa: E402
 from cepf_bot.index import build_index  # noqa: E402
 from cepf_bot.search import Searcher  # noqa: E402

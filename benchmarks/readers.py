@@ -48,7 +48,7 @@ def timed(read: Callable[[], str], repeat: int) -> tuple[str, float]:
 
 
 def cepf_reader(path: Path) -> Callable[[], str]:
-    from cepf_bot.readers import read_document
+    from cepf_bot.corpus.reading import read_document
 
     def read() -> str:
         document = read_document(path, path.read_bytes())

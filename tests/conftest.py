@@ -16,7 +16,7 @@ import pytest
 from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import resolve_paths
-from cepf_bot.corpus import load_corpus
+from cepf_bot.corpus.folder import load_corpus
 from cepf_bot.engine import Engine
 from cepf_bot.index import Index, build_index
 from cepf_bot.search import Searcher

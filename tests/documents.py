@@ -9,7 +9,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from cepf_bot.read_markdown import read_markdown
+from cepf_bot.corpus.readers.markdown import read_markdown
 
 SITE_MENU = ["首页", "关于我们", "新闻中心", "项目介绍", "联系我们"]
 FOOTER = ["版权所有 © 2020 中国生物多样性保护与绿色发展基金会", "京ICP备12345678号-1",

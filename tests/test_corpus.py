@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from cepf_bot.corpus import CorpusError, load_corpus, parse_document
+from cepf_bot.corpus.folder import CorpusError, load_corpus, parse_document
 
 from .conftest import REPO_CORPUS
 
@@ -98,7 +98,7 @@ def test_oversized_and_duplicate_documents(tmp_path):
 
 
 def test_load_corpus_fingerprint_equals_the_staleness_check(tmp_path):
-    from cepf_bot.corpus import corpus_fingerprint
+    from cepf_bot.corpus.folder import corpus_fingerprint
 
     (tmp_path / "a.md").write_bytes("\ufeff# 标题\r\n\r\n正文。\r\n".encode())
     (tmp_path / "b.md").write_text("# B\n\n文字。\n", "utf-8")

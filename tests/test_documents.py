@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cepf_bot.corpus import load_corpus
-from cepf_bot.readers import read_document
+from cepf_bot.corpus.folder import load_corpus
+from cepf_bot.corpus.reading import read_document
 
 from .conftest import REPO_CORPUS, open_engine
 from .documents import FOOTER, SITE_MENU, Text, write_docx, write_html, write_pdf
@@ -155,8 +155,8 @@ def test_a_bad_file_is_one_line_naming_it_and_the_last_index_keeps_answering(
 def test_a_word_file_that_unpacks_to_too_much_is_refused_before_unpacking(tmp_path):
     import zipfile
 
-    from cepf_bot.corpus_files import CorpusError
-    from cepf_bot.read_docx import MAX_UNPACKED_BYTES
+    from cepf_bot.corpus.readers.word import MAX_UNPACKED_BYTES
+    from cepf_bot.files import CorpusError
 
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:

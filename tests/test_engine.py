@@ -9,7 +9,7 @@ import pytest
 
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import resolve_paths
-from cepf_bot.corpus import CorpusError, corpus_fingerprint
+from cepf_bot.corpus.folder import CorpusError, corpus_fingerprint
 from cepf_bot.engine import Engine
 from cepf_bot.store import writer_lock
 

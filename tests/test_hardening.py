@@ -8,7 +8,7 @@ import os
 import stat
 import threading
 
-from cepf_bot.corpus import load_corpus
+from cepf_bot.corpus.folder import load_corpus
 from cepf_bot.querylog import LogSummary, Missing, QueryLog, format_summary, load_salt
 from cepf_bot.render import TELEGRAM_LIMIT, split_messages, telegram_length
 

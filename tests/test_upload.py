@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cepf_bot.corpus_upload import UploadError, UploadPreview, safe_file_name, write_upload
+from cepf_bot.corpus.upload import UploadError, UploadPreview, safe_file_name, write_upload
 
 from .conftest import REPO_CORPUS
 from .documents import Text, write_docx, write_html, write_pdf

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
-from cepf_bot.corpus import CorpusError
+from cepf_bot.corpus.folder import CorpusError
 from cepf_bot.oserrors import os_error_line
 from cepf_bot.querylog import format_summary
 from cepf_bot.render import escape, linked, split_messages

@@ -23,7 +23,7 @@ from cepf_bot.config import (
     resolve_paths,
 )
 from cepf_bot.conversation import suggestions
-from cepf_bot.corpus import CorpusError, document_paths
+from cepf_bot.corpus.folder import CorpusError, document_paths
 from cepf_bot.engine import Engine, IndexLoadError
 from cepf_bot.evaluation import EvalFileError
 from cepf_bot.heartbeat import MAX_AGE_SECONDS, read_heartbeat

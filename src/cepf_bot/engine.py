@@ -18,7 +18,7 @@ from pathlib import Path
 from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import Paths
-from cepf_bot.corpus import CorpusError, corpus_fingerprint, load_corpus, read_examples
+from cepf_bot.corpus.folder import CorpusError, corpus_fingerprint, load_corpus, read_examples
 from cepf_bot.index import Index, build_index, is_current, reusable_documents
 from cepf_bot.search import Searcher
 from cepf_bot.store import (

@@ -27,7 +27,7 @@ from cepf_bot.bm25 import (
     update_parts,
     weigh,
 )
-from cepf_bot.corpus import Corpus
+from cepf_bot.corpus.folder import Corpus
 from cepf_bot.passages import PassageChain, PassageRange, PassageStore
 from cepf_bot.token_cache import (
     PASSAGE_FORMAT,

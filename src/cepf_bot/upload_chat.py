@@ -26,8 +26,8 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from cepf_bot.admin import require_admin
-from cepf_bot.corpus import CorpusError
-from cepf_bot.corpus_upload import (
+from cepf_bot.corpus.folder import CorpusError
+from cepf_bot.corpus.upload import (
     MAX_UPLOAD_BYTES,
     UploadError,
     UploadPreview,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from cepf_bot.document_text import Block, DocumentText, NoText, Unreadable
+from cepf_bot.corpus.document import Block, DocumentText, NoText, Unreadable
 
 
 def read_html(path: Path, data: bytes) -> DocumentText:

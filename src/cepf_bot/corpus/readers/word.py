@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from cepf_bot.document_text import Block, DocumentText, Unreadable
+from cepf_bot.corpus.document import Block, DocumentText, Unreadable
 
 _HEADING_LEVEL = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024

@@ -17,10 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cepf_bot.corpus import MAX_BINARY_BYTES, NOT_DOCUMENTS, CorpusError, document_id, document_of
-from cepf_bot.corpus_files import file_digest
+from cepf_bot.corpus.folder import (
+    MAX_BINARY_BYTES,
+    NOT_DOCUMENTS,
+    CorpusError,
+    document_id,
+    document_of,
+)
+from cepf_bot.corpus.reading import FORMATS, format_of, read_document
 from cepf_bot.durable import place_file
-from cepf_bot.readers import FORMATS, format_of, read_document
+from cepf_bot.files import file_digest
 from cepf_bot.types import Document, DocumentInfo, Passage
 
 MAX_UPLOAD_BYTES = MAX_BINARY_BYTES  # what Telegram lets a bot download

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cepf_bot.corpus_files import CorpusError, decode
-from cepf_bot.document_text import Block, DocumentText
+from cepf_bot.corpus.document import Block, DocumentText
+from cepf_bot.files import CorpusError, decode
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 

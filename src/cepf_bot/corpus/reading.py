@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cepf_bot.corpus_files import CorpusError
-from cepf_bot.document_text import DocumentText, NoText, Unreadable
+from cepf_bot.corpus.document import DocumentText, NoText, Unreadable
+from cepf_bot.files import CorpusError
 
 log = logging.getLogger("cepf_bot.readers")
 
@@ -39,15 +39,15 @@ def web_url(url: str) -> str:
 
 def _reader(kind: str) -> Callable[[Path, bytes], DocumentText]:
     if kind in ("md", "txt"):
-        from cepf_bot.read_markdown import read_markdown_file
+        from cepf_bot.corpus.readers.markdown import read_markdown_file
         return read_markdown_file
     if kind == "html":
-        from cepf_bot.read_html import read_html
+        from cepf_bot.corpus.readers.webpage import read_html
         return read_html
     if kind == "docx":
-        from cepf_bot.read_docx import read_docx
+        from cepf_bot.corpus.readers.word import read_docx
         return read_docx
-    from cepf_bot.read_pdf import read_pdf
+    from cepf_bot.corpus.readers.pdf import read_pdf
     return read_pdf
 
 
