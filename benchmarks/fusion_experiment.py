@@ -24,7 +24,7 @@ from cepf_bot.analysis.segment import Segmenter, normalise  # noqa: E402
 from cepf_bot.analysis.vocabulary import read_vocabulary  # noqa: E402
 from cepf_bot.corpus.folder import load_corpus  # noqa: E402
 from cepf_bot.evaluation import read_questions  # noqa: E402
-from cepf_bot.index import build_index  # noqa: E402
+from cepf_bot.index.build import build_index  # noqa: E402
 from cepf_bot.search import Searcher  # noqa: E402
 from cepf_bot.types import BM25Params  # noqa: E402
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from cepf_bot import bm25
+from cepf_bot.index import bm25
 from cepf_bot.types import BM25Params
 
 

@@ -11,7 +11,7 @@ from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import resolve_paths
 from cepf_bot.corpus.folder import CorpusError, corpus_fingerprint
 from cepf_bot.engine import Engine
-from cepf_bot.store import writer_lock
+from cepf_bot.index.store import writer_lock
 
 DOCUMENT = "foundation-international-cooperation.md"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cepf_bot.store import load_index
+from cepf_bot.index.store import load_index
 
 from .botprocess import BotProcess
 from .fake_telegram import FakeTelegram

@@ -171,7 +171,7 @@ def test_a_full_disk_names_the_index_folder(tmp_path, index, monkeypatch):
 
     import pytest
 
-    from cepf_bot import store
+    from cepf_bot.index import store
     from cepf_bot.oserrors import os_error_line
 
     def full(*args, **kwargs):  # type: ignore[no-untyped-def]

@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from cepf_bot import bm25, token_cache
 from cepf_bot.corpus import folder as corpus_mod
 from cepf_bot.corpus.folder import load_corpus
-from cepf_bot.index import build_index
-from cepf_bot.store import load_index
+from cepf_bot.index import bm25
+from cepf_bot.index import term_cache as token_cache
+from cepf_bot.index.build import build_index
+from cepf_bot.index.store import load_index
 from cepf_bot.types import BM25Params
 
 from .conftest import reindex, segmenter_for

@@ -10,9 +10,9 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from enum import StrEnum
 
-from cepf_bot import bm25
 from cepf_bot.analysis.lexicon import about_the_bot
 from cepf_bot.analysis.script import question_to_simplified
+from cepf_bot.index import bm25
 from cepf_bot.query import Role
 from cepf_bot.search import Searcher
 

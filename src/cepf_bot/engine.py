@@ -19,9 +19,8 @@ from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import Paths
 from cepf_bot.corpus.folder import CorpusError, corpus_fingerprint, load_corpus, read_examples
-from cepf_bot.index import Index, build_index, is_current, reusable_documents
-from cepf_bot.search import Searcher
-from cepf_bot.store import (
+from cepf_bot.index.build import Index, build_index, is_current, reusable_documents
+from cepf_bot.index.store import (
     IndexLoadError,
     IndexMissing,
     current_generation,
@@ -29,6 +28,7 @@ from cepf_bot.store import (
     save_index,
     writer_lock,
 )
+from cepf_bot.search import Searcher
 from cepf_bot.types import BM25Params, DocumentInfo, Lang, Relevance
 
 __all__ = ["Engine", "IndexInfo", "IndexLoadError"]  # IndexLoadError: what callers catch

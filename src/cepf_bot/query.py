@@ -29,7 +29,7 @@ from cepf_bot.analysis.lexicon import (
 )
 from cepf_bot.analysis.script import question_to_simplified
 from cepf_bot.analysis.segment import Group, Segmenter
-from cepf_bot.bm25 import Postings
+from cepf_bot.index.bm25 import Postings
 
 # A question longer than this is cut: no real question is, and segmenting 100,000 characters of
 # hostile text would hold up everyone else.

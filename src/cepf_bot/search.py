@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from cepf_bot import bm25
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.lexicon import about_the_bot, is_english_word, refers_back
 from cepf_bot.analysis.script import TraditionalConverter
@@ -16,7 +15,8 @@ from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
 from cepf_bot.answer import pick_answer
 from cepf_bot.answerability import Support, answers, support, word_weight
 from cepf_bot.gloss import Glosser
-from cepf_bot.index import Index
+from cepf_bot.index import bm25
+from cepf_bot.index.build import Index
 from cepf_bot.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from cepf_bot.spelling import Speller
 from cepf_bot.types import Answer, Correction, Hit, Relevance, Results

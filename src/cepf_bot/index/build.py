@@ -19,7 +19,8 @@ import numpy as np
 from cepf_bot import __version__
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.segment import SEGMENTER_VERSION, Segmenter
-from cepf_bot.bm25 import (
+from cepf_bot.corpus.folder import Corpus
+from cepf_bot.index.bm25 import (
     Lexicon,
     Postings,
     PostingsParts,
@@ -27,9 +28,8 @@ from cepf_bot.bm25 import (
     update_parts,
     weigh,
 )
-from cepf_bot.corpus.folder import Corpus
-from cepf_bot.passages import PassageChain, PassageRange, PassageStore
-from cepf_bot.token_cache import (
+from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
+from cepf_bot.index.term_cache import (
     PASSAGE_FORMAT,
     cache_key,
     document_terms,

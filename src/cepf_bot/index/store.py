@@ -39,11 +39,11 @@ import numpy as np
 
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.segment import Segmenter
-from cepf_bot.bm25 import Postings, TermIds
 from cepf_bot.durable import fsync_folder
-from cepf_bot.index import FORMAT_VERSION, Index
+from cepf_bot.index.bm25 import Postings, TermIds
+from cepf_bot.index.build import FORMAT_VERSION, Index
+from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
 from cepf_bot.oserrors import with_path
-from cepf_bot.passages import PassageChain, PassageRange, PassageStore
 from cepf_bot.types import BM25Params, DocumentInfo, IndexMeta
 
 _ARRAYS = ("idf", "offsets", "docs", "weights")

@@ -23,7 +23,7 @@ import numpy as np
 from tqdm import tqdm
 
 from cepf_bot.analysis.segment import Segmenter
-from cepf_bot.bm25 import DocumentTerms, Lexicon, LocalTerms, with_lexicon
+from cepf_bot.index.bm25 import DocumentTerms, Lexicon, LocalTerms, with_lexicon
 from cepf_bot.types import Document, Passage
 
 # Documents needing more characters than this are segmented by a pool of processes.
