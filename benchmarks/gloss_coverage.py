@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cepf_bot.config import resolve_paths
 from cepf_bot.engine import Engine
-from cepf_bot.gloss import fact_in_english
+from cepf_bot.search.gloss import fact_in_english
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from cepf_bot.config import resolve_paths
 from cepf_bot.corpus.folder import load_corpus
 from cepf_bot.engine import Engine
 from cepf_bot.index.build import Index, build_index
-from cepf_bot.search import Searcher
+from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import BM25Params
 
 REPO = Path(__file__).resolve().parent.parent

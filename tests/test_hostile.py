@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cepf_bot.replies import compose_reply, interface_html
-from cepf_bot.search import Searcher
+from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Lang, Locale, Script
 
 from .telegram_html import problems

@@ -17,7 +17,7 @@ from cepf_bot.columns import display_width, table
 from cepf_bot.config import QueryLogSettings, heartbeat_path, resolve_paths
 from cepf_bot.heartbeat import write_heartbeat
 from cepf_bot.querylog import QueryLog
-from cepf_bot.spelling import Speller, one_edit_apart
+from cepf_bot.search.spelling import Speller, one_edit_apart
 from cepf_bot.types import Correction
 
 from .conftest import REAL_HOME, REPO

@@ -1,7 +1,7 @@
 import pytest
 
 from cepf_bot.analysis.expansion import SYNONYM_WEIGHT
-from cepf_bot.search import MAX_QUERY_CHARS
+from cepf_bot.search.searcher import MAX_QUERY_CHARS
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ from cepf_bot.config import (
     heartbeat_path,
     resolve_paths,
 )
-from cepf_bot.conversation import suggestions
 from cepf_bot.corpus.folder import CorpusError, document_paths
 from cepf_bot.engine import Engine, IndexLoadError
 from cepf_bot.evaluation import EvalFileError
@@ -31,7 +30,8 @@ from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
 from cepf_bot.oserrors import os_error_line
 from cepf_bot.querylog import QueryLog, format_summary
 from cepf_bot.reply_locale import reply_locale
-from cepf_bot.search import Searcher
+from cepf_bot.search.conversation import suggestions
+from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Hit, Lang, Locale, Results
 
 log = logging.getLogger("cepf_bot")

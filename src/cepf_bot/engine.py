@@ -28,7 +28,7 @@ from cepf_bot.index.store import (
     save_index,
     writer_lock,
 )
-from cepf_bot.search import Searcher
+from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import BM25Params, DocumentInfo, Lang, Relevance
 
 __all__ = ["Engine", "IndexInfo", "IndexLoadError"]  # IndexLoadError: what callers catch

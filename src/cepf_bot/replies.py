@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.engine import IndexInfo
 from cepf_bot.render import escape, excerpt, localise, passage_html, source_html, split_messages
-from cepf_bot.search import Searcher
+from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Hit, Lang, Locale, Results
 from cepf_bot.ui_text import read_as_text, ui_text
 

@@ -12,13 +12,13 @@ from cepf_bot.analysis.lexicon import about_the_bot, is_english_word, refers_bac
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
-from cepf_bot.answer import pick_answer
-from cepf_bot.answerability import Support, answers, support, word_weight
-from cepf_bot.gloss import Glosser
 from cepf_bot.index import bm25
 from cepf_bot.index.build import Index
-from cepf_bot.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
-from cepf_bot.spelling import Speller
+from cepf_bot.search.answer_sentence import pick_answer
+from cepf_bot.search.gloss import Glosser
+from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
+from cepf_bot.search.spelling import Speller
+from cepf_bot.search.verdict import Support, answers, support, word_weight
 from cepf_bot.types import Answer, Correction, Hit, Relevance, Results
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "Searcher", "Verdict"]

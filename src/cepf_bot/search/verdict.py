@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from cepf_bot.analysis.lexicon import chinese_weight, english_weight, is_chinese
-from cepf_bot.query import CONTEXT_WEIGHT, Query, QueryWord, Role
+from cepf_bot.search.query import CONTEXT_WEIGHT, Query, QueryWord, Role
 
 MIN_SUPPORT = 0.6
 EVERYDAY = 10.0  # -ln p: a word seen more than ~3,000 times in jieba's 60 million

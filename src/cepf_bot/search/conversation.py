@@ -13,8 +13,8 @@ from enum import StrEnum
 from cepf_bot.analysis.lexicon import about_the_bot
 from cepf_bot.analysis.script import question_to_simplified
 from cepf_bot.index import bm25
-from cepf_bot.query import Role
-from cepf_bot.search import Searcher
+from cepf_bot.search.query import Role
+from cepf_bot.search.searcher import Searcher
 
 FOLLOW_UP_SECONDS = 600  # a previous question is remembered for 10 minutes
 MAX_REMEMBERED = 10_000  # chats × users, and sent messages, kept at most (oldest forgotten)
