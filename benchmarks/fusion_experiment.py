@@ -18,12 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cepf_bot.index import bm25  # noqa: E402
 from cepf_bot.analysis.script import to_simplified  # noqa: E402
 from cepf_bot.analysis.segment import Segmenter, normalise  # noqa: E402
 from cepf_bot.analysis.vocabulary import read_vocabulary  # noqa: E402
 from cepf_bot.corpus.folder import load_corpus  # noqa: E402
 from cepf_bot.evaluation import read_questions  # noqa: E402
+from cepf_bot.index import bm25  # noqa: E402
 from cepf_bot.index.build import build_index  # noqa: E402
 from cepf_bot.search.searcher import Searcher  # noqa: E402
 from cepf_bot.types import BM25Params  # noqa: E402

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cepf_bot.corpus.folder import read_examples
-from cepf_bot.replies import compose_reply
+from cepf_bot.reply.compose import compose_reply
 from cepf_bot.search.conversation import Memory, SmallTalk, small_talk, suggestions
 from cepf_bot.search.query import clean_question
 from cepf_bot.types import Lang, Locale

@@ -10,7 +10,7 @@ import threading
 
 from cepf_bot.corpus.folder import load_corpus
 from cepf_bot.querylog import LogSummary, Missing, QueryLog, format_summary, load_salt
-from cepf_bot.render import TELEGRAM_LIMIT, split_messages, telegram_length
+from cepf_bot.reply.render import TELEGRAM_LIMIT, split_messages, telegram_length
 
 from .telegram_html import problems
 

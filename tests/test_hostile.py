@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cepf_bot.replies import compose_reply, interface_html
+from cepf_bot.reply.compose import compose_reply, interface_html
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Lang, Locale, Script
 

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cepf_bot.rate_limit import UserRateLimiter
-from cepf_bot.render import (
+from cepf_bot.reply.render import (
     TELEGRAM_LIMIT,
     excerpt,
     passage_html,

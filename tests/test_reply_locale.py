@@ -1,4 +1,4 @@
-from cepf_bot.reply_locale import reply_locale
+from cepf_bot.reply.locale import reply_locale
 from cepf_bot.types import Lang, Locale, Script
 
 

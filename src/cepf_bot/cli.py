@@ -29,7 +29,7 @@ from cepf_bot.heartbeat import MAX_AGE_SECONDS, read_heartbeat
 from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
 from cepf_bot.oserrors import os_error_line
 from cepf_bot.querylog import QueryLog, format_summary
-from cepf_bot.reply_locale import reply_locale
+from cepf_bot.reply.locale import reply_locale
 from cepf_bot.search.conversation import suggestions
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Hit, Lang, Locale, Results
@@ -68,7 +68,7 @@ def _answered(searcher: Searcher, question: str, args: argparse.Namespace,
 
 
 def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
-    from cepf_bot.render import terminal
+    from cepf_bot.reply.render import terminal
 
     engine = Engine.open(paths)
     searcher = engine.searcher

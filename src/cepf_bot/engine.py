@@ -11,8 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from cepf_bot.analysis.segment import Segmenter
@@ -29,28 +27,11 @@ from cepf_bot.index.store import (
     writer_lock,
 )
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.types import BM25Params, DocumentInfo, Lang, Relevance
+from cepf_bot.types import BM25Params, IndexInfo, Lang, Relevance
 
 __all__ = ["Engine", "IndexInfo", "IndexLoadError"]  # IndexLoadError: what callers catch
 
 log = logging.getLogger("cepf_bot.engine")
-
-
-@dataclass(frozen=True)
-class IndexInfo:
-    """What `/about`, `health` and a reindex summary show of the index in use."""
-
-    generation: str  # "" when it lives only in memory
-    built_at: str
-    documents: tuple[DocumentInfo, ...]
-    passages: int
-    segmented_documents: int  # how many documents its build had to segment
-    build_seconds: float
-
-    def by_format(self) -> str:
-        """"1 docx, 1 html, 2 md": how many documents of each format."""
-        formats = Counter(d.format for d in self.documents)
-        return ", ".join(f"{n} {kind}" for kind, n in sorted(formats.items()))
 
 
 class Engine:

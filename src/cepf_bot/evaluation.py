@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cepf_bot.columns import table
+from cepf_bot.reply.tables import table
 from cepf_bot.types import Results
 
 

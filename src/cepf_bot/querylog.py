@@ -23,8 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from cepf_bot.columns import table
 from cepf_bot.durable import place_file
+from cepf_bot.reply.tables import table
 from cepf_bot.types import Hit
 
 log = logging.getLogger("cepf_bot.querylog")

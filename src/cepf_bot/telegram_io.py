@@ -15,8 +15,8 @@ from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
 from cepf_bot.querylog import QueryLog
 from cepf_bot.rate_limit import UserRateLimiter
-from cepf_bot.replies import interface_html
-from cepf_bot.reply_locale import reply_locale
+from cepf_bot.reply.compose import interface_html
+from cepf_bot.reply.locale import reply_locale
 from cepf_bot.search.conversation import Memory
 from cepf_bot.types import Locale
 

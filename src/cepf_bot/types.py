@@ -6,6 +6,7 @@ Everything here is a frozen dataclass: the corpus produces `Passage`s, the index
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -136,6 +137,23 @@ class Relevance:
 
     min_score: float = 1.0
     min_relative: float = 0.2
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What `/about`, `health` and a reindex summary show of the index in use."""
+
+    generation: str  # "" when it lives only in memory
+    built_at: str
+    documents: tuple[DocumentInfo, ...]
+    passages: int
+    segmented_documents: int  # how many documents its build had to segment
+    build_seconds: float
+
+    def by_format(self) -> str:
+        """"1 docx, 1 html, 2 md": how many documents of each format."""
+        formats = Counter(d.format for d in self.documents)
+        return ", ".join(f"{n} {kind}" for kind, n in sorted(formats.items()))
 
 
 @dataclass(frozen=True)

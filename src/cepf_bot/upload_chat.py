@@ -38,9 +38,9 @@ from cepf_bot.corpus.upload import (
     write_upload,
 )
 from cepf_bot.oserrors import os_error_line
-from cepf_bot.render import escape
+from cepf_bot.reply.render import escape
+from cepf_bot.reply.texts import ui_text
 from cepf_bot.telegram_io import cosmetic, locale_of, say, send, state_of
-from cepf_bot.ui_text import ui_text
 
 log = logging.getLogger("cepf_bot.bot")
 

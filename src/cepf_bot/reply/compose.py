@@ -9,11 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cepf_bot.analysis.script import TraditionalConverter
-from cepf_bot.engine import IndexInfo
-from cepf_bot.render import escape, excerpt, localise, passage_html, source_html, split_messages
+from cepf_bot.reply.render import (
+    escape,
+    excerpt,
+    localise,
+    passage_html,
+    source_html,
+    split_messages,
+)
+from cepf_bot.reply.texts import read_as_text, ui_text
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.types import Hit, Lang, Locale, Results
-from cepf_bot.ui_text import read_as_text, ui_text
+from cepf_bot.types import Hit, IndexInfo, Lang, Locale, Results
 
 PAGE = 2  # passages a reply shows: short on a phone; more behind a button
 EXCERPT = 200  # characters of a passage a reply shows around its matched sentences

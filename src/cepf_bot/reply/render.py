@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from cepf_bot.analysis.english_forms import grouped_figure
 from cepf_bot.analysis.script import TraditionalConverter
+from cepf_bot.reply.texts import read_as_text, ui_text
 from cepf_bot.types import Hit, Lang, Locale, Passage, Results
-from cepf_bot.ui_text import read_as_text, ui_text
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
