@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cepf_bot.rate_limit import UserRateLimiter
+from cepf_bot.bot.rate_limit import UserRateLimiter
+from cepf_bot.bot.send import question_of
 from cepf_bot.reply.render import (
     TELEGRAM_LIMIT,
     excerpt,
@@ -11,7 +12,6 @@ from cepf_bot.reply.render import (
     telegram_length,
     terminal,
 )
-from cepf_bot.telegram_io import question_of
 from cepf_bot.types import Answer, Hit, Lang, Locale, Passage, Results
 
 from .telegram_html import problems

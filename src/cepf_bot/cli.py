@@ -123,7 +123,7 @@ def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     from telegram.error import InvalidToken, TelegramError
 
-    from cepf_bot.application import build_application
+    from cepf_bot.bot.application import build_application
     from cepf_bot.serving import run_polling, run_webhook, wait_for_telegram
 
     settings = BotSettings.from_env(webhook_url=args.webhook_url)

@@ -17,8 +17,8 @@ from telegram.ext import (
     filters,
 )
 
-from cepf_bot.admin import about, documents, reindex_command, stats
-from cepf_bot.bot import (
+from cepf_bot.bot.admin import about, documents, reindex_command, stats
+from cepf_bot.bot.questions import (
     ask_command,
     button,
     error_handler,
@@ -29,12 +29,12 @@ from cepf_bot.bot import (
     start,
     unknown_command,
 )
+from cepf_bot.bot.rate_limit import UserRateLimiter
+from cepf_bot.bot.send import BotState, cosmetic
+from cepf_bot.bot.upload import document_upload, upload_button
 from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
 from cepf_bot.querylog import QueryLog
-from cepf_bot.rate_limit import UserRateLimiter
-from cepf_bot.telegram_io import BotState, cosmetic
-from cepf_bot.upload_chat import document_upload, upload_button
 
 log = logging.getLogger("cepf_bot.application")
 

@@ -25,7 +25,8 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from cepf_bot.admin import require_admin
+from cepf_bot.bot.admin import require_admin
+from cepf_bot.bot.send import cosmetic, locale_of, say, send, state_of
 from cepf_bot.corpus.folder import CorpusError
 from cepf_bot.corpus.upload import (
     MAX_UPLOAD_BYTES,
@@ -40,7 +41,6 @@ from cepf_bot.corpus.upload import (
 from cepf_bot.oserrors import os_error_line
 from cepf_bot.reply.render import escape
 from cepf_bot.reply.texts import ui_text
-from cepf_bot.telegram_io import cosmetic, locale_of, say, send, state_of
 
 log = logging.getLogger("cepf_bot.bot")
 

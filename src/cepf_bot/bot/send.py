@@ -11,10 +11,10 @@ from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
+from cepf_bot.bot.rate_limit import UserRateLimiter
 from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
 from cepf_bot.querylog import QueryLog
-from cepf_bot.rate_limit import UserRateLimiter
 from cepf_bot.reply.compose import interface_html
 from cepf_bot.reply.locale import reply_locale
 from cepf_bot.search.conversation import Memory

@@ -21,11 +21,11 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from cepf_bot.bot.send import cosmetic, locale_of, question_of, say, send, state_of
 from cepf_bot.reply.compose import PAGE, compose_inline, compose_reply, full_passage_html
 from cepf_bot.reply.locale import reply_locale
 from cepf_bot.reply.texts import ui_text
 from cepf_bot.search.conversation import small_talk, suggestions
-from cepf_bot.telegram_io import cosmetic, locale_of, question_of, say, send, state_of
 from cepf_bot.types import Lang
 
 log = logging.getLogger("cepf_bot.bot")
