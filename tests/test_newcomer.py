@@ -14,10 +14,10 @@ import pytest
 from cepf_bot.analysis.segment import Group
 from cepf_bot.cli import main
 from cepf_bot.config import QueryLogSettings, heartbeat_path, resolve_paths
-from cepf_bot.heartbeat import write_heartbeat
 from cepf_bot.querylog import QueryLog
 from cepf_bot.reply.tables import display_width, table
 from cepf_bot.search.spelling import Speller, one_edit_apart
+from cepf_bot.serving.heartbeat import write_heartbeat
 from cepf_bot.types import Correction
 
 from .conftest import REAL_HOME, REPO

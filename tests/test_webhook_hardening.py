@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from cepf_bot.webhook import HEADER_SECONDS, MAX_BODY, MAX_CONNECTIONS
+from cepf_bot.serving.webhook import HEADER_SECONDS, MAX_BODY, MAX_CONNECTIONS
 
 from .botprocess import BotProcess
 from .test_serving import SECRET, free_port, post, update

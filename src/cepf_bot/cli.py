@@ -25,13 +25,13 @@ from cepf_bot.config import (
 from cepf_bot.corpus.folder import CorpusError, document_paths
 from cepf_bot.engine import Engine, IndexLoadError
 from cepf_bot.evaluation import EvalFileError
-from cepf_bot.heartbeat import MAX_AGE_SECONDS, read_heartbeat
 from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
 from cepf_bot.oserrors import os_error_line
 from cepf_bot.querylog import QueryLog, format_summary
 from cepf_bot.reply.locale import reply_locale
 from cepf_bot.search.conversation import suggestions
 from cepf_bot.search.searcher import Searcher
+from cepf_bot.serving.heartbeat import MAX_AGE_SECONDS, read_heartbeat
 from cepf_bot.types import Hit, Lang, Locale, Results
 
 log = logging.getLogger("cepf_bot")
@@ -124,7 +124,7 @@ def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
     from telegram.error import InvalidToken, TelegramError
 
     from cepf_bot.bot.application import build_application
-    from cepf_bot.serving import run_polling, run_webhook, wait_for_telegram
+    from cepf_bot.serving.run import run_polling, run_webhook, wait_for_telegram
 
     settings = BotSettings.from_env(webhook_url=args.webhook_url)
     redact_in_logs(settings.token)

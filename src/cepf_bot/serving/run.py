@@ -20,8 +20,8 @@ from telegram.ext import Application
 
 from cepf_bot.bot.send import BotState
 from cepf_bot.config import BotSettings, heartbeat_path
-from cepf_bot.heartbeat import remove_heartbeat, write_heartbeat
-from cepf_bot.webhook import webhook_server
+from cepf_bot.serving.heartbeat import remove_heartbeat, write_heartbeat
+from cepf_bot.serving.webhook import webhook_server
 
 log = logging.getLogger("cepf_bot.serving")
 
