@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from cepf_bot.corpus.folder import CorpusError, load_corpus, parse_document
+from cepf_bot.corpus.folder import load_corpus, parse_document
+from cepf_bot.errors import CorpusError
 
 from .conftest import REPO_CORPUS
 

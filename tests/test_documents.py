@@ -156,7 +156,7 @@ def test_a_word_file_that_unpacks_to_too_much_is_refused_before_unpacking(tmp_pa
     import zipfile
 
     from cepf_bot.corpus.readers.word import MAX_UNPACKED_BYTES
-    from cepf_bot.files import CorpusError
+    from cepf_bot.errors import CorpusError
 
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:

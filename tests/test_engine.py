@@ -9,8 +9,9 @@ import pytest
 
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import resolve_paths
-from cepf_bot.corpus.folder import CorpusError, corpus_fingerprint
+from cepf_bot.corpus.folder import corpus_fingerprint
 from cepf_bot.engine import Engine
+from cepf_bot.errors import CorpusError
 from cepf_bot.index.store import writer_lock
 
 DOCUMENT = "foundation-international-cooperation.md"

@@ -171,8 +171,8 @@ def test_a_full_disk_names_the_index_folder(tmp_path, index, monkeypatch):
 
     import pytest
 
+    from cepf_bot.errors import os_error_line
     from cepf_bot.index import store
-    from cepf_bot.oserrors import os_error_line
 
     def full(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, "No space left on device")  # no file name, as write() does

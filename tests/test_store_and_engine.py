@@ -4,10 +4,10 @@ import logging
 import numpy as np
 import pytest
 
-from cepf_bot.corpus.folder import CorpusError
+from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing
 from cepf_bot.index import store as store_mod
 from cepf_bot.index.build import FORMAT_VERSION
-from cepf_bot.index.store import IndexLoadError, IndexMissing, load_index, save_index
+from cepf_bot.index.store import load_index, save_index
 from cepf_bot.types import BM25Params
 
 from .conftest import open_engine

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cepf_bot.corpus.upload import UploadError, UploadPreview, safe_file_name, write_upload
+from cepf_bot.corpus.upload import UploadPreview, safe_file_name, write_upload
+from cepf_bot.errors import UploadError
 
 from .conftest import REPO_CORPUS
 from .documents import Text, write_docx, write_html, write_pdf

@@ -15,18 +15,16 @@ from pathlib import Path
 from cepf_bot import __version__
 from cepf_bot.config import (
     BotSettings,
-    ConfigError,
     Paths,
     QueryLogSettings,
     environment_help,
     heartbeat_path,
     resolve_paths,
 )
-from cepf_bot.corpus.folder import CorpusError, document_paths
-from cepf_bot.engine import Engine, IndexLoadError
-from cepf_bot.evaluation import EvalFileError
+from cepf_bot.corpus.folder import document_paths
+from cepf_bot.engine import Engine
+from cepf_bot.errors import CepfError, ConfigError, CorpusError, error_line
 from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
-from cepf_bot.oserrors import os_error_line
 from cepf_bot.querylog import QueryLog, format_summary
 from cepf_bot.reply.locale import reply_locale
 from cepf_bot.search.conversation import suggestions
@@ -276,14 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"cepf-bot: {e}", file=sys.stderr)
         return 2
-    except (CorpusError, IndexLoadError, EvalFileError) as e:
-        print(f"cepf-bot: error: {e}", file=sys.stderr)
-        return 1
-    except OSError as e:
-        print(f"cepf-bot: error: {os_error_line(e)}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:  # `cepf-bot ask … | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
+    except (CepfError, OSError) as e:
+        print(f"cepf-bot: error: {error_line(e)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cepf_bot.errors import ConfigError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message names the setting, never its secret value."""
 
 
 def _home(env: Mapping[str, str]) -> Path:
@@ -24,12 +23,12 @@ def default_corpus_dir(cwd: Path) -> Path:
     """`./corpus` when it exists, else the corpus shipped inside the package."""
     for candidate in (
         cwd / "corpus",
-        PACKAGE_DIR / "corpus",  # installed wheel
+        PACKAGE_DIR / "data" / "corpus",  # installed wheel
         PACKAGE_DIR.parent.parent / "corpus",  # editable install from a checkout
     ):
         if candidate.is_dir():
             return candidate
-    return PACKAGE_DIR / "corpus"
+    return PACKAGE_DIR / "data" / "corpus"
 
 
 @dataclass(frozen=True)

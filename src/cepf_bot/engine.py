@@ -16,20 +16,12 @@ from pathlib import Path
 from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import Paths
-from cepf_bot.corpus.folder import CorpusError, corpus_fingerprint, load_corpus, read_examples
+from cepf_bot.corpus.folder import corpus_fingerprint, load_corpus, read_examples
+from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing
 from cepf_bot.index.build import Index, build_index, is_current, reusable_documents
-from cepf_bot.index.store import (
-    IndexLoadError,
-    IndexMissing,
-    current_generation,
-    load_index,
-    save_index,
-    writer_lock,
-)
+from cepf_bot.index.store import current_generation, load_index, save_index, writer_lock
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import BM25Params, IndexInfo, Lang, Relevance
-
-__all__ = ["Engine", "IndexInfo", "IndexLoadError"]  # IndexLoadError: what callers catch
 
 log = logging.getLogger("cepf_bot.engine")
 

@@ -9,12 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cepf_bot.errors import EvalFileError
 from cepf_bot.reply.tables import table
 from cepf_bot.types import Results
-
-
-class EvalFileError(Exception):
-    """The question file is malformed; the message names the line."""
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,18 @@
-"""Reading one corpus file safely: size limit, UTF-8, and errors that name the file."""
+"""Files read safely (size limit, UTF-8, errors that name the file) and written whole
+(a private temporary file, fsync, then rename or link: nobody ever sees half a file)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import tempfile
 from pathlib import Path
+
+from cepf_bot.errors import CorpusError
 
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 
-
-class CorpusError(Exception):
-    """A corpus file (or the folder) cannot be used; the message names it and the problem."""
 
 
 def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
@@ -55,3 +58,33 @@ def fingerprint(digests: dict[str, str]) -> str:
     for relative in sorted(digests):
         h.update(f"{relative}\0{digests[relative]}\n".encode())
     return h.hexdigest()
+
+
+def fsync_folder(folder: Path) -> None:
+    """fsync `folder` itself: a file renamed or linked into it stays there after a crash."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def place_file(target: Path, data: bytes, *, overwrite: bool, mode: int = 0o600) -> None:
+    """Put `data` at `target` whole: written to a hidden private file beside it, fsync'd,
+    then renamed over it (`overwrite`) or linked to its name, which raises FileExistsError
+    when the name is taken (the first writer wins). Nobody ever sees half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)
+        fsync_folder(target.parent)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from cepf_bot.durable import place_file
+from cepf_bot.files import place_file
 from cepf_bot.reply.tables import table
 from cepf_bot.types import Hit
 

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cepf_bot.files import DEFAULT_MAX_FILE_BYTES, CorpusError, decode, file_digest, read_raw
+from cepf_bot.errors import CorpusError
+from cepf_bot.files import DEFAULT_MAX_FILE_BYTES, decode, file_digest, read_raw
 
 WORD_FILES = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "glossary.txt",
               "traditional.txt", "names.txt")

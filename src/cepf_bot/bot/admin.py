@@ -11,8 +11,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from cepf_bot.bot.send import cosmetic, locale_of, say, send, state_of
-from cepf_bot.corpus.folder import CorpusError
-from cepf_bot.oserrors import os_error_line
+from cepf_bot.errors import CorpusError, os_error_line
 from cepf_bot.querylog import format_summary
 from cepf_bot.reply.compose import about_html
 from cepf_bot.reply.render import escape, linked, split_messages

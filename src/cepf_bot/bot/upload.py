@@ -27,10 +27,8 @@ from telegram.ext import ContextTypes
 
 from cepf_bot.bot.admin import require_admin
 from cepf_bot.bot.send import cosmetic, locale_of, say, send, state_of
-from cepf_bot.corpus.folder import CorpusError
 from cepf_bot.corpus.upload import (
     MAX_UPLOAD_BYTES,
-    UploadError,
     UploadPreview,
     preview_upload,
     safe_file_name,
@@ -38,7 +36,7 @@ from cepf_bot.corpus.upload import (
     unsupported_format,
     write_upload,
 )
-from cepf_bot.oserrors import os_error_line
+from cepf_bot.errors import CorpusError, UploadError, os_error_line
 from cepf_bot.reply.render import escape
 from cepf_bot.reply.texts import ui_text
 

@@ -31,10 +31,5 @@ class DocumentText:
     format: str = "md"
 
 
-class Unreadable(Exception):
-    """A file a reader cannot take; the message says why (encrypted, damaged, not this format)."""
 
 
-class NoText(Exception):
-    """A file with nothing to index (a scanned PDF without a text layer): skipped, with a
-    warning."""

@@ -34,13 +34,8 @@ from cepf_bot.analysis.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 from cepf_bot.corpus.document import Block, DocumentText
 from cepf_bot.corpus.readers.markdown import markdown_document
 from cepf_bot.corpus.reading import format_of, read_document
-from cepf_bot.files import (
-    DEFAULT_MAX_FILE_BYTES,
-    CorpusError,
-    file_digest,
-    fingerprint,
-    read_raw,
-)
+from cepf_bot.errors import CorpusError
+from cepf_bot.files import DEFAULT_MAX_FILE_BYTES, file_digest, fingerprint, read_raw
 from cepf_bot.types import Document, Lang, Passage
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "Corpus", "CorpusError", "corpus_fingerprint",

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cepf_bot.corpus.document import DocumentText, NoText, Unreadable
-from cepf_bot.files import CorpusError
+from cepf_bot.corpus.document import DocumentText
+from cepf_bot.errors import CorpusError, NoText, Unreadable
 
 log = logging.getLogger("cepf_bot.readers")
 

@@ -17,25 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cepf_bot.corpus.folder import (
-    MAX_BINARY_BYTES,
-    NOT_DOCUMENTS,
-    CorpusError,
-    document_id,
-    document_of,
-)
+from cepf_bot.corpus.folder import MAX_BINARY_BYTES, NOT_DOCUMENTS, document_id, document_of
 from cepf_bot.corpus.reading import FORMATS, format_of, read_document
-from cepf_bot.durable import place_file
-from cepf_bot.files import file_digest
+from cepf_bot.errors import CorpusError, UploadError
+from cepf_bot.files import file_digest, place_file
 from cepf_bot.types import Document, DocumentInfo, Passage
 
 MAX_UPLOAD_BYTES = MAX_BINARY_BYTES  # what Telegram lets a bot download
 _UNSAFE = re.compile(r"[^\w\-. ]+")
 _NAME_CHARS = 120
 
-
-class UploadError(Exception):
-    """The upload cannot go into the corpus; the message says why, for the person."""
 
 
 @dataclass(frozen=True)

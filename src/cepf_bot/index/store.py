@@ -39,11 +39,11 @@ import numpy as np
 
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.segment import Segmenter
-from cepf_bot.durable import fsync_folder
+from cepf_bot.errors import IndexLoadError, IndexMissing, with_path
+from cepf_bot.files import fsync_folder
 from cepf_bot.index.bm25 import Postings, TermIds
 from cepf_bot.index.build import FORMAT_VERSION, Index
 from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
-from cepf_bot.oserrors import with_path
 from cepf_bot.types import BM25Params, DocumentInfo, IndexMeta
 
 _ARRAYS = ("idf", "offsets", "docs", "weights")
@@ -53,12 +53,8 @@ _FILES = {*(f"{a}.npy" for a in (*_ARRAYS, *_PARTS)), "text_offsets.npy", "texts
 _CURRENT = "CURRENT"
 
 
-class IndexLoadError(Exception):
-    """The index cannot be used: missing, damaged, or of a format this version cannot read."""
 
 
-class IndexMissing(IndexLoadError):
-    """No index has been written at this path yet."""
 
 
 def _stored_passages(index: Index) -> tuple[list[list], list[bytes | memoryview], np.ndarray]:

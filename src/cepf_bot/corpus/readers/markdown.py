@@ -18,7 +18,8 @@ import re
 from pathlib import Path
 
 from cepf_bot.corpus.document import Block, DocumentText
-from cepf_bot.files import CorpusError, decode
+from cepf_bot.errors import CorpusError
+from cepf_bot.files import decode
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 

@@ -22,7 +22,8 @@ import re
 import statistics
 from pathlib import Path
 
-from cepf_bot.corpus.document import Block, DocumentText, NoText, Unreadable
+from cepf_bot.corpus.document import Block, DocumentText
+from cepf_bot.errors import NoText, Unreadable
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—\s]*\d{1,4}[-–—\s]*|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from cepf_bot.corpus.document import Block, DocumentText, NoText, Unreadable
+from cepf_bot.corpus.document import Block, DocumentText
+from cepf_bot.errors import NoText, Unreadable
 
 
 def read_html(path: Path, data: bytes) -> DocumentText:

@@ -14,7 +14,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from cepf_bot.corpus.document import Block, DocumentText, Unreadable
+from cepf_bot.corpus.document import Block, DocumentText
+from cepf_bot.errors import Unreadable
 
 _HEADING_LEVEL = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
