@@ -19,8 +19,7 @@ from cepf_bot.reply.tables import display_width, table
 from cepf_bot.search.spelling import Speller, one_edit_apart
 from cepf_bot.serving.heartbeat import write_heartbeat
 from cepf_bot.types import Correction
-
-from .conftest import REAL_HOME, REPO
+from tests.conftest import REAL_HOME, REPO
 
 
 def snapshot(folder: Path) -> dict[str, float]:
