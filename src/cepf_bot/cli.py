@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -24,10 +25,10 @@ from .config import (
 )
 from .conversation import suggestions
 from .corpus import CorpusError, document_paths
-from .engine import Engine, IndexLoadError
+from .engine import Engine, IndexLoadError, last_failure
 from .evaluation import EvalFileError
 from .heartbeat import MAX_AGE_SECONDS, read_heartbeat
-from .logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
+from .logging_setup import LOG_FORMATS, redact_in_logs, safe_line, setup_logging
 from .oserrors import os_error_line
 from .querylog import QueryLog, format_summary
 from .reply_locale import reply_locale
@@ -73,6 +74,8 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     engine = Engine.open(paths)
     searcher = engine.searcher
     if args.stdin:
+        # bytes that are not UTF-8 are one question's U+FFFD, never the end of the batch
+        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
         for line in sys.stdin:
             question = line.rstrip("\n")
             results, _, gloss = _answered(searcher, question, args)
@@ -188,9 +191,12 @@ def cmd_health(args: argparse.Namespace, paths: Paths) -> int:
             return 1
     try:  # what the next reindex would refuse: a bad file name, an unreadable folder
         document_paths(paths.corpus_dir)
+        failure = last_failure(paths)  # or what the last one refused, still there
+        if failure:
+            raise CorpusError(failure)
     except CorpusError as e:
-        print(f"unhealthy: the corpus cannot be indexed: {e} (index {info.generation} "
-              "still serves)")
+        print(f"unhealthy: the corpus cannot be indexed: {safe_line(str(e))} "
+              f"(index {info.generation} still serves)")
         return 1
     print(f"healthy: index {info.generation} ({info.passages} passages)"
           + (", bot serving" if args.serving else ""))
@@ -274,16 +280,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths = resolve_paths(corpus=args.corpus, index=args.index)
         return args.run(args, paths)
     except ConfigError as e:
-        print(f"cepf-bot: {e}", file=sys.stderr)
+        print(f"cepf-bot: {safe_line(str(e))}", file=sys.stderr)
         return 2
     except (CorpusError, IndexLoadError, EvalFileError) as e:
-        print(f"cepf-bot: error: {e}", file=sys.stderr)
+        print(f"cepf-bot: error: {safe_line(str(e))}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `cepf-bot ask … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
+        return 0
     except OSError as e:
-        print(f"cepf-bot: error: {os_error_line(e)}", file=sys.stderr)
+        print(f"cepf-bot: error: {safe_line(os_error_line(e))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `cepf-bot ask … | head`: the reader has what it wanted
-        sys.stderr.close()
-        return 0
