@@ -9,6 +9,7 @@ import numpy as np
 
 from . import bm25
 from .answer import pick_answer
+from .answer_fact import find_fact
 from .answerability import Support, answers, support, word_weight
 from .chinese_script import TraditionalConverter
 from .expand import QueryExpander
@@ -195,7 +196,15 @@ class Searcher:
         if not focus:  # no question word (a yes/no question): its most specific word
             supported = [w for w in query.content if w.terms & matched]
             focus = (max(supported, key=self._weight).terms & matched) if supported else set()
-        return pick_answer(query.mandarin or query.text, hit, weight, words, focus)
+        question = query.mandarin or query.text
+        answer = pick_answer(question, hit, weight, words, focus)
+        if answer is None:
+            return None
+        # a yes is said only when the sentence has every word and figure the question names
+        required = [w.terms for w in query.words if w.role in (Role.CONTENT, Role.NUMBER)]
+        fact = find_fact(question, answer.text, focus=focus, terms=matched,
+                         required=required, classes=self._classes)
+        return replace(answer, fact=fact)
 
     def verdict(self, question: str) -> Verdict:
         """Why a question is answered or not (for tests, eval and reports)."""
