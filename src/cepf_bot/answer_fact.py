@@ -22,6 +22,7 @@ from .segment import normalise
 from .types import Fact, FactKind
 
 MAX_FACT_CHARS = 80
+YES_WINDOW_CHARS = 30  # a yes states its words together, or names the most specific one
 
 _WHERE = re.compile(r"哪里|哪儿|哪裡|在哪(?![一年个天月段些位])|何处|何地|哪个(?:城市|国家|地方|省)"
                     r"|\bwhere\b")
@@ -251,9 +252,13 @@ def _yes(sentence: str, focus: list[str], required: list[frozenset[str]],
     stated = _anchors(sentence, [t for word in required for t in word]) or anchors
     start = min(a for a, _ in stated)
     end = max(b for _, b in stated)
-    if end - start > MAX_FACT_CHARS:  # far apart: the most specific word alone
-        start, end = max(stated, key=lambda ab: ab[1] - ab[0])
-    start, end = _whole_name(normal, start, end, classes)
+    if end - start > YES_WINDOW_CHARS:  # far apart: the most specific name alone
+        names = [_whole_name(normal, a, b, classes) for a, b in stated]
+        # a name as the passage writes it, not the ASCII word in brackets beside it
+        start, end = max(names, key=lambda ab: (not normal[ab[0]:ab[1]].isascii(),
+                                                ab[1] - ab[0]))
+    else:
+        start, end = _whole_name(normal, start, end, classes)
     return Fact(sentence[start:end].strip(), FactKind.YES)
 
 

@@ -62,6 +62,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "more": {ZH: "更多结果", EN: "More results"},
     "answer": {ZH: "答：", EN: "Answer: "},
     "gloss": {ZH: "英文要点：", EN: "In English, term by term: "},
+    "key_terms": {ZH: "要点：", EN: "Key terms: "},
     "read_as": {ZH: "（以 {words} 理解）", EN: "(read as: {words})"},
     "thanks_up": {ZH: "谢谢！很高兴有帮助 👍", EN: "Thanks! Glad it helped 👍"},
     "thanks_down": {ZH: "谢谢反馈，我们会补充资料 👎", EN: "Thanks, we'll use this to improve 👎"},
