@@ -89,7 +89,8 @@ def test_private_question_gets_ranked_passages_in_html(fake, bot):
     text = reply["text"]
     answer, passages = text.split("\n\n", 1)  # the fact first, then the passages
     # the figure itself, readable; the line it is from, as published, bullet left out
-    assert answer == "<b>答：27103400.95元（27,103,400.95 元，约 2710 万元）</b>\n「收入总额:27103400.95元」"
+    assert answer == ("<b>答：27103400.95元（27,103,400.95 元，约 2710 万元）</b>\n"
+                      "「收入总额:27103400.95元」")
     # the answer's passage shows what else it says, not the answer again
     assert passages.startswith("1. <b>收支信息</b>")
     assert "收入总额" not in passages and "支出" in passages
