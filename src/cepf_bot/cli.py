@@ -48,6 +48,8 @@ def _answer_json(question: str, results: Results, gloss: str | None = None) -> s
     answer = results.answer
     return json.dumps({"query": question,
                        "answer": {"text": answer.text, "passage_id": answer.passage_id,
+                                  "fact": answer.fact.text if answer.fact else None,
+                                  "fact_kind": answer.fact.kind if answer.fact else None,
                                   "gloss": gloss or None}
                        if answer else None,
                        "read_as": [{"typed": c.typed, "read": c.read} for c in results.read_as],
@@ -89,7 +91,8 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
         examples = engine.examples.get(locale.lang, [])
         suggested = [examples[i] for i in suggestions(searcher, args.question, examples)]
     print(terminal(results, color=sys.stdout.isatty(), locale=locale,
-                   convert=searcher.traditional, suggested=suggested, gloss=gloss))
+                   convert=searcher.traditional, suggested=suggested, gloss=gloss,
+                   english=searcher.gloss))
     return 0
 
 
