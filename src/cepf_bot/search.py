@@ -138,6 +138,11 @@ class Searcher:
         """The dictionary class of what the word names (观察员 -> status), if any."""
         return next((self._classes[t] for t in sorted(word.terms) if t in self._classes), None)
 
+    def names_a_subject(self, word: QueryWord) -> bool:
+        """Whether the word names something the corpus is about: a dictionary name, the
+        foundation, or an acronym its text uses."""
+        return self._is_subject(word)
+
     def _is_subject(self, word: QueryWord) -> bool:
         named = word.role == Role.NAME or any(t in self._classes for t in word.terms)
         return named or self._is_acronym(word)
