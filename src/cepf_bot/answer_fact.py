@@ -128,10 +128,15 @@ def _lists(sentence: str) -> list[_Span]:
 
 
 def _item_end(item: str, typical: int) -> int:
-    """Where the last item of a list ends: before 等, else about as long as the others."""
+    """Where the last item of a list ends: before 等, else where the item's name ends (a
+    bracketed acronym closes it: 全球基因组生物多样性联盟(GGBN)会员单位), else about as long as
+    the others."""
     cut = item.find("等")
     if cut > 0:
         return cut
+    closing = max(item.rfind(")"), item.rfind("）"))
+    if closing > 0:
+        return closing + 1
     return min(len(item), typical + 2)
 
 

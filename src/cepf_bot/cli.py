@@ -96,6 +96,15 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def cmd_chat(args: argparse.Namespace, paths: Paths) -> int:
+    from .terminal_chat import ChatSession, run_chat
+
+    engine = Engine.open(paths)
+    session = ChatSession(engine.searcher, engine.examples, language_code=args.language,
+                          bold=sys.stdout.isatty())
+    return run_chat(session, input, print)
+
+
 def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
     started = time.perf_counter()
     info = Engine(paths).reindex(progress=True)
@@ -231,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--stdin", action="store_true",
                      help="read one question a line, print one JSON object a line")
     ask.set_defaults(run=cmd_ask)
+
+    chat = command("chat", help="talk to the bot in this terminal, as in a private chat")
+    chat.add_argument("--language", metavar="CODE",
+                      help="your language as Telegram would send it (zh-hans, zh-tw, zh-hk, "
+                           "en): the interface's language and script until a question says "
+                           "otherwise")
+    chat.set_defaults(run=cmd_chat)
 
     re_ = command("reindex", help="rebuild the index from the corpus")
     re_.set_defaults(run=cmd_reindex)

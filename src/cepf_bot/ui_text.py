@@ -54,6 +54,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
                         EN: "I can answer questions about the foundation's memberships, "
                             "observer status, projects, finances and the foundation itself. "
                             "Try:"},
+    "chat_welcome": {ZH: "你好！我回答关于中国绿发会的问题，答案摘自基金会自己的资料。"
+                         "输入问题后按回车（“更多”看下一页，“退出”结束），或输入示例的编号：",
+                     EN: "Hello! I answer questions about CBCGDF from its own profile. Type a "
+                         "question and press Enter (“more” for the next page, “quit” to "
+                         "leave), or the number of an example:"},
+    "chat_more_hint": {ZH: "（输入“更多”看更多结果）", EN: "(type “more” for more results)"},
     "full": {ZH: "全文", EN: "Full text"},
     "only_asker": {ZH: "只有提问的人可以评价这个回答。",
                    EN: "Only the person who asked can rate this answer."},
