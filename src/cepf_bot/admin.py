@@ -10,11 +10,10 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
+from .admin_screens import about_html, documents_html, stats_html
 from .corpus import CorpusError
 from .oserrors import os_error_line
-from .querylog import format_summary
-from .render import escape, linked, split_messages
-from .replies import about_html
+from .render import escape
 from .telegram_io import cosmetic, locale_of, say, send, state_of
 
 log = logging.getLogger("cepf_bot.bot")
@@ -66,11 +65,8 @@ async def documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins only: every document with its format, passage count and link."""
     if not await require_admin(update, context, "/documents"):
         return
-    info = state_of(context).engine.info()
-    lines = [f"<b>{len(info.documents)} documents, {info.passages} passages</b>"]
-    lines += [f"• {linked(escape(d.title), d.url)} — {escape(d.id)}, {d.format.upper()}, "
-              f"{d.passages} passages" for d in info.documents]
-    for part in split_messages(lines):
+    engine = state_of(context).engine
+    for part in documents_html(engine.info(), locale_of(update), engine.searcher.traditional):
         await send(update.effective_message, part)
 
 
@@ -81,8 +77,8 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require_admin(update, context, "/stats"):
         return
     if state.query_log is None:
-        await send(message, "The query log is off (CEPF_QUERY_LOG=off).")
+        await say(update, context, message, "stats_off")
         return
     summary = await asyncio.to_thread(state.query_log.summary, 10)
-    for part in split_messages([escape(format_summary(summary))]):
+    for part in stats_html(summary, locale_of(update), state.engine.searcher.traditional):
         await send(message, part)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 
 from .answer_text import AnswerText, answer_text
 from .chinese_script import TraditionalConverter
-from .engine import IndexInfo
 from .render import (
     escape,
     excerpt,
@@ -26,7 +25,6 @@ from .ui_text import read_as_text, ui_text
 
 PAGE = 2  # passages a reply shows: short on a phone; more behind a button
 EXCERPT = 120  # characters of a passage a reply shows around its matched sentences
-ABOUT_DOCUMENTS = 30  # documents /about lists by title
 
 
 @dataclass(frozen=True)
@@ -150,18 +148,36 @@ def interface_html(key: str, locale: Locale, convert: TraditionalConverter,
     return localise(ui_text(key, locale.lang, **values), locale, convert)
 
 
-def about_html(info: IndexInfo, locale: Locale, convert: TraditionalConverter) -> str:
-    """/about: how many documents and passages, when built, and the documents' titles."""
-    lines = [ui_text("about", locale.lang, documents=len(info.documents),
-                     passages=info.passages, built_at=info.built_at)]
-    lines += [f"• {d.title} ({d.passages})" for d in info.documents[:ABOUT_DOCUMENTS]]
-    return localise(escape("\n".join(lines)), locale, convert)
+def plain_interface(key: str, locale: Locale, convert: TraditionalConverter,
+                    **values: object) -> str:
+    """One interface text with no markup (a toast, a button), in the reader's script."""
+    return convert.convert(ui_text(key, locale.lang, **values), locale.script)
+
+
+_BOUNDARY = set("。！？!?；;，,、：:\n ()（）《》“”")
+
+
+def _word_start(text: str, at: int, reach: int = 30) -> int:
+    """`at`, moved to where a sentence, clause or word starts: back to the nearest boundary
+    within `reach` characters, else on to the next one."""
+    if at <= 0 or text[at - 1] in _BOUNDARY:
+        return max(at, 0)
+    for back in range(at - 1, max(at - reach, 0) - 1, -1):
+        if back == 0 or text[back - 1] in _BOUNDARY:
+            return back
+    return next((i + 1 for i in range(at, len(text)) if text[i] in _BOUNDARY), at)
 
 
 def snippet(hit: Hit, chars: int = 100) -> str:
-    """A one-line preview of a hit, for an inline result's description."""
-    spans = excerpt(hit.passage.text, hit.terms, chars)
-    return " … ".join(hit.passage.text[a:b].strip() for a, b in spans)[:chars]
+    """A one-line preview of a hit, for an inline result's description: its best sentences,
+    each starting at a sentence, clause or word boundary, cut at one (…)."""
+    text = hit.passage.text
+    pieces = [text[_word_start(text, a):b].strip() for a, b in excerpt(text, hit.terms, chars)]
+    line = " … ".join(p for p in pieces if p)
+    if len(line) > chars:
+        cut = max((i for i in range(chars // 2, chars) if line[i] in _BOUNDARY), default=chars)
+        line = line[:cut].rstrip(" ,，、") + "…"
+    return line
 
 
 @dataclass(frozen=True)

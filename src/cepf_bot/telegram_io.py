@@ -16,7 +16,7 @@ from .conversation import Memory
 from .engine import Engine
 from .querylog import QueryLog
 from .rate_limit import UserRateLimiter
-from .replies import interface_html
+from .replies import interface_html, plain_interface
 from .reply_locale import reply_locale
 from .types import Locale
 
@@ -57,6 +57,12 @@ async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Messa
     html = interface_html(key, locale_of(update, question),
                           state_of(context).engine.searcher.traditional, **kwargs)
     return await send(message, html, reply_markup=markup)
+
+
+async def toast(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    """Answer a button press with a short notice, in the presser's language and script."""
+    text = plain_interface(key, locale_of(update), state_of(context).engine.searcher.traditional)
+    await cosmetic("answering a button", update.callback_query.answer(text))
 
 
 def question_of(message: Message | None, username: str) -> str:
