@@ -6,7 +6,10 @@ records every call, and injects faults: an HTTP status with a Bot API error body
 
 Like the real Bot API it refuses, with 400 and Telegram's description, what Telegram refuses:
 an empty text, a text over 4096 characters after entities are parsed, HTML it cannot parse,
-callback data outside 1-64 bytes, more than 50 inline results. Every refusal is kept in
+callback data outside 1-64 bytes, more than 50 inline results, a command menu Telegram would
+not take (a command not of 1-32 lower-case letters, digits and _, a description of 0 or more
+than 256 characters, a language code not of two letters, an unknown scope), a description over
+512 or a short description over 120 characters. Every refusal is kept in
 `refused`, so a test can assert that a conversation had none.
 """
 
@@ -455,8 +458,50 @@ def markup_refusal(markup: Any) -> str | None:
     return None
 
 
+MENU_COMMANDS_MAX = 100
+DESCRIPTION_MAX = 512
+SHORT_DESCRIPTION_MAX = 120
+SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators",
+          "chat", "chat_administrators", "chat_member"}
+
+
+def menu_refusal(params: dict[str, Any]) -> str | None:
+    """Why Telegram would refuse a setMyCommands / setMy(Short)Description call, or None."""
+    code = params.get("language_code")
+    if code not in (None, "") and not (isinstance(code, str) and len(code) == 2
+                                       and code.isalpha() and code.islower()):
+        return "language code is invalid"
+    scope = params.get("scope")
+    if scope is not None:
+        if not isinstance(scope, dict) or scope.get("type") not in SCOPES:
+            return "can't parse BotCommandScope"
+        if scope["type"].startswith("chat") and "chat_id" not in scope:
+            return "chat not found"
+    return None
+
+
 def refusal_of(method: str, params: dict[str, Any]) -> str | None:
     """Why the real Bot API would answer this call with 400, or None."""
+    if method == "setMyCommands":
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > MENU_COMMANDS_MAX:
+            return "commands are invalid"
+        for c in commands:
+            name, text = str(c.get("command", "")), str(c.get("description", ""))
+            if not (1 <= len(name) <= 32 and all(ch.islower() or ch.isdigit() or ch == "_"
+                                                 for ch in name)):
+                return "BOT_COMMAND_INVALID"
+            if not 1 <= len(text) <= 256:
+                return "BOT_COMMAND_DESCRIPTION_INVALID"
+        return menu_refusal(params)
+    if method == "setMyDescription":
+        if len(str(params.get("description") or "")) > DESCRIPTION_MAX:
+            return "description is too long"
+        return menu_refusal(params)
+    if method == "setMyShortDescription":
+        if len(str(params.get("short_description") or "")) > SHORT_DESCRIPTION_MAX:
+            return "short description is too long"
+        return menu_refusal(params)
     if method in ("sendMessage", "editMessageText"):
         return (text_refusal(params.get("text"), params.get("parse_mode"))
                 or markup_refusal(params.get("reply_markup")))

@@ -27,8 +27,9 @@ from cepf_bot.corpus.folder import document_paths
 from cepf_bot.engine import Engine, last_failure
 from cepf_bot.errors import CepfError, ConfigError, CorpusError, error_line
 from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, safe_line, setup_logging
-from cepf_bot.querylog import QueryLog, format_summary
+from cepf_bot.querylog import QueryLog
 from cepf_bot.reply.locale import reply_locale
+from cepf_bot.reply.reports import format_summary
 from cepf_bot.search.conversation import suggestions
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.serving.heartbeat import MAX_AGE_SECONDS, read_heartbeat
@@ -48,6 +49,8 @@ def _answer_json(question: str, results: Results, gloss: str | None = None) -> s
     answer = results.answer
     return json.dumps({"query": question,
                        "answer": {"text": answer.text, "passage_id": answer.passage_id,
+                                  "fact": answer.fact.text if answer.fact else None,
+                                  "fact_kind": answer.fact.kind if answer.fact else None,
                                   "gloss": gloss or None}
                        if answer else None,
                        "read_as": [{"typed": c.typed, "read": c.read} for c in results.read_as],
@@ -92,8 +95,18 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
         examples = engine.examples.get(locale.lang, [])
         suggested = [examples[i] for i in suggestions(searcher, args.question, examples)]
     print(terminal(results, color=sys.stdout.isatty(), locale=locale,
-                   convert=searcher.traditional, suggested=suggested, gloss=gloss))
+                   convert=searcher.traditional, suggested=suggested, gloss=gloss,
+                   english=searcher.gloss))
     return 0
+
+
+def cmd_chat(args: argparse.Namespace, paths: Paths) -> int:
+    from cepf_bot.reply.chat import ChatSession, run_chat
+
+    engine = Engine.open(paths)
+    session = ChatSession(engine.searcher, engine.examples, language_code=args.language,
+                          bold=sys.stdout.isatty())
+    return run_chat(session, input, print)
 
 
 def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
@@ -234,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--stdin", action="store_true",
                      help="read one question a line, print one JSON object a line")
     ask.set_defaults(run=cmd_ask)
+
+    chat = command("chat", help="talk to the bot in this terminal, as in a private chat")
+    chat.add_argument("--language", metavar="CODE",
+                      help="your language as Telegram would send it (zh-hans, zh-tw, zh-hk, "
+                           "en): the interface's language and script until a question says "
+                           "otherwise")
+    chat.set_defaults(run=cmd_chat)
 
     re_ = command("reindex", help="rebuild the index from the corpus")
     re_.set_defaults(run=cmd_reindex)

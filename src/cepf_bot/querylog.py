@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cepf_bot.files import place_file
-from cepf_bot.reply.tables import table
 from cepf_bot.types import Hit
 
 log = logging.getLogger("cepf_bot.querylog")
@@ -224,26 +223,3 @@ class QueryLog:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def printable(text: str) -> str:
-    """A logged question safe to print: control characters (escape sequences) shown as \\x…"""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def format_summary(summary: LogSummary) -> str:
-    """The summary as plain text, for `cepf-bot report` and /stats."""
-    def block(title: str, items: list[Missing]) -> list[str]:
-        if not items:
-            return [title, "  (none)"]
-        rows = [[f"{m.count}×", printable(m.question),
-                 f"(last {time.strftime('%Y-%m-%d', time.gmtime(m.last_at))})",
-                 f"[top: {m.top_passage}]" if m.top_passage else ""] for m in items]
-        return [title, *(f"  {line}" for line in table(rows, "><<<"))]
-
-    share = f"{summary.answered / summary.questions:.0%}" if summary.questions else "-"
-    lines = [f"{summary.questions} questions logged, {share} answered; "
-             f"👍 {summary.thumbs_up}, 👎 {summary.thumbs_down}", ""]
-    lines += block("Unanswered (add to the corpus?):", summary.unanswered)
-    lines += ["", *block("Down-voted (wrong or weak answer?):", summary.down_voted)]
-    return "\n".join(lines)

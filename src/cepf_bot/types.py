@@ -89,12 +89,36 @@ class Hit:
     terms: tuple[str, ...] = ()
 
 
+class FactKind(StrEnum):
+    """What kind of thing a question asks for, and its answer's fact is."""
+
+    AMOUNT = "amount"
+    DATE = "date"
+    COUNT = "count"
+    PERSON = "person"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+    LIST = "list"
+    NAME = "name"
+    YES = "yes"  # a yes/no question the sentence answers yes; `text` is what states it
+
+
+@dataclass(frozen=True)
+class Fact:
+    """The span of an answer sentence that is what the question asks for, verbatim."""
+
+    text: str
+    kind: FactKind
+
+
 @dataclass(frozen=True)
 class Answer:
-    """The sentence that answers a question: verbatim from the passage `passage_id`."""
+    """The sentence that answers a question: verbatim from the passage `passage_id`, and the
+    fact in it that the question asks for (None when it has none of the asked kind)."""
 
     text: str
     passage_id: str
+    fact: Fact | None = None
 
 
 @dataclass(frozen=True)

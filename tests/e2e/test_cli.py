@@ -17,7 +17,8 @@ def test_ask_prints_the_answer_then_title_document_marked_text_and_score(capsys,
     code, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "绿发会的收入总额是多少？")
     assert code == 0
     answer, passages = out.split("\n\n", 1)
-    assert answer.startswith("答：• 收入总额:27103400.95元")  # in the question's language
+    # the fact first, in the question's language, then the sentence it is from
+    assert answer.startswith("答：27103400.95元（27,103,400.95 元，约 2710 万元）\n「• 收入总额:")
     assert passages.startswith("1. 收支信息  [收支信息 · 国际交流合作")  # section, document
     assert "【收入总额】:27103400.95元" in out and "收支信息 · 国际交流合作" in out
 

@@ -68,10 +68,31 @@ def test_small_talk_in_three_languages(searcher, message, kind):
     assert searcher.search(message) == []  # ask gives no passages either
 
 
+@pytest.mark.parametrize(("message", "kind"), [
+    ("多謝晒！好有用，我會同班學生分享 🙏", SmallTalk.THANKS),
+    ("唔該晒，拜拜！", SmallTalk.THANKS),
+    ("谢谢你，我明白了", SmallTalk.THANKS), ("好的谢谢，下次再聊", SmallTalk.THANKS),
+    ("谢谢绿会", SmallTalk.THANKS),
+    ("Thanks so much, this was really helpful 🙏", SmallTalk.THANKS),
+    ("ok bye, have a nice day!", SmallTalk.GOODBYE),
+    ("Hi there! Hope you're having a good week 😊", SmallTalk.GREETING),
+    ("早上好呀，今天天气不错", SmallTalk.GREETING),
+])
+def test_small_talk_with_words_around_it_is_still_small_talk(searcher, message, kind):
+    assert small_talk(searcher, message) == kind
+
+
 @pytest.mark.parametrize("question",
                          ["你好，绿会的秘书长是谁", "thanks, and who is the chairman?"])
 def test_a_question_with_a_greeting_is_a_question(searcher, question):
     assert small_talk(searcher, question) is None and searcher.search(question)
+
+
+@pytest.mark.parametrize("question", ["谢谢，那收入呢", "thanks! what about the seal project",
+                                      "多谢，秘书长系边个", "hello, is CBCGDF an IUCN member",
+                                      "谢谢，2019年呢"])
+def test_thanks_with_a_question_or_a_subject_is_not_small_talk(searcher, question):
+    assert small_talk(searcher, question) is None
 
 
 @pytest.mark.parametrize(("noisy", "clean"), [
@@ -167,6 +188,8 @@ def test_in_groups_follow_ups_are_per_user(fake, bot):
 @pytest.mark.parametrize(("chat_id", "message", "language", "expected"), [
     (511, "哈喽 在吗", "zh-hans", "你好"), (512, "多謝晒！", "zh-hk", "不客氣"),
     (513, "thanks a lot", "en", "welcome"), (514, "who are you?", "en", "bot"),
+    (515, "多謝晒！好有用，我會同班學生分享 🙏", "zh-hk", "不客氣"),
+    (516, "Thanks so much, this was really helpful 🙏", "en", "welcome"),
 ])
 def test_small_talk_gets_a_friendly_reply_with_questions_to_try(fake, bot, chat_id, message,
                                                                 language, expected):

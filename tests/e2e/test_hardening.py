@@ -9,8 +9,9 @@ import stat
 import threading
 
 from cepf_bot.corpus.folder import load_corpus
-from cepf_bot.querylog import LogSummary, Missing, QueryLog, format_summary, load_salt
+from cepf_bot.querylog import LogSummary, Missing, QueryLog, load_salt
 from cepf_bot.reply.render import TELEGRAM_LIMIT, split_messages, telegram_length
+from cepf_bot.reply.reports import format_summary
 from tests.telegram_html import problems
 
 

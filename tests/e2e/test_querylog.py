@@ -4,7 +4,8 @@ import sqlite3
 import subprocess
 import sys
 
-from cepf_bot.querylog import QueryLog, format_summary
+from cepf_bot.querylog import QueryLog
+from cepf_bot.reply.reports import format_summary
 from cepf_bot.types import Hit, Passage
 
 

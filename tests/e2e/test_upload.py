@@ -59,7 +59,18 @@ def test_someone_not_an_admin_gets_a_polite_refusal_and_nothing_is_downloaded(fa
 def test_a_file_over_20_mb_is_refused_before_downloading(fake, bot, files):
     sent = len(fake.sent_messages(STAFF_CHAT))
     fake.document("huge.pdf", files["report.pdf"], chat_id=STAFF_CHAT, size=25_000_000)
-    assert "too large (25.0 MB)" in last_reply(fake, STAFF_CHAT, sent + 1)["text"]
+    assert "too large (23.8 MB); this format takes at most 20 MB" in last_reply(
+        fake, STAFF_CHAT, sent + 1)["text"]
+    assert fake.calls_of("getFile") == []
+
+
+def test_a_text_file_over_the_reindexs_5_mb_is_refused_before_the_preview(fake, bot):
+    sent = len(fake.sent_messages(STAFF_CHAT))
+    fake.document("notes.txt", b"x", chat_id=STAFF_CHAT, size=6 * 1024 * 1024,
+                  language_code="zh-tw")
+    reply = last_reply(fake, STAFF_CHAT, sent + 1)
+    # said the way the README says it, in the admin's script
+    assert "文件太大（6.0 MB），這種格式最多 5 MB" in reply["text"] and buttons(reply) == []
     assert fake.calls_of("getFile") == []
 
 
@@ -68,7 +79,7 @@ def test_a_file_of_another_format_is_refused_before_downloading(fake, bot):
     downloads = len(fake.calls_of("getFile"))
     fake.document("photo.jpg", b"\xff\xd8\xff", chat_id=STAFF_CHAT)
     reply = last_reply(fake, STAFF_CHAT, sent + 1)
-    assert "photo.jpg: not a format the corpus takes" in reply["text"]
+    assert "does not take this format (photo.jpg)" in reply["text"]
     assert len(fake.calls_of("getFile")) == downloads
 
 
@@ -76,7 +87,7 @@ def test_a_file_already_in_the_corpus_under_another_name_is_said_at_once(fake, b
     sent = len(fake.sent_messages(STAFF_CHAT))
     fake.document("copy.md", SEED.read_bytes(), chat_id=STAFF_CHAT)
     reply = last_reply(fake, STAFF_CHAT, sent + 1)
-    assert "the same file is in the corpus already, as foundation-international-cooperation" \
+    assert "The same file is in the corpus already, as foundation-international-cooperation" \
         in reply["text"] and buttons(reply) == []
 
 
@@ -88,7 +99,7 @@ def test_a_failed_download_is_said_without_the_url_that_holds_the_token(fake, bo
                                              "file_size": 10, "file_path": "documents/gone"})
     fake.document("gone.pdf", b"%PDF-1.4", chat_id=STAFF_CHAT)
     reply = last_reply(fake, STAFF_CHAT, sent + 1)["text"]
-    assert "the download from Telegram failed" in reply
+    assert "Downloading the file from Telegram failed" in reply
     assert TOKEN.split(":")[1].lower() not in reply.lower() and "/file/bot" not in reply
     assert TOKEN.split(":")[1] not in bot.log()
 
@@ -97,7 +108,7 @@ def test_a_corrupt_file_is_named_with_its_problem_and_nothing_changes(fake, bot)
     sent = len(fake.sent_messages(STAFF_CHAT))
     fake.document("broken.pdf", b"%PDF-1.4 this is not a pdf", chat_id=STAFF_CHAT)
     reply = last_reply(fake, STAFF_CHAT, sent + 1)
-    assert "Cannot add this file" in reply["text"] and "broken.pdf" in reply["text"]
+    assert "This file cannot be read" in reply["text"] and "broken.pdf" in reply["text"]
     assert buttons(reply) == [] and not (corpus_of(bot) / "broken.pdf").exists()
 
 
@@ -153,8 +164,9 @@ def test_documents_lists_every_document_for_admins_only(fake, bot):
     sent = len(fake.sent_messages(STAFF_CHAT))
     fake.message("/documents", chat_id=STAFF_CHAT)
     listing = fake.wait_for("sendMessage", sent + 1, chat_id=STAFF_CHAT)[-1].params["text"]
-    assert "night.html, HTML, 2 passages" in listing and f'href="{URL}"' in listing
-    assert "foundation-international-cooperation, MD" in listing
+    assert "暗夜星空保护地</a> · HTML · 2 段" in listing and f'href="{URL}"' in listing
+    assert "国际交流合作 · MD · 18 段" in listing
+    assert "#" not in listing  # no ids on a phone
     fake.message("/documents", chat_id=OTHER, language_code="en")
     assert "only the bot's administrators" in last_reply(fake, OTHER, 2)["text"]
 

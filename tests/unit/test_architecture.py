@@ -21,8 +21,8 @@ LAYERS = ["ground", "analysis", "corpus", "index", "search", "reply", "engine", 
 # The modules at the package's top level, by layer (a wing's modules take the wing's layer).
 TOP_LEVEL = {
     "__init__": "ground", "types": "ground", "errors": "ground", "config": "ground",
-    "files": "ground", "logging_setup": "ground",
-    "engine": "engine", "querylog": "engine", "evaluation": "engine",
+    "files": "ground", "logging_setup": "ground", "querylog": "ground",
+    "engine": "engine", "evaluation": "engine",
     "cli": "cli", "__main__": "cli",
 }
 WINGS = {"analysis", "corpus", "index", "search", "reply", "bot", "serving"}

@@ -12,9 +12,8 @@ from telegram.ext import ContextTypes
 
 from cepf_bot.bot.send import cosmetic, locale_of, say, send, state_of
 from cepf_bot.errors import CorpusError, os_error_line
-from cepf_bot.querylog import format_summary
-from cepf_bot.reply.compose import about_html
-from cepf_bot.reply.render import escape, linked, split_messages
+from cepf_bot.reply.render import escape
+from cepf_bot.reply.screens import about_html, documents_html, stats_html
 
 log = logging.getLogger("cepf_bot.bot")
 
@@ -65,11 +64,8 @@ async def documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins only: every document with its format, passage count and link."""
     if not await require_admin(update, context, "/documents"):
         return
-    info = state_of(context).engine.info()
-    lines = [f"<b>{len(info.documents)} documents, {info.passages} passages</b>"]
-    lines += [f"• {linked(escape(d.title), d.url)} — {escape(d.id)}, {d.format.upper()}, "
-              f"{d.passages} passages" for d in info.documents]
-    for part in split_messages(lines):
+    engine = state_of(context).engine
+    for part in documents_html(engine.info(), locale_of(update), engine.searcher.traditional):
         await send(update.effective_message, part)
 
 
@@ -80,8 +76,8 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require_admin(update, context, "/stats"):
         return
     if state.query_log is None:
-        await send(message, "The query log is off (CEPF_QUERY_LOG=off).")
+        await say(update, context, message, "stats_off")
         return
     summary = await asyncio.to_thread(state.query_log.summary, 10)
-    for part in split_messages([escape(format_summary(summary))]):
+    for part in stats_html(summary, locale_of(update), state.engine.searcher.traditional):
         await send(message, part)

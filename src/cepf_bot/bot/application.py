@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand
+from telegram import BotCommand, BotCommandScopeChat
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -35,24 +35,42 @@ from cepf_bot.bot.upload import document_upload, upload_button
 from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
 from cepf_bot.querylog import QueryLog
+from cepf_bot.reply.texts import commands, ui_text
+from cepf_bot.types import Lang
 
 log = logging.getLogger("cepf_bot.application")
 
 CONNECTIONS = 16
 CONCURRENT_UPDATES = 32
 
-COMMANDS = [
-    ("start", "开始 · start"),
-    ("help", "怎么问 · how to ask"),
-    ("ask", "提问 · ask a question"),
-    ("about", "我知道什么 · what I know"),
-]
+# Telegram's language_code for menus and descriptions is two letters: "zh" covers every
+# Chinese user (the menu is simplified); any other language gets the default, English.
+MENU_LANGUAGES = {"": Lang.EN, "zh": Lang.ZH}
+
+
+async def set_menus(application: Application) -> None:
+    """The command menu in each language, with the admin commands in each admin's private chat
+    only, and the bot's description and short description (all cosmetic: a failure is
+    logged and answering goes on)."""
+    bot = application.bot
+    state: BotState = application.bot_data["state"]
+    for code, lang in MENU_LANGUAGES.items():
+        public = [BotCommand(c, d) for c, d in commands(lang)]
+        admin = [BotCommand(c, d) for c, d in commands(lang, admin=True)]
+        await cosmetic("setting the command menu", bot.set_my_commands(
+            public, language_code=code or None))
+        for admin_id in sorted(state.settings.admin_ids):
+            await cosmetic("setting the admins' command menu", bot.set_my_commands(
+                admin, scope=BotCommandScopeChat(admin_id), language_code=code or None))
+        await cosmetic("setting the description", bot.set_my_description(
+            ui_text("bot_description", lang), language_code=code or None))
+        await cosmetic("setting the short description", bot.set_my_short_description(
+            ui_text("bot_short_description", lang), language_code=code or None))
 
 
 async def post_init(application: Application) -> None:
-    """Start-up work: the command menu (cosmetic) and jieba's dictionary, off the event loop."""
-    await cosmetic("setting the command menu", application.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in COMMANDS]))
+    """Start-up work: the menus (cosmetic) and jieba's dictionary, off the event loop."""
+    await set_menus(application)
     state: BotState = application.bot_data["state"]
     await asyncio.to_thread(state.engine.searcher.segmenter.warm_up)
     info = state.engine.info()

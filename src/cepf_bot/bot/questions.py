@@ -15,18 +15,26 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
+    LinkPreviewOptions,
     Message,
     Update,
 )
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from cepf_bot.bot.send import cosmetic, locale_of, question_of, say, send, state_of
-from cepf_bot.reply.compose import PAGE, compose_inline, compose_reply, full_passage_html
+from cepf_bot.bot.send import cosmetic, locale_of, question_of, say, send, state_of, toast
+from cepf_bot.reply.compose import (
+    PAGE,
+    compose_inline,
+    compose_reply,
+    full_passage_html,
+    interface_html,
+    plain_interface,
+)
 from cepf_bot.reply.locale import reply_locale
 from cepf_bot.reply.texts import ui_text
 from cepf_bot.search.conversation import small_talk, suggestions
-from cepf_bot.types import Lang
+from cepf_bot.types import Lang, Locale, Script
 
 log = logging.getLogger("cepf_bot.bot")
 
@@ -40,25 +48,28 @@ def _examples(context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> list[str]:
 
 def _example_buttons(context: ContextTypes.DEFAULT_TYPE, lang: Lang, script: str,
                      chosen: list[int]) -> list[list[InlineKeyboardButton]]:
-    """A button per example question, labelled with the whole question (callback: its id)."""
+    """A button per example question, labelled with the whole question in the reader's
+    script (callback: its id and that script, so that pressing it answers in the script)."""
     examples = _examples(context, lang)
     convert = state_of(context).engine.searcher.traditional.convert
     return [[InlineKeyboardButton(convert(examples[i], script),  # type: ignore[arg-type]
-                                  callback_data=f"ex:{lang}:{i}")]
+                                  callback_data=f"ex:{lang}:{i}:{script}")]
             for i in chosen if i < len(examples)]
 
 
-def _keyboard(lang: Lang, *, more_offset: int | None, source: str, log_row: int | None,
-              full: str | None) -> InlineKeyboardMarkup | None:
+def _keyboard(context: ContextTypes.DEFAULT_TYPE, locale: Locale, *, more_offset: int | None,
+              source: str, log_row: int | None, full: str | None) -> InlineKeyboardMarkup | None:
     rows = []
+    convert = state_of(context).engine.searcher.traditional
     if log_row is not None:
         rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{log_row}:+"),
                      InlineKeyboardButton("👎", callback_data=f"fb:{log_row}:-")])
     more = []
     if full is not None:  # the top passage in full: its id's hash is enough to find it
-        more.append(InlineKeyboardButton(ui_text("full", lang), callback_data=f"full:{full}"))
+        more.append(InlineKeyboardButton(plain_interface("full", locale, convert),
+                                         callback_data=f"full:{full}:{locale.script}"))
     if more_offset is not None:
-        more.append(InlineKeyboardButton(ui_text("more", lang),
+        more.append(InlineKeyboardButton(plain_interface("more", locale, convert),
                                          callback_data=f"more:{more_offset}:{source}"))
     if more:
         rows.append(more)
@@ -73,25 +84,28 @@ async def answer(
     reply_to: Message,
     offset: int = 0,
     source: str = "q",
+    locale: Locale | None = None,
 ) -> None:
-    """Search and reply with a page of passages, or with the no-answer text."""
+    """Search and reply with a page of passages, or with the no-answer text. `locale`: the
+    reply's, when a button says it (an example offered in 繁體 is answered in 繁體)."""
     state = state_of(context)
     started = time.perf_counter()
     user = update.effective_user
-    locale = locale_of(update, question)
+    locale = locale or locale_of(update, question)
     if user is not None:
         allowed, notify = state.limiter.allow(user.id)
         if not allowed:
             log.info("rate-limited user in chat type %s", reply_to.chat.type)
             if notify:
-                await say(update, context, reply_to, "rate_limited", question)
+                await send(reply_to, interface_html("rate_limited", locale,
+                                                    state.engine.searcher.traditional))
             return
     searcher = state.engine.searcher
     chat, who = reply_to.chat_id, user.id if user else 0
     if offset == 0 and (kind := await asyncio.to_thread(small_talk, searcher, question)):
         examples = _example_buttons(context, locale.lang, locale.script, [0, 1, 2])
-        await say(update, context, reply_to, f"chat_{kind}", question,
-                  reply_markup=InlineKeyboardMarkup(examples))
+        await send(reply_to, interface_html(f"chat_{kind}", locale, searcher.traditional),
+                   reply_markup=InlineKeyboardMarkup(examples))
         log.info("small talk (%s) chat=%s", kind, reply_to.chat.type)
         return
     # a reply to one of the bot's answers is read with that answer's question; any other
@@ -119,7 +133,8 @@ async def answer(
         full = reply.hits[0].passage.id.rpartition("#")[2] if offset == 0 else None
         for i, html in enumerate(reply.messages):
             last = i == len(reply.messages) - 1
-            markup = _keyboard(locale.lang, more_offset=offset + PAGE if reply.more else None,
+            markup = _keyboard(context, locale,
+                               more_offset=offset + PAGE if reply.more else None,
                                source=source, log_row=log_row, full=full) if last else None
             sent.append(await send(reply_to, html, reply_markup=markup))
     for message in sent:
@@ -131,7 +146,11 @@ async def answer(
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet, with example questions as buttons that ask them."""
+    """Greet, with example questions as buttons that ask them; `/start help` (the inline
+    "how to ask" link) opens the help."""
+    if context.args and context.args[0] == "help":
+        await help_command(update, context)
+        return
     locale = locale_of(update)
     keyboard = _example_buttons(context, locale.lang, locale.script, [0, 1, 2, 3])
     await say(update, context, update.effective_message, "start",
@@ -139,8 +158,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain how to ask in private chats, groups and inline."""
-    await say(update, context, update.effective_message, "help", username=context.bot.username)
+    """Explain how to ask in private chats, groups and inline; to an admin, the admin
+    commands too."""
+    user = update.effective_user
+    admin = user is not None and user.id in state_of(context).settings.admin_ids
+    await say(update, context, update.effective_message, "help_admin" if admin else "help",
+              username=context.bot.username)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -189,8 +212,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Inline buttons: an example question, or the next page of an answer."""
     query = update.callback_query
     if _over_limit(update, context):
-        await cosmetic("answering a button", query.answer(
-            ui_text("rate_limited", locale_of(update).lang)))
+        await toast(update, context, "rate_limited")
         return
     data = query.data or ""
     message = query.message if isinstance(query.message, Message) else None
@@ -202,34 +224,63 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     if kind == "ex" and (question := _example(context, rest)):
-        await answer(update, context, question, reply_to=message, source=f"ex{rest}")
+        await answer(update, context, question, reply_to=message, source=f"ex{rest}",
+                     locale=_pressed_locale(update, rest))
         return
-    if kind == "full" and (html := full_passage_html(state_of(context).engine.searcher, rest,
-                                                     locale_of(update))):
+    key, _, script = rest.partition(":")
+    if kind == "full" and (html := full_passage_html(
+            state_of(context).engine.searcher, key, _pressed_locale(update, f"::{script}"))):
         for part in html:
             await send(message, part)
         return
     if kind == "more":
         offset_text, _, source = rest.partition(":")
+        locale = None
         if source == "q":  # the answer quotes the question it answers
             question = question_of(message.reply_to_message, context.bot.username)
             target = message.reply_to_message
         else:
             question = _example(context, source.removeprefix("ex"))
+            locale = _pressed_locale(update, source.removeprefix("ex"))
             target = message
         # a real "more" button pages on (offset > 0): "more:0" would log the question again
         if offset_text.isdigit() and len(offset_text) <= 4 and int(offset_text) > 0 \
                 and question and target is not None:
-            await cosmetic("removing the button", message.edit_reply_markup(None))
+            # the first page keeps its 👍/👎 and Full text; only "More results" goes
+            await cosmetic("removing the button", message.edit_reply_markup(
+                without_more(message.reply_markup)))
             await answer(update, context, question, reply_to=target, offset=int(offset_text),
-                         source=source)
+                         source=source, locale=locale)
             return
     await say(update, context, message, "expired")
 
 
+def without_more(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """A page's buttons once its "More results" is pressed: the others stay."""
+    if markup is None:
+        return None
+    rows = [[b for b in row if not str(b.callback_data or "").startswith("more:")]
+            for row in markup.inline_keyboard]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _pressed_locale(update: Update, key: str) -> Locale:
+    """The locale a button was made for ("zh:3:zh-tw": an example's language and script),
+    else the presser's."""
+    lang_text, _, rest = key.partition(":")
+    script = rest.partition(":")[2]
+    presser = locale_of(update)
+    lang = Lang(lang_text) if lang_text in (Lang.ZH, Lang.EN) else presser.lang
+    scripts = {s.value for s in Script}
+    return Locale(lang, Script(script) if script in scripts else presser.script)
+
+
 def _example(context: ContextTypes.DEFAULT_TYPE, key: str) -> str:
-    """The example question a button's "zh:3" names, or "" (forged, or the file changed)."""
+    """The example question a button's "zh:3" (or "zh:3:zh-tw") names, or "" (forged, or the
+    file changed)."""
     lang, _, number = key.partition(":")
+    number = number.partition(":")[0]
     if lang not in (Lang.ZH, Lang.EN) or not number.isdigit() or len(number) > 4:
         return ""
     examples = _examples(context, Lang(lang))
@@ -243,7 +294,6 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str
     query = update.callback_query
     row, _, vote = rest.partition(":")
     state = state_of(context)
-    lang = locale_of(update).lang
     if state.query_log is None or not row.isdigit() or len(row) > 18 or vote not in ("+", "-"):
         await cosmetic("answering a button", query.answer())
         return
@@ -252,11 +302,10 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str
                                       1 if vote == "+" else -1,
                                       user_id=user.id if user else -1)
     if not counted:  # someone else's answer (a group), or a row gone: no vote
-        await cosmetic("answering a button", query.answer(ui_text("only_asker", lang)))
+        await toast(update, context, "only_asker")
         return
     log.info("feedback %s on logged answer %s", vote, row)
-    await cosmetic("answering a button", query.answer(ui_text(
-        "thanks_up" if vote == "+" else "thanks_down", lang)))
+    await toast(update, context, "thanks_up" if vote == "+" else "thanks_down")
     if message is not None and message.reply_markup is not None:
         await cosmetic("showing the vote", message.edit_reply_markup(
             voted(message.reply_markup, vote)))
@@ -293,12 +342,14 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         InlineQueryResultArticle(
             id=a.id, title=a.title, description=a.description,
             input_message_content=InputTextMessageContent(
-                a.html, parse_mode=ParseMode.HTML, link_preview_options=None),
+                a.html, parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True)),
         )
         for a in found
     ]
     button_ = None if found or not question else InlineQueryResultsButton(
-        text=ui_text("inline_none", locale.lang), start_parameter="help")
+        text=plain_interface("inline_none", locale, state_of(context).engine.searcher.traditional),
+        start_parameter="help")
     # personal: the results are in the asker's script
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=True,
                        button=button_)

@@ -15,7 +15,7 @@ from cepf_bot.bot.rate_limit import UserRateLimiter
 from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
 from cepf_bot.querylog import QueryLog
-from cepf_bot.reply.compose import interface_html
+from cepf_bot.reply.compose import interface_html, plain_interface
 from cepf_bot.reply.locale import reply_locale
 from cepf_bot.search.conversation import Memory
 from cepf_bot.types import Locale
@@ -57,6 +57,12 @@ async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Messa
     html = interface_html(key, locale_of(update, question),
                           state_of(context).engine.searcher.traditional, **kwargs)
     return await send(message, html, reply_markup=markup)
+
+
+async def toast(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    """Answer a button press with a short notice, in the presser's language and script."""
+    text = plain_interface(key, locale_of(update), state_of(context).engine.searcher.traditional)
+    await cosmetic("answering a button", update.callback_query.answer(text))
 
 
 def question_of(message: Message | None, username: str) -> str:

@@ -26,12 +26,13 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from cepf_bot.bot.admin import require_admin
-from cepf_bot.bot.send import cosmetic, locale_of, say, send, state_of
+from cepf_bot.bot.send import cosmetic, locale_of, say, send, state_of, toast
 from cepf_bot.corpus.upload import (
-    MAX_UPLOAD_BYTES,
+    FORMATS,
     UploadPreview,
     preview_upload,
     safe_file_name,
+    size_refusal,
     undo_upload,
     unsupported_format,
     write_upload,
@@ -39,8 +40,10 @@ from cepf_bot.corpus.upload import (
 from cepf_bot.engine import read_limits
 from cepf_bot.errors import UploadError, os_error_line
 from cepf_bot.logging_setup import safe_line
+from cepf_bot.reply.compose import interface_html
 from cepf_bot.reply.render import escape
 from cepf_bot.reply.texts import ui_text
+from cepf_bot.types import Lang
 
 log = logging.getLogger("cepf_bot.bot")
 
@@ -81,12 +84,13 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if document is None or not await require_admin(update, context, "a document upload"):
         return
     name = safe_file_name(document.file_name or "document")
-    if why := unsupported_format(name):  # not downloaded at all
-        await say(update, context, message, "upload_failed", error=escape(why))
+    if unsupported_format(name):  # not downloaded at all
+        await say(update, context, message, "upload_unsupported", name=escape(name),
+                  formats=", ".join(FORMATS))
         return
-    if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
-        await say(update, context, message, "upload_too_large",
-                  size=document.file_size / 1e6, limit=MAX_UPLOAD_BYTES / 1e6)
+    # the reindex's limit for its format, before the download and the preview
+    if document.file_size and (too_large := size_refusal(name, document.file_size)):
+        await say(update, context, message, "upload_too_large", **dict(too_large))
         return
     await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
     folder = Path(tempfile.mkdtemp(prefix="cepf-upload-"))
@@ -97,8 +101,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     except (TelegramError, OSError) as e:  # the reply never quotes it: a URL holds the token
         shutil.rmtree(folder, ignore_errors=True)
         log.warning("download of %s failed: %s", name, e)
-        await say(update, context, message, "upload_failed",
-                  error=f"the download from Telegram failed ({type(e).__name__})")
+        await say(update, context, message, "upload_download_failed", error=type(e).__name__)
         return
     engine = state_of(context).engine
     index = engine.searcher.index
@@ -107,20 +110,27 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                                       read_limits(engine.paths))
     if preview.document is None:
         shutil.rmtree(folder, ignore_errors=True)
-        await say(update, context, message, "upload_failed", error=escape(preview.error))
+        values = {k: escape(v) if isinstance(v, str) else v for k, v in preview.values}
+        await say(update, context, message, preview.reason or "upload_failed",
+                  error=escape(preview.error), **values)
         return
     token = secrets.token_hex(6)
     _pending(context)[token] = PendingUpload(update.effective_user.id, preview, folder,
                                              time.monotonic())
-    lang = locale_of(update).lang
+    locale = locale_of(update)
+    convert = engine.searcher.traditional
     buttons = InlineKeyboardMarkup([[
-        InlineKeyboardButton(ui_text("upload_add", lang), callback_data=f"up:add:{token}"),
-        InlineKeyboardButton(ui_text("upload_cancel", lang), callback_data=f"up:no:{token}"),
+        InlineKeyboardButton(interface_html("upload_add", locale, convert),
+                             callback_data=f"up:add:{token}"),
+        InlineKeyboardButton(interface_html("upload_cancel", locale, convert),
+                             callback_data=f"up:no:{token}"),
     ]])
-    await send(message, preview_html(preview, lang), reply_markup=buttons)
+    await send(message, convert.convert(preview_html(preview, locale.lang), locale.script),
+               reply_markup=buttons)
 
 
-def preview_html(preview: UploadPreview, lang) -> str:  # type: ignore[no-untyped-def]
+def preview_html(preview: UploadPreview, lang: Lang) -> str:
+    """The preview of an upload in the admin's language (the caller converts the script)."""
     document = preview.document
     assert document is not None
     first = document.first_passage
@@ -140,12 +150,10 @@ async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     upload = pending.get(token)
     message = query.message if isinstance(query.message, Message) else None
     if upload is None or message is None or action not in ("add", "no"):
-        await cosmetic("answering a button", query.answer(
-            ui_text("expired", locale_of(update).lang)))
+        await toast(update, context, "expired")
         return
     if update.effective_user.id != upload.user_id:
-        await cosmetic("answering a button", query.answer(
-            ui_text("upload_not_yours", locale_of(update).lang)))
+        await toast(update, context, "upload_not_yours")
         return
     pending.pop(token)
     await cosmetic("answering a button", query.answer())

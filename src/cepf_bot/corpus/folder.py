@@ -60,6 +60,13 @@ _UNIT_END = re.compile(r"(?<=[。；;！？!?])")
 TEXT_FORMATS = ("md", "txt", "html")
 MAX_PASSAGES = 50_000  # per document: a bomb's million passages would stall every question
 MAX_BINARY_BYTES = 20 * 1024 * 1024  # Word and PDF: Telegram's limit for a bot's download
+
+
+def size_limit(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> int:
+    """The most bytes a corpus file of this format may have: 5 MB for text, 20 MB for Word
+    and PDF (the reindex refuses a larger one; an upload is checked against the same)."""
+    return max_file_bytes if format_of(path) in TEXT_FORMATS else max(max_file_bytes,
+                                                                         MAX_BINARY_BYTES)
 EXAMPLES_FILE = "examples.txt"
 # Files of the corpus folder's top that are not documents, whatever their suffix
 NOT_DOCUMENTS = ("README.md", EXAMPLES_FILE, *WORD_FILES)
@@ -316,9 +323,7 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
     digests: dict[str, str] = dict(vocabulary.digests)
     seen: dict[str, Path] = {}
     for path in paths:
-        limit = max_file_bytes if format_of(path) in TEXT_FORMATS else max(
-            max_file_bytes, MAX_BINARY_BYTES)
-        data = read_raw(path, max_bytes=limit)
+        data = read_raw(path, max_bytes=size_limit(path, max_file_bytes))
         digest = digests[_relative(root, path)] = file_digest(data)
         if digest in seen:
             raise CorpusError(f"{path}: duplicate document (same content as {seen[digest]})")

@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cepf_bot.corpus.folder import MAX_BINARY_BYTES, NOT_DOCUMENTS, document_id, document_of
+from cepf_bot.corpus.folder import (
+    MAX_BINARY_BYTES,
+    NOT_DOCUMENTS,
+    document_id,
+    document_of,
+    size_limit,
+)
 from cepf_bot.corpus.reading import FORMATS, format_of
 from cepf_bot.corpus.worker import ReadLimits, read_bounded
 from cepf_bot.errors import CorpusError, UploadError
@@ -63,6 +69,10 @@ class UploadPreview:
     added: int = 0  # passages new to the document
     removed: int = 0  # passages the replaced version had and this one has not
     kept: int = 0
+    # why it cannot be added, for the person: a key of the bot's texts and its values
+    # (`error` is the same in English, for logs and the CLI)
+    reason: str = ""
+    values: tuple[tuple[str, object], ...] = ()
 
 
 def safe_file_name(name: str) -> str:
@@ -80,6 +90,18 @@ def safe_file_name(name: str) -> str:
     if safe in NOT_DOCUMENTS:
         safe = f"upload-{safe}"
     return safe
+
+
+MB = 1024 * 1024  # the README's "5 MB" and "20 MB" are the reindex's 5 and 20 MiB
+
+
+def size_refusal(name: str, size: int) -> tuple[tuple[str, object], ...]:
+    """When a file of `size` bytes is larger than the reindex takes for its format: its size
+    and the limit in MB, as the README says them (20 MB, not 21); () when it fits."""
+    limit = size_limit(Path(name))
+    if size <= limit:
+        return ()
+    return (("size", size / MB), ("limit", limit // MB))
 
 
 def unsupported_format(name: str) -> str:
@@ -101,20 +123,26 @@ def preview_upload(corpus_dir: Path, name: str, data: bytes, documents: Sequence
     digest = file_digest(data)
     same = next((d for d in documents if d.digest == digest), None)
     if same is not None and same.id != document_id(corpus_dir, path):
-        return UploadPreview(name, None, f"the same file is in the corpus already, as {same.id}")
+        return UploadPreview(name, None, f"the same file is in the corpus already, as {same.id}",
+                             reason="upload_duplicate", values=(("id", same.id),))
     if why := unsupported_format(name):
-        return UploadPreview(name, None, why)
-    if len(data) > MAX_UPLOAD_BYTES:
+        return UploadPreview(name, None, why, reason="upload_unsupported",
+                             values=(("name", name), ("formats", ", ".join(FORMATS))))
+    if too_large := size_refusal(name, len(data)):
         return UploadPreview(name, None, f"too large ({len(data):,} bytes; at most "
-                                         f"{MAX_UPLOAD_BYTES:,})")
+                                         f"{size_limit(path):,})",
+                             reason="upload_too_large", values=too_large)
     doc_id = document_id(corpus_dir, path)
     try:
         text = read_bounded(path, data, limits)
         if text is None:
-            return UploadPreview(name, None, "no text to index (a scanned PDF?)")
+            return UploadPreview(name, None, "no text to index (a scanned PDF?)",
+                                 reason="upload_no_text")
         document = document_of(doc_id, path, text, digest)
     except CorpusError as e:
-        return UploadPreview(name, None, str(e).replace(str(corpus_dir) + os.sep, ""))
+        detail = str(e).replace(str(corpus_dir) + os.sep, "")
+        return UploadPreview(name, None, detail, reason="upload_unreadable",
+                             values=(("detail", detail),))
     old = {p.id for p in _passages_of(doc_id, documents, passages)}
     new = {p.id for p in document.passages}
     return UploadPreview(name, DocumentSummary.of(document), replaces=path.exists(),

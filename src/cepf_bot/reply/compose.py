@@ -6,9 +6,10 @@ without a bot and the handlers in `bot` only send what these return.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cepf_bot.analysis.script import TraditionalConverter
+from cepf_bot.reply.answer_text import AnswerText, answer_text
 from cepf_bot.reply.render import (
     escape,
     excerpt,
@@ -16,14 +17,14 @@ from cepf_bot.reply.render import (
     passage_html,
     source_html,
     split_messages,
+    term_spans,
 )
 from cepf_bot.reply.texts import read_as_text, ui_text
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.types import Hit, IndexInfo, Lang, Locale, Results
+from cepf_bot.types import Hit, Lang, Locale, Results
 
 PAGE = 2  # passages a reply shows: short on a phone; more behind a button
-EXCERPT = 200  # characters of a passage a reply shows around its matched sentences
-ABOUT_DOCUMENTS = 30  # documents /about lists by title
+EXCERPT = 120  # characters of a passage a reply shows around its matched sentences
 
 
 @dataclass(frozen=True)
@@ -51,29 +52,77 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     if not hits:
         key = "no_more" if offset else "no_answer"
         return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject)
-    blocks = [localise(passage_html(h, budget=EXCERPT, english_title=english_title(
-        searcher, h, locale)), locale, convert) for h in hits]
-    if results.answer is not None:
-        blocks.insert(0, localise(answer_html(searcher, results, locale), locale, convert))
+    answer = results.answer
+    blocks = []
+    for h in hits:
+        if answer is not None and h.passage.id == answer.passage_id:
+            h = without_answer(h, answer.text)  # the answer is not shown twice
+            if h is None:
+                continue
+        blocks.append(localise(passage_html(h, budget=EXCERPT, english_title=english_title(
+            searcher, h, locale)), locale, convert))
+    if answer is not None:
+        blocks.insert(0, answer_html(searcher, results, locale))
     return Reply(hits, split_messages(blocks), more, subject)
 
 
+MIN_REST_CHARS = 12  # less of a passage than this beside its answer sentence is not shown
+
+
+def without_answer(hit: Hit, sentence: str) -> Hit | None:
+    """The hit with its answer sentence taken out of its text (what else the passage says),
+    or None when little else is left, or nothing else the question asks about."""
+    p = hit.passage
+    at = p.text.find(sentence)
+    if at < 0:
+        return hit
+    rest = (p.text[:at].rstrip() + ("\n" if at else "") + p.text[at + len(sentence):].lstrip())
+    if len(rest.strip(" \n•·-*")) < MIN_REST_CHARS or not term_spans(rest, hit.terms):
+        return None
+    return replace(hit, passage=replace(p, text=rest.strip()))
+
+
+ENGLISH_TITLE_CHARS = 70  # a longer gloss of a title is left out: the phone shows the title
+
+
 def english_title(searcher: Searcher, hit: Hit, locale: Locale) -> str:
-    """The passage title's English, for a reader of English ("" for others, or when the
-    title is English already: a gloss is of Chinese)."""
-    return searcher.gloss(hit.passage.title) if locale.lang == Lang.EN else ""
+    """The passage title's English, for a reader of English ("" for others, when the title is
+    English already — a gloss is of Chinese — or when the gloss would be long)."""
+    title = searcher.gloss(hit.passage.title) if locale.lang == Lang.EN else ""
+    return title if len(title) <= ENGLISH_TITLE_CHARS else ""
+
+
+def answer_lines(searcher: Searcher, results: Results, locale: Locale) -> AnswerText:
+    """The answer's lines for this reader (the fact first, its quote, the English line)."""
+    assert results.answer is not None
+    terms = results.hits[0].terms if results.hits else ()
+    return answer_text(results.answer, locale.lang, terms=terms, gloss=searcher.gloss,
+                       renderings=searcher.index.meta.renderings)
 
 
 def answer_html(searcher: Searcher, results: Results, locale: Locale) -> str:
-    """The answer sentence with its label, after how mistyped words were read (if they were);
-    under it, for a reader of English, its English gloss."""
+    """The fact with its label, then the sentence it is from in quotes and, when the answer's
+    passage says nothing else, its source; after how mistyped words were read (if they were);
+    for a reader of English, the English line. Localised already: readable figures on the
+    first line only (the quote is as published)."""
     assert results.answer is not None
-    html = f"<b>{ui_text('answer', locale.lang)}</b>{escape(results.answer.text)}"
-    gloss = searcher.gloss(results.answer.text) if locale.lang == Lang.EN else ""
-    if gloss:
-        html += f"\n<i>{escape(ui_text('gloss', locale.lang))}{escape(gloss)}</i>"
+    convert = searcher.traditional
+    lines = answer_lines(searcher, results, locale)
+    label = ui_text("answer", locale.lang)
+    if lines.quote:
+        html = localise(f"<b>{escape(label + lines.first)}</b>", locale, convert)
+        html += "\n" + convert.convert(f"「{escape(lines.quote)}」", locale.script)
+    else:
+        html = localise(f"<b>{escape(label)}</b>{escape(lines.first)}", locale, convert)
+    answered = next((h for h in results.hits if h.passage.id == results.answer.passage_id),
+                    None)
+    if answered is not None and without_answer(answered, results.answer.text) is None:
+        html += "\n" + convert.convert(source_html(answered.passage), locale.script)
+    if lines.english:
+        html += f"\n<i>{escape(lines.english)}</i>"
     if results.read_as:
-        html = f"<i>{escape(read_as_text(results.read_as, locale.lang))}</i>\n{html}"
+        read_as = localise(escape(read_as_text(results.read_as, locale.lang)), locale, convert)
+        html = f"<i>{read_as}</i>\n{html}"
     return html
 
 
@@ -99,18 +148,36 @@ def interface_html(key: str, locale: Locale, convert: TraditionalConverter,
     return localise(ui_text(key, locale.lang, **values), locale, convert)
 
 
-def about_html(info: IndexInfo, locale: Locale, convert: TraditionalConverter) -> str:
-    """/about: how many documents and passages, when built, and the documents' titles."""
-    lines = [ui_text("about", locale.lang, documents=len(info.documents),
-                     passages=info.passages, built_at=info.built_at)]
-    lines += [f"• {d.title} ({d.passages})" for d in info.documents[:ABOUT_DOCUMENTS]]
-    return localise(escape("\n".join(lines)), locale, convert)
+def plain_interface(key: str, locale: Locale, convert: TraditionalConverter,
+                    **values: object) -> str:
+    """One interface text with no markup (a toast, a button), in the reader's script."""
+    return convert.convert(ui_text(key, locale.lang, **values), locale.script)
+
+
+_BOUNDARY = set("。！？!?；;，,、：:\n ()（）《》“”")
+
+
+def _word_start(text: str, at: int, reach: int = 30) -> int:
+    """`at`, moved to where a sentence, clause or word starts: back to the nearest boundary
+    within `reach` characters, else on to the next one."""
+    if at <= 0 or text[at - 1] in _BOUNDARY:
+        return max(at, 0)
+    for back in range(at - 1, max(at - reach, 0) - 1, -1):
+        if back == 0 or text[back - 1] in _BOUNDARY:
+            return back
+    return next((i + 1 for i in range(at, len(text)) if text[i] in _BOUNDARY), at)
 
 
 def snippet(hit: Hit, chars: int = 100) -> str:
-    """A one-line preview of a hit, for an inline result's description."""
-    spans = excerpt(hit.passage.text, hit.terms, chars)
-    return " … ".join(hit.passage.text[a:b].strip() for a, b in spans)[:chars]
+    """A one-line preview of a hit, for an inline result's description: its best sentences,
+    each starting at a sentence, clause or word boundary, cut at one (…)."""
+    text = hit.passage.text
+    pieces = [text[_word_start(text, a):b].strip() for a, b in excerpt(text, hit.terms, chars)]
+    line = " … ".join(p for p in pieces if p)
+    if len(line) > chars:
+        cut = max((i for i in range(chars // 2, chars) if line[i] in _BOUNDARY), default=chars)
+        line = line[:cut].rstrip(" ,，、") + "…"
+    return line
 
 
 @dataclass(frozen=True)
@@ -133,6 +200,7 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
     for hit in results.hits:
         english = english_title(searcher, hit, locale)
         html = passage_html(hit, number=False, english_title=english)
+        html = localise(html, locale, convert)
         if hit.rank == 1 and results.answer is not None:
             html = f"{answer_html(searcher, results, locale)}\n\n{html}"
         answers.append(InlineAnswer(
@@ -140,5 +208,5 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
             title=(convert.convert(hit.passage.title, locale.script)
                    + (f" · {english}" if english else ""))[:100],
             description=localise(snippet(hit), locale, convert)[:200],
-            html=localise(html, locale, convert)))
+            html=html))
     return answers

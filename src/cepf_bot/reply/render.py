@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from cepf_bot.analysis.english_forms import grouped_figure
 from cepf_bot.analysis.numerals import figure_value
 from cepf_bot.analysis.script import TraditionalConverter
+from cepf_bot.reply.answer_text import fact_phrase
 from cepf_bot.reply.texts import read_as_text, ui_text
 from cepf_bot.types import Hit, Lang, Locale, Passage, Results
 
@@ -71,10 +72,11 @@ def mark(
 
 def terminal(results: Results, *, color: bool, locale: Locale | None = None,
              convert: TraditionalConverter | None = None, suggested: Sequence[str] = (),
-             gloss: str | None = None) -> str:
-    """The answer sentence, then the hits, as plain text for `cepf-bot ask`, in the asker's
-    language and script; matched terms in bold on a terminal, else 【…】. With no answer,
-    the `suggested` questions to try."""
+             gloss: str | None = None, english: Callable[[str], str] = lambda s: "") -> str:
+    """The fact and the answer sentence, then the hits, as plain text for `cepf-bot ask`, in
+    the asker's language and script; matched terms in bold on a terminal, else 【…】. With no
+    answer, the `suggested` questions to try. `english`: a Chinese phrase's English, for the
+    fact shown to a reader of English."""
     locale = locale or Locale(Lang.EN)
     convert = convert or TraditionalConverter()
     if not results.hits:
@@ -85,8 +87,11 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
     if results.read_as:
         blocks.append(read_as_text(results.read_as, locale.lang))
     if results.answer is not None:
-        blocks.append(ui_text("answer", locale.lang)
-                      + readable_figures(results.answer.text, locale.lang)
+        fact = results.answer.fact
+        first = (readable_figures(fact_phrase(fact, locale.lang, english), locale.lang)
+                 + f"\n「{results.answer.text}」") if fact else readable_figures(
+                     results.answer.text, locale.lang)
+        blocks.append(ui_text("answer", locale.lang) + first
                       + (f"\n{ui_text('gloss', locale.lang)}{gloss}" if gloss else ""))
     for hit in results.hits:
         p = hit.passage

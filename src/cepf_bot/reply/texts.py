@@ -24,18 +24,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
             "• 群组：发送 /ask 加问题，或 @提到我，或回复我的消息。\n"
             "• 任意聊天：输入 @{username} 加问题，选择一段答案发出。\n"
             "可以用简体、繁体或英文提问。我只用基金会原文回答，找不到时会直说。\n"
-            "/about 显示我知道哪些资料。\n"
-            "管理员：把 PDF、Word、网页或 Markdown 文件发给我即可加入资料库（先预览）；"
-            "/documents 列出全部文档。",
+            "/about 显示我知道哪些资料。",
         EN: "<b>How to ask</b>\n"
             "• Private chat: just send your question, e.g. “Who is the secretary general?”\n"
             "• Groups: /ask followed by the question, mention me, or reply to my message.\n"
             "• Any chat: type @{username} and your question, then pick a passage to send.\n"
             "Ask in English, simplified or traditional Chinese. I answer only with the "
             "foundation's own text, and say so when it has no answer.\n"
-            "/about shows what I know.\n"
-            "Admins: send me a PDF, Word, web page or Markdown file to add it to the corpus "
-            "(after a preview); /documents lists every document.",
+            "/about shows what I know.",
     },
     "no_answer": {
         ZH: "抱歉，基金会的资料里没有这个问题的答案。可以试试这些：",
@@ -54,6 +50,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
                         EN: "I can answer questions about the foundation's memberships, "
                             "observer status, projects, finances and the foundation itself. "
                             "Try:"},
+    "chat_welcome": {ZH: "你好！我回答关于中国绿发会的问题，答案摘自基金会自己的资料。"
+                         "输入问题后按回车（“更多”看下一页，“退出”结束），或输入示例的编号：",
+                     EN: "Hello! I answer questions about CBCGDF from its own profile. Type a "
+                         "question and press Enter (“more” for the next page, “quit” to "
+                         "leave), or the number of an example:"},
+    "chat_more_hint": {ZH: "（输入“更多”看更多结果）", EN: "(type “more” for more results)"},
     "full": {ZH: "全文", EN: "Full text"},
     "only_asker": {ZH: "只有提问的人可以评价这个回答。",
                    EN: "Only the person who asked can rate this answer."},
@@ -62,6 +64,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "more": {ZH: "更多结果", EN: "More results"},
     "answer": {ZH: "答：", EN: "Answer: "},
     "gloss": {ZH: "英文要点：", EN: "In English, term by term: "},
+    "key_terms": {ZH: "要点：", EN: "Key terms: "},
     "read_as": {ZH: "（以 {words} 理解）", EN: "(read as: {words})"},
     "thanks_up": {ZH: "谢谢！很高兴有帮助 👍", EN: "Thanks! Glad it helped 👍"},
     "thanks_down": {ZH: "谢谢反馈，我们会补充资料 👎", EN: "Thanks, we'll use this to improve 👎"},
@@ -81,12 +84,39 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "about": {ZH: "我根据 {documents} 个文档、{passages} 个段落回答，索引建于 {built_at}。\n文档：",
               EN: "I answer from {documents} documents, {passages} passages; index built "
                   "{built_at}.\nDocuments:"},
+    "documents_head": {ZH: "{documents} 个文档，{passages} 个段落",
+                       EN: "{documents} documents, {passages} passages"},
+    "documents_line": {ZH: "{format} · {passages} 段", EN: "{format} · {passages} passages"},
+    "stats_head": {ZH: "记录了 {questions} 个问题，已回答 {share}；👍 {up}，👎 {down}",
+                   EN: "{questions} questions logged, {share} answered; 👍 {up}, 👎 {down}"},
+    "stats_unanswered": {ZH: "没答上", EN: "no answer"},
+    "stats_down_voted": {ZH: "被点 👎", EN: "voted 👎"},
+    "stats_none": {ZH: "没有没答上或被点 👎 的问题。",
+                   EN: "No question left unanswered or voted down."},
+    "stats_off": {ZH: "问题记录已关闭（CEPF_QUERY_LOG=off）。",
+                  EN: "The query log is off (CEPF_QUERY_LOG=off)."},
     "apology": {ZH: "抱歉，我这边出了点问题，请再试一次。",
                 EN: "Sorry, something went wrong on my side. Please try again."},
     "upload_not_yours": {ZH: "只有发送这个文件的管理员可以决定。",
                          EN: "Only the admin who sent the file can decide."},
-    "upload_too_large": {ZH: "文件太大（{size:.1f} MB），最多 {limit:.0f} MB。",
-                         EN: "The file is too large ({size:.1f} MB); at most {limit:.0f} MB."},
+    "upload_too_large": {ZH: "文件太大（{size:.1f} MB），这种格式最多 {limit} MB。资料库没有改变。",
+                         EN: "The file is too large ({size:.1f} MB); this format takes at most "
+                             "{limit} MB. The corpus is unchanged."},
+    "upload_unsupported": {ZH: "资料库不收这种格式的文件（{name}）。可以发送：{formats}。",
+                           EN: "The corpus does not take this format ({name}). It takes: "
+                               "{formats}."},
+    "upload_duplicate": {ZH: "资料库里已经有同样的文件：{id}。资料库没有改变。",
+                         EN: "The same file is in the corpus already, as {id}. The corpus is "
+                             "unchanged."},
+    "upload_no_text": {ZH: "这个文件没有可以索引的文字（是扫描的 PDF 吗？）。资料库没有改变。",
+                       EN: "This file has no text to index (a scanned PDF?). The corpus is "
+                           "unchanged."},
+    "upload_unreadable": {ZH: "无法读取这个文件，它可能已损坏或加密（{detail}）。资料库没有改变。",
+                          EN: "This file cannot be read; it may be damaged or encrypted "
+                              "({detail}). The corpus is unchanged."},
+    "upload_download_failed": {ZH: "从 Telegram 下载文件失败（{error}），请再发送一次。",
+                               EN: "Downloading the file from Telegram failed ({error}); "
+                                   "please send it again."},
     "upload_failed": {ZH: "无法加入这个文件：{error}\n资料库没有改变。",
                       EN: "Cannot add this file: {error}\nThe corpus is unchanged."},
     "upload_preview": {
@@ -108,6 +138,51 @@ TEXTS: dict[str, dict[Lang, str]] = {
                          "{passages} passages."},
     "inline_none": {ZH: "没有找到答案：怎么问？", EN: "No answer found: how to ask?"},
 }
+
+
+ADMIN_HELP = {
+    ZH: "\n\n<b>管理员</b>\n"
+        "• 把 PDF、Word、网页、Markdown 或文本文件发给我，预览后加入资料库。\n"
+        "• /reindex 从资料库文件夹重建索引。\n"
+        "• /documents 列出全部文档。\n"
+        "• /stats 没有答上和被点 👎 的问题。",
+    EN: "\n\n<b>Admins</b>\n"
+        "• Send me a PDF, Word, web page, Markdown or text file to add it to the corpus "
+        "after a preview.\n"
+        "• /reindex rebuilds the index from the corpus folder.\n"
+        "• /documents lists every document.\n"
+        "• /stats the questions left unanswered or voted down.",
+}
+TEXTS["help_admin"] = {lang: TEXTS["help"][lang] + ADMIN_HELP[lang] for lang in (ZH, EN)}
+
+
+TEXTS["bot_description"] = {
+    ZH: "我回答关于中国生物多样性保护与绿色发展基金会（中国绿发会）的问题，答案直接摘自基金会"
+        "公开的资料。可以用简体、繁体或英文提问。",
+    EN: "I answer questions about the China Biodiversity Conservation and Green Development "
+        "Foundation (CBCGDF) with passages from its own published profile. Ask in English, "
+        "simplified or traditional Chinese.",
+}
+TEXTS["bot_short_description"] = {
+    ZH: "中国绿发会问答：答案摘自基金会原文。",
+    EN: "Answers about CBCGDF (中国绿发会), from its own text.",
+}
+COMMANDS = {
+    ZH: [("start", "开始"), ("help", "怎么问"), ("ask", "提问"), ("about", "我知道什么")],
+    EN: [("start", "start"), ("help", "how to ask"), ("ask", "ask a question"),
+         ("about", "what I know")],
+}
+ADMIN_COMMANDS = {
+    ZH: [("reindex", "重建索引"), ("documents", "全部文档"), ("stats", "没答上的问题")],
+    EN: [("reindex", "rebuild the index"), ("documents", "every document"),
+         ("stats", "questions unanswered or voted down")],
+}
+
+
+def commands(lang: Lang, *, admin: bool = False) -> list[tuple[str, str]]:
+    """The command menu: (command, description) in `lang`; with the admin commands for an
+    admin's chat."""
+    return COMMANDS[lang] + (ADMIN_COMMANDS[lang] if admin else [])
 
 
 def ui_text(key: str, lang: Lang, **values: object) -> str:

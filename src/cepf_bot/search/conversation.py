@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from enum import StrEnum
 
-from cepf_bot.analysis.lexicon import about_the_bot
+from cepf_bot.analysis.lexicon import about_the_bot, is_question_word
 from cepf_bot.analysis.script import question_to_simplified
 from cepf_bot.index import bm25
 from cepf_bot.search.query import Role
@@ -67,19 +67,31 @@ _SMALL_TALK = [  # matched on lower-case simplified text
 ]
 
 
+_ASKS = re.compile(r"[?？]|[吗嗎么麼呢](?=[\s,，.。!！~～]|$)")
+
+
 def small_talk(searcher: Searcher, question: str) -> SmallTalk | None:
     """What kind of small talk a message is, if that is all it is: a question about the bot
     itself (who are you, what can you do), or a greeting, thanks or goodbye that asks about
-    nothing in the corpus (no content word, number or name)."""
+    nothing in the corpus. Words around it (多謝晒！好有用，我會同班學生分享 🙏, thanks so much,
+    this really helped) are still small talk as long as the message asks nothing — no
+    question mark, question word or particle — and names nothing the corpus is about (a
+    dictionary name, an acronym it uses, a figure)."""
     if about := about_the_bot(question):
         return SmallTalk(about)
     text = question_to_simplified(question).lower()
     kind = next((kind for kind, pattern in _SMALL_TALK if pattern.search(text)), None)
-    query = searcher.analyse(question)
-    if kind is None or query.content or any(w.role in (Role.NUMBER, Role.NAME)
-                                            for w in query.words):
+    if kind is None:
         return None
-    return kind
+    query = searcher.analyse(question)
+    if any(w.role == Role.NUMBER for w in query.words):
+        return None
+    if not query.content and not any(w.role == Role.NAME for w in query.words):
+        return kind  # 在吗？ 多谢晒！ thx: nothing else in it
+    asks = _ASKS.search(text) or any(is_question_word(w.word) for w in query.words)
+    # the foundation's own name is no subject here (谢谢绿会; 我会 is the corpus's "we")
+    names = any(searcher.names_a_subject(w) for w in query.content)
+    return None if asks or names else kind
 
 
 # --- example questions and suggestions -------------------------------------------------------

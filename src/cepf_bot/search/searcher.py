@@ -14,6 +14,7 @@ from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
 from cepf_bot.index import bm25
 from cepf_bot.index.build import Index
+from cepf_bot.search.answer_fact import find_fact
 from cepf_bot.search.answer_sentence import pick_answer
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
@@ -137,6 +138,11 @@ class Searcher:
         """The dictionary class of what the word names (观察员 -> status), if any."""
         return next((self._classes[t] for t in sorted(word.terms) if t in self._classes), None)
 
+    def names_a_subject(self, word: QueryWord) -> bool:
+        """Whether the word names something the corpus is about: a dictionary name, the
+        foundation, or an acronym its text uses."""
+        return self._is_subject(word)
+
     def _is_subject(self, word: QueryWord) -> bool:
         named = word.role == Role.NAME or any(t in self._classes for t in word.terms)
         return named or self._is_acronym(word)
@@ -195,7 +201,15 @@ class Searcher:
         if not focus:  # no question word (a yes/no question): its most specific word
             supported = [w for w in query.content if w.terms & matched]
             focus = (max(supported, key=self._weight).terms & matched) if supported else set()
-        return pick_answer(query.mandarin or query.text, hit, weight, words, focus)
+        question = query.mandarin or query.text
+        answer = pick_answer(question, hit, weight, words, focus)
+        if answer is None:
+            return None
+        # a yes is said only when the sentence has every word and figure the question names
+        required = [w.terms for w in query.words if w.role in (Role.CONTENT, Role.NUMBER)]
+        fact = find_fact(question, answer.text, focus=focus, terms=matched,
+                         required=required, classes=self._classes)
+        return replace(answer, fact=fact)
 
     def verdict(self, question: str) -> Verdict:
         """Why a question is answered or not (for tests, eval and reports)."""

@@ -142,11 +142,14 @@ def test_every_answered_english_dev_question_has_a_gloss_with_the_fact(searcher)
     assert answered >= 12 and stated >= answered - 2
 
 
-def test_an_english_reader_gets_the_gloss_and_english_titles_in_telegram(fake, bot):
+def test_an_english_reader_gets_the_fact_in_english_its_key_terms_and_english_titles(fake, bot):
     fake.message("When did they sign the rabies MoU?", chat_id=881, language_code="en")
     text = fake.wait_for("sendMessage", chat_id=881)[0].params["text"]
-    assert "<i>In English, term by term: Early 2020, CBCGDF and Global Alliance for Rabies " \
-           "Control (GARC) signed memorandum of understanding" in text
+    # the fact first, in English; the sentence it is from quoted; its key terms, not every term
+    assert text.startswith("<b>Answer: Early 2020</b>\n「2020年初,我会与全球狂犬病控制联盟(GARC)"
+                           "签署谅解备忘录,")
+    assert "<i>Key terms: memorandum of understanding" in text
+    assert "In English, term by term" not in text
     assert "<b>全球狂犬病控制联盟(GARC)合作项目</b> · <i>Global Alliance for Rabies Control " \
            "(GARC) cooperation project</i>" in text
     fake.message("狂犬病备忘录是什么时候签的", chat_id=882, language_code="zh-hans")

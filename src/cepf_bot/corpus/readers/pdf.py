@@ -9,7 +9,11 @@ pdfminer.six. A PDF keeps lines, not paragraphs, so:
   document's usual line length; a line break is no space, except between two Latin words;
 - a line starting with a bullet (• ● ■ - …) is a list item, a line of its own;
 - a short line with no sentence end, followed by text, is a section heading (two in a row:
-  the first is text); no line is ever dropped but page numbers;
+  the first is text), even right after a paragraph whose last line ends a sentence: it
+  closes that paragraph and titles the passages under it; no line is ever dropped but page
+  numbers;
+- a page break ends a paragraph whose last line ends a sentence (a new page starts a new
+  passage; a sentence cut by the page break goes on);
 - each passage keeps the page it starts on ("p. 3").
 
 The title is the PDF's own Title, else the first line of the first page. A PDF whose pages
@@ -85,8 +89,14 @@ def _paragraphs(lines_by_page: list[list[str]]) -> list[Block]:
             current.clear()
 
     for number, lines in enumerate(lines_by_page, start=1):
+        if current and _SENTENCE_END.search(current[-1]):
+            close()  # a page break after a sentence's end starts a new passage
         for line in lines:
             ends = bool(_SENTENCE_END.search(line))
+            if (current and _SENTENCE_END.search(current[-1]) and not ends
+                    and len(line) <= HEADING_MAX_CHARS and len(line) < full
+                    and not line.startswith(_BULLETS)):
+                close()  # a heading right under a paragraph's last sentence
             if line.startswith(_BULLETS):  # a list item: a line of its own
                 close()
                 section, heading = (section if heading is None else heading), None

@@ -1,0 +1,31 @@
+"""The query log's summary as text, for `cepf-bot report` and the admins' /stats."""
+
+from __future__ import annotations
+
+import time
+
+from cepf_bot.querylog import LogSummary, Missing
+from cepf_bot.reply.tables import table
+
+
+def printable(text: str) -> str:
+    """A logged question safe to print: control characters (escape sequences) shown as \\x…"""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def format_summary(summary: LogSummary) -> str:
+    """The summary as plain text, for `cepf-bot report` and /stats."""
+    def block(title: str, items: list[Missing]) -> list[str]:
+        if not items:
+            return [title, "  (none)"]
+        rows = [[f"{m.count}×", printable(m.question),
+                 f"(last {time.strftime('%Y-%m-%d', time.gmtime(m.last_at))})",
+                 f"[top: {m.top_passage}]" if m.top_passage else ""] for m in items]
+        return [title, *(f"  {line}" for line in table(rows, "><<<"))]
+
+    share = f"{summary.answered / summary.questions:.0%}" if summary.questions else "-"
+    lines = [f"{summary.questions} questions logged, {share} answered; "
+             f"👍 {summary.thumbs_up}, 👎 {summary.thumbs_down}", ""]
+    lines += block("Unanswered (add to the corpus?):", summary.unanswered)
+    lines += ["", *block("Down-voted (wrong or weak answer?):", summary.down_voted)]
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""The information and admin screens for a phone, in the reader's language and script:
+/about (with a readable date), /documents, /stats (short lines: count · question · verdict).
+
+Telegram HTML, composed without sending and without Telegram types; the handlers in `admin`
+send what these return.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from cepf_bot.analysis.script import TraditionalConverter
+from cepf_bot.querylog import LogSummary
+from cepf_bot.reply.render import escape, linked, localise, split_messages
+from cepf_bot.reply.reports import printable
+from cepf_bot.reply.texts import ui_text
+from cepf_bot.types import IndexInfo, Lang, Locale
+
+ABOUT_DOCUMENTS = 30  # documents /about lists by title
+STATS_QUESTION_CHARS = 60  # a longer logged question is cut on /stats (…)
+CHINA = timezone(timedelta(hours=8), "UTC+8")  # the foundation's, Taiwan's and Hong Kong's time
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def readable_date(iso: str, lang: Lang) -> str:
+    """An index's ISO time as a person reads it: 2026年12月1日 12:08（UTC+8）for a reader of
+    Chinese, 1 December 2026, 04:08 UTC for a reader of English; as given when unreadable."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if lang == Lang.ZH:
+        local = when.astimezone(CHINA)
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（UTC+8）"
+    utc = when.astimezone(UTC)
+    return f"{utc.day} {MONTHS[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
+
+
+def about_html(info: IndexInfo, locale: Locale, convert: TraditionalConverter) -> str:
+    """/about: how many documents and passages, when built, and the documents' titles."""
+    lines = [ui_text("about", locale.lang, documents=len(info.documents),
+                     passages=info.passages, built_at=readable_date(info.built_at, locale.lang))]
+    lines += [f"• {d.title} ({d.passages})" for d in info.documents[:ABOUT_DOCUMENTS]]
+    return localise(escape("\n".join(lines)), locale, convert)
+
+
+def documents_html(info: IndexInfo, locale: Locale, convert: TraditionalConverter) -> list[str]:
+    """/documents: every document — its title (a link when it has one), format and passage
+    count — one short line each."""
+    lang = locale.lang
+    head = ui_text("documents_head", lang, documents=len(info.documents),
+                   passages=info.passages)
+    lines = [f"<b>{escape(head)}</b>"]
+    lines += ["• " + linked(escape(d.title), d.url) + " · " + escape(ui_text(
+        "documents_line", lang, format=d.format.upper(), passages=d.passages))
+        for d in info.documents]
+    return [convert.convert(part, locale.script) for part in split_messages(lines)]
+
+
+def stats_html(summary: LogSummary, locale: Locale,
+               convert: TraditionalConverter) -> list[str]:
+    """/stats: the totals, then one short line per question — how often · the question · what
+    went wrong (unanswered, or voted 👎) — most frequent first; no columns, no passage ids."""
+    lang = locale.lang
+    share = f"{summary.answered / summary.questions:.0%}" if summary.questions else "–"
+    lines = [escape(ui_text("stats_head", lang, questions=summary.questions, share=share,
+                            up=summary.thumbs_up, down=summary.thumbs_down))]
+    rows = [(m, "stats_unanswered") for m in summary.unanswered]
+    rows += [(m, "stats_down_voted") for m in summary.down_voted]
+    rows.sort(key=lambda row: (-row[0].count, -row[0].last_at))
+    if not rows:
+        lines.append(escape(ui_text("stats_none", lang)))
+    for missing, verdict in rows:
+        question = printable(missing.question)
+        if len(question) > STATS_QUESTION_CHARS:
+            question = question[:STATS_QUESTION_CHARS] + "…"
+        lines.append(f"{missing.count}× · {escape(question)} · {ui_text(verdict, lang)}")
+    return [convert.convert(part, locale.script) for part in split_messages(["\n".join(lines)])]

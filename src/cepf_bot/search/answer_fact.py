@@ -1,0 +1,280 @@
+"""The fact itself: the span of the answer sentence that is what the question asks for.
+
+A question asks for a kind of thing (`wanted_kinds`): an amount, a date, a count, a person, a
+place, an organisation, a list, a name in quotes, or yes/no. Each kind is found in a sentence by
+a pattern (`candidates`): dates, counts and amounts by `english_forms.FACT`, people, places and
+bodies by the dictionary's classes, a list by its 、 separators, a name by 《》 or “”. Of the
+spans of the wanted kinds, the one nearest the question's own words in the sentence is the
+fact (谁批准成立: the body right before 批准). A yes/no question is answered yes only when the
+sentence states every word it asks about, none of them as a former state (原, 前任, 曾). The span
+is verbatim, at most MAX_FACT_CHARS; no per-question rule lives here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from cepf_bot.analysis.english_forms import FACT
+from cepf_bot.analysis.segment import normalise
+from cepf_bot.search.answer_sentence import QuestionType, asked_unit, question_type
+from cepf_bot.types import Fact, FactKind
+
+MAX_FACT_CHARS = 80
+YES_WINDOW_CHARS = 30  # a yes states its words together, or names the most specific one
+
+_WHERE = re.compile(r"哪里|哪儿|哪裡|在哪(?![一年个天月段些位])|何处|何地|哪个(?:城市|国家|地方|省)"
+                    r"|\bwhere\b")
+_WHICH_BODY = re.compile(r"哪个(?:单位|部门|机构|组织)|哪家|什么(?:单位|部门|机构)"
+                         r"|哪些(?:单位|部门|机构)"
+                         r"|\bwhich (?:body|organi[sz]ation|agency|department|ministry)")
+_BODY_CLASSES = ("government", "organisation")
+_FORMER = re.compile(r"(?:原|前任|曾|曾经|不再|并非|不是|没有|未)[\u4e00-\u9fff]{0,5}$")
+_QUOTED = re.compile(r"《[^《》]{1,60}》|“[^“”]{1,60}”|\"[^\"]{1,60}\"")
+_ITEM_SEPARATOR = re.compile(r"[、/]")
+_MEASURE_ASKED = re.compile(r"(?:几|多少)(个月|[个次场项轮名位人年天家座条所届份])")
+# what may stand between two parts of one answer: 吕正操、钱昌照 / 联合国环境规划署(UNEP)、…
+_JOIN = re.compile(r"(?:[(（][^()（）]{1,30}[)）])?\s*(?:[、/和与及,，]|以及)?")
+_CLAUSE = re.compile(r"[，,；;。：:！？!?\n]")
+_LIST_LEAD = re.compile(
+    r".*(?:成为|包括|包含|涉及|覆盖|例如|如|有|在|与|和|由|为|是|了|对|向|从|等|赴|到|去|往)")
+_BULLET = re.compile(r"^[\s•·\-*]+")
+
+
+@dataclass(frozen=True)
+class _Span:
+    kind: FactKind
+    start: int
+    end: int
+
+
+def wanted_kinds(question: str) -> tuple[FactKind, ...]:
+    """What kinds of span answer the question (Mandarin or English), most likely first."""
+    text = question.strip().lower()
+    if _WHICH_BODY.search(text):
+        return (FactKind.ORGANISATION,)
+    if _WHERE.search(text):
+        return (FactKind.PLACE, FactKind.ORGANISATION)
+    kind = question_type(text)
+    unit = asked_unit(text)
+    if kind == QuestionType.OTHER and unit == "元":  # what is the total income
+        kind = QuestionType.AMOUNT
+    if kind == QuestionType.AMOUNT:
+        if unit == "元":
+            return (FactKind.AMOUNT,)
+        return (FactKind.COUNT,) if unit else (FactKind.AMOUNT, FactKind.COUNT)
+    return {
+        QuestionType.WHEN: (FactKind.DATE,),
+        QuestionType.WHO: (FactKind.PERSON, FactKind.ORGANISATION),
+        QuestionType.LIST: (FactKind.LIST,),
+        QuestionType.NAME: (FactKind.NAME,),
+        QuestionType.YES_NO: (FactKind.YES,),
+    }.get(kind, ())
+
+
+def candidates(sentence: str, classes: Mapping[str, str]) -> list[_Span]:
+    """Every span of `sentence` that is a date, count, amount, person, place, body, name or
+    list, by pattern."""
+    spans: list[_Span] = []
+    for m in FACT.finditer(sentence):
+        g = m.groupdict()
+        if g["amount"]:
+            kind = FactKind.AMOUNT
+        elif g["n"]:
+            kind = FactKind.COUNT
+        elif g["ordinal"]:
+            continue
+        else:
+            kind = FactKind.DATE
+        spans.append(_Span(kind, m.start(), m.end()))
+    # a bare figure after a label: 爱心人次:2240
+    for m in re.finditer(r"(?<=[:：])\s*(\d[\d,.]*)(?![\d年月日])", sentence):
+        spans.append(_Span(FactKind.COUNT, m.start(1), m.end(1)))
+    normal = normalise(sentence)
+    kinds = {"person": FactKind.PERSON, "place": FactKind.PLACE,
+             **{c: FactKind.ORGANISATION for c in _BODY_CLASSES}}
+    for term, cls in sorted(classes.items(), key=lambda tc: -len(tc[0])):
+        if cls not in kinds or len(normal) != len(sentence):
+            continue
+        for m in re.finditer(re.escape(term), normal):
+            if not any(s.start <= m.start() < s.end for s in spans if s.kind == kinds[cls]):
+                spans.append(_Span(kinds[cls], m.start(), m.end()))
+    for m in _QUOTED.finditer(sentence):
+        spans.append(_Span(FactKind.NAME, m.start(), m.end()))
+    spans += _lists(sentence)
+    return spans
+
+
+def _lists(sentence: str) -> list[_Span]:
+    """Each clause's run of three or more items joined by 、 (one clause: 浙江、新疆、山东)."""
+    spans = []
+    at = 0
+    for clause in _CLAUSE.split(sentence):
+        start = at
+        at += len(clause) + 1
+        items = _ITEM_SEPARATOR.split(clause)
+        if len(items) < 3:
+            continue
+        lead = _LIST_LEAD.match(items[0])
+        first = lead.end() if lead and lead.end() < len(items[0]) else 0
+        first += len(_BULLET.match(items[0][first:]).group()) if _BULLET.match(
+            items[0][first:]) else 0
+        tail = items[-1]
+        typical = max(len(i) for i in items[1:-1])
+        end = len(clause) - len(tail) + min(len(tail), _item_end(tail, typical))
+        spans.append(_Span(FactKind.LIST, start + first, start + end))
+    return spans
+
+
+def _item_end(item: str, typical: int) -> int:
+    """Where the last item of a list ends: before 等, else where the item's name ends (a
+    bracketed acronym closes it: 全球基因组生物多样性联盟(GGBN)会员单位), else about as long as
+    the others."""
+    cut = item.find("等")
+    if cut > 0:
+        return cut
+    closing = max(item.rfind(")"), item.rfind("）"))
+    if closing > 0:
+        return closing + 1
+    return min(len(item), typical + 2)
+
+
+_BREAK = re.compile(r"[，,；;。：:！？!?\n•]")
+
+
+def _distance(sentence: str, span: _Span, anchors: list[tuple[int, int]]) -> tuple[int, int]:
+    """How far the span is from the nearest anchor: clause breaks between them first (the
+    answer is in the clause that names what is asked), then characters."""
+    if not anchors:
+        return 0, span.start
+
+    def far(a: int, b: int) -> tuple[int, int]:
+        lo, hi = (span.end, a) if a >= span.end else (b, span.start) if span.start >= b \
+            else (0, 0)
+        return len(_BREAK.findall(sentence, lo, hi)), max(hi - lo, 0)
+
+    return min(far(a, b) for a, b in anchors)
+
+
+def _anchors(sentence: str, terms: Iterable[str], *, once: bool = False
+             ) -> list[tuple[int, int]]:
+    """Where the terms occur in the sentence; with `once`, only terms that occur once (a
+    term all over the sentence says nothing about where the answer is)."""
+    normal = normalise(sentence)
+    found = []
+    for term in terms:
+        if term and len(normal) == len(sentence):
+            at = [(m.start(), m.end()) for m in re.finditer(re.escape(term), normal)]
+            if not once or len(at) == 1:
+                found += at
+    return found
+
+
+def _inside(span: _Span, anchors: list[tuple[int, int]]) -> bool:
+    """The span is one of the question's own words (a body the question names is not the
+    body it asks for)."""
+    return any(a <= span.start and span.end <= b for a, b in anchors)
+
+
+def find_fact(question: str, sentence: str, *, focus: Iterable[str],
+              terms: Iterable[str], required: Iterable[frozenset[str]] = (),
+              classes: Mapping[str, str]) -> Fact | None:
+    """The span of `sentence` that answers `question`, or None when it has none of the
+    asked kind. `focus`: the terms beside the question word (what is asked about); `terms`:
+    every question term the sentence may contain; `required`: for a yes/no question, each
+    content word's terms, of which the sentence must have one; `classes`: the dictionary's
+    term -> class."""
+    kinds = wanted_kinds(question)
+    if not kinds:
+        return None
+    focus, terms = list(focus), list(terms)
+    if kinds == (FactKind.YES,):
+        return _yes(sentence, focus or terms, list(required), classes)
+    own = _anchors(sentence, terms)
+    anchors = _anchors(sentence, focus) or _anchors(sentence, terms, once=True) or own
+    if FactKind.PERSON in kinds and any(classes.get(t) == "person" for t in terms):
+        return None  # 周晋峰是什么人: a role of the person it names, not a person
+    spans = [s for s in candidates(sentence, classes) if s.kind in kinds
+             and not _inside(s, own) and s.end - s.start <= MAX_FACT_CHARS]
+    if not spans:
+        return None
+    measure = _MEASURE_ASKED.search(question)
+    unit = measure.group(1) if measure else asked_unit(question.lower())
+    known = [t for t, c in classes.items() if c in ("person", "place", *_BODY_CLASSES)]
+    best = min(spans, key=lambda s: (kinds.index(s.kind), not _has_unit(sentence, s, unit),
+                                     -_entities(sentence, s, known),
+                                     _distance(sentence, s, anchors), s.start))
+    best = _joined_run(sentence, best, spans)
+    text = sentence[best.start:best.end].strip()
+    return Fact(text, best.kind) if text else None
+
+
+def _has_unit(sentence: str, span: _Span, unit: str | None) -> bool:
+    return unit is None or unit in sentence[span.start:span.end + 1]
+
+
+def _entities(sentence: str, span: _Span, known: list[str]) -> int:
+    """How many known names a list holds (a list of places beats a list of tasks)."""
+    if span.kind != FactKind.LIST:
+        return 0
+    return sum(1 for item in _ITEM_SEPARATOR.split(sentence[span.start:span.end])
+               if any(k in item for k in known))
+
+
+def _joined_run(sentence: str, best: _Span, spans: list[_Span]) -> _Span:
+    """Spans of the same kind joined only by 、 or 和 are one answer: 吕正操、钱昌照、包尔汉."""
+    same = sorted((s for s in spans if s.kind == best.kind), key=lambda s: s.start)
+    start, end = best.start, best.end
+    grew = True
+    while grew:
+        grew = False
+        for s in same:
+            if s.start >= end and _JOIN.fullmatch(sentence[end:s.start]) \
+                    and s.end - start <= MAX_FACT_CHARS:
+                end, grew = s.end, True
+            elif s.end <= start and _JOIN.fullmatch(sentence[s.end:start]) \
+                    and end - s.start <= MAX_FACT_CHARS:
+                start, grew = s.start, True
+    return _Span(best.kind, start, end)
+
+
+def _yes(sentence: str, focus: list[str], required: list[frozenset[str]],
+         classes: Mapping[str, str]) -> Fact | None:
+    """Yes, with the span that states it, when the sentence has every asked word and none of
+    them as a former state."""
+    normal = normalise(sentence)
+    if len(normal) != len(sentence):
+        return None
+    for word in required:
+        if not any(t and t in normal for t in word):
+            return None
+    anchors = _anchors(sentence, focus)
+    if not anchors:
+        return None
+    if any(_FORMER.search(normal[max(0, a - 8):a]) for a, _ in anchors):
+        return None
+    stated = _anchors(sentence, [t for word in required for t in word]) or anchors
+    start = min(a for a, _ in stated)
+    end = max(b for _, b in stated)
+    if end - start > YES_WINDOW_CHARS:  # far apart: the most specific name alone
+        names = [_whole_name(normal, a, b, classes) for a, b in stated]
+        # a name as the passage writes it, not the ASCII word in brackets beside it
+        start, end = max(names, key=lambda ab: (not normal[ab[0]:ab[1]].isascii(),
+                                                ab[1] - ab[0]))
+    else:
+        start, end = _whole_name(normal, start, end, classes)
+    return Fact(sentence[start:end].strip(), FactKind.YES)
+
+
+def _whole_name(normal: str, start: int, end: int, classes: Mapping[str, str]
+                ) -> tuple[int, int]:
+    """[start, end) widened to the dictionary name it is part of (野生动物 -> 保护迁徙野生动物
+    物种公约)."""
+    for term in classes:
+        if len(term) <= end - start or end - start + len(term) > MAX_FACT_CHARS:
+            continue
+        at = normal.find(term, max(0, end - len(term)))
+        if 0 <= at <= start and at + len(term) >= end:
+            return at, at + len(term)
+    return start, end
