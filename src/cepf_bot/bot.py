@@ -34,7 +34,6 @@ from .replies import (
 from .reply_locale import reply_locale
 from .telegram_io import cosmetic, locale_of, question_of, say, send, state_of, toast
 from .types import Lang, Locale, Script
-from .ui_text import ui_text
 
 log = logging.getLogger(__name__)
 
@@ -366,5 +365,5 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     log.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
     log.debug("traceback of update %s", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
-        await cosmetic("the apology", update.effective_message.reply_text(
-            ui_text("apology", locale_of(update).lang)))
+        await cosmetic("the apology", update.effective_message.reply_text(plain_interface(
+            "apology", locale_of(update), state_of(context).engine.searcher.traditional)))
