@@ -147,5 +147,8 @@ def test_inline_results_start_at_a_boundary_and_send_no_link_preview(fake, bot):
         assert description, result
         start = description[:6]
         assert start in visible(text) or start in description  # a real piece of the passage
+    first = visible(results[0]["input_message_content"]["message_text"])
+    quote = next(line for line in first.splitlines() if line.startswith("「"))
+    assert first.count(quote.strip("「」…")[:30]) == 1  # the answer is not sent twice
     passage_texts = [r["description"] for r in results]
     assert all(not d.startswith(("余人", "人参加", "个保护")) for d in passage_texts)

@@ -32,7 +32,6 @@ from cepf_bot.reply.compose import (
     plain_interface,
 )
 from cepf_bot.reply.locale import reply_locale
-from cepf_bot.reply.texts import ui_text
 from cepf_bot.search.conversation import small_talk, suggestions
 from cepf_bot.types import Lang, Locale, Script
 
@@ -366,5 +365,5 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     log.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
     log.debug("traceback of update %s", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
-        await cosmetic("the apology", update.effective_message.reply_text(
-            ui_text("apology", locale_of(update).lang)))
+        await cosmetic("the apology", update.effective_message.reply_text(plain_interface(
+            "apology", locale_of(update), state_of(context).engine.searcher.traditional)))

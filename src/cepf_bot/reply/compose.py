@@ -197,12 +197,16 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
     results = searcher.ask(question, k=k, english=locale.lang == Lang.EN)
     convert = searcher.traditional
     answers = []
+    answer = results.answer
     for hit in results.hits:
         english = english_title(searcher, hit, locale)
-        html = passage_html(hit, number=False, english_title=english)
-        html = localise(html, locale, convert)
-        if hit.rank == 1 and results.answer is not None:
-            html = f"{answer_html(searcher, results, locale)}\n\n{html}"
+        shown: Hit | None = hit
+        if answer is not None and hit.rank == 1 and hit.passage.id == answer.passage_id:
+            shown = without_answer(hit, answer.text)  # the answer is not sent twice
+        html = localise(passage_html(shown, number=False, english_title=english), locale,
+                        convert) if shown is not None else ""
+        if hit.rank == 1 and answer is not None:
+            html = "\n\n".join(p for p in (answer_html(searcher, results, locale), html) if p)
         answers.append(InlineAnswer(
             id=str(hit.rank),
             title=(convert.convert(hit.passage.title, locale.script)
