@@ -107,8 +107,9 @@ def candidate_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _type_matches(kind: QuestionType, unit: str | None, sentence: str,
+def type_matches(kind: QuestionType, unit: str | None, sentence: str,
                   distinctive: Iterable[str]) -> bool:
+    """Whether `sentence` (normalised) holds what a question of `kind` asks for."""
     if kind == QuestionType.LIST:  # an enumeration: 浙江、新疆、山东
         return sentence.count("、") >= 2
     if kind == QuestionType.NAME:
@@ -153,7 +154,7 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
     ranked = []
     for base, normal, start, end in scored:
         # a date answers "when" even in a sentence that repeats none of the question's words
-        matches = (base > 0 or kind == QuestionType.WHEN) and _type_matches(kind, unit, normal,
+        matches = (base > 0 or kind == QuestionType.WHEN) and type_matches(kind, unit, normal,
                                                                              asked)
         current = base > 0 and prefer_current and bool(_CURRENT.search(normal))
         score = base + (TYPE_BONUS * best_base if matches else 0.0) + (0.1 * best_base

@@ -1,9 +1,10 @@
-"""Whether the best passage answers a question: by what the question asks about.
+"""How much of what a question asks about the best passage supports: the verdict's main
+features (`verdict`).
 
 Each content word of the question weighs its background self-information (`lexicon`): an
 everyday word little, a rare name a lot. A word is *supported* when the passage has it, a term
-an expansion rule gives it, or all of its parts. The passage answers when the supported words
-carry at least MIN_SUPPORT of the weight. A word the corpus does not know at all is what the
+an expansion rule gives it, or all of its parts; the support's share is the supported words'
+part of the weight. A word the corpus does not know at all is what the
 question is about, so it counts in full, except an everyday one (weight under EVERYDAY) when
 the passage matches a distinctive term of the question (a project, an organisation, a
 convention, a person, a figure's label, an acronym): extra words around a strong match do not
@@ -11,7 +12,7 @@ refuse it. Function words and the foundation's own name count for nothing either
 supports when its figure (or its approximate form) is there and never counts against. And what
 is asked — a content word beside the question word (预算 in 斑海豹项目的预算是多少, which the
 glossary reads as the finance figures 收支信息) — must not be a distinctive term the corpus has
-elsewhere but this passage lacks: the text does not connect the two.
+elsewhere but this passage lacks (`focus_elsewhere`): the text does not connect the two.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 from .lexicon import chinese_weight, english_weight, is_chinese
 from .query import CONTEXT_WEIGHT, Query, QueryWord, Role
 
-MIN_SUPPORT = 0.6
 EVERYDAY = 10.0  # -ln p: a word seen more than ~3,000 times in jieba's 60 million
 
 
@@ -96,12 +96,3 @@ def support(query: Query, matched: Collection[str], passage_text: str, *,
     focus_elsewhere = any(not is_supported(w, matched, passage_text) and distinctive(w)
                           for w in query.focus if w.role == Role.CONTENT)
     return Support(supported, elsewhere, unknown, forgiven, strong, focus_elsewhere)
-
-
-def answers(query: Query, s: Support) -> bool:
-    """The rule: content supported enough, or a question with no content word but the
-    foundation's name (it asks about the foundation itself)."""
-    if not query.content and not query.context and not any(
-            w.role == Role.NUMBER for w in query.words):
-        return any(w.role == Role.NAME for w in query.words)
-    return s.share >= MIN_SUPPORT and not s.focus_elsewhere

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from .chinese_script import TraditionalConverter
 from .english_forms import grouped_figure
-from .types import Hit, Lang, Locale, Passage, Results
+from .types import Hit, Lang, Locale, Passage, Results, Verdict
 from .ui_text import read_as_text, ui_text
 
 
@@ -71,9 +71,10 @@ def mark(
 def terminal(results: Results, *, color: bool, locale: Locale | None = None,
              convert: TraditionalConverter | None = None, suggested: Sequence[str] = (),
              gloss: str | None = None) -> str:
-    """The answer sentence, then the hits, as plain text for `cepf-bot ask`, in the asker's
-    language and script; matched terms in bold on a terminal, else 【…】. With no answer,
-    the `suggested` questions to try."""
+    """The answer sentence (for `closest`, the line that says there is no exact answer), then
+    the hits, as plain text for `cepf-bot ask`, in the asker's language and script; matched
+    terms in bold on a terminal, else 【…】. With no answer, the `suggested` questions to
+    try."""
     locale = locale or Locale(Lang.EN)
     convert = convert or TraditionalConverter()
     if not results.hits:
@@ -83,7 +84,9 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
     blocks = []
     if results.read_as:
         blocks.append(read_as_text(results.read_as, locale.lang))
-    if results.answer is not None:
+    if results.verdict == Verdict.CLOSEST:
+        blocks.append(ui_text("closest", locale.lang))
+    elif results.answer is not None:
         blocks.append(ui_text("answer", locale.lang)
                       + readable_figures(results.answer.text, locale.lang)
                       + (f"\n{ui_text('gloss', locale.lang)}{gloss}" if gloss else ""))

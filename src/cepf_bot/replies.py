@@ -12,7 +12,7 @@ from .chinese_script import TraditionalConverter
 from .engine import IndexInfo
 from .render import escape, excerpt, localise, passage_html, source_html, split_messages
 from .search import Searcher
-from .types import Hit, Lang, Locale, Results
+from .types import Hit, Lang, Locale, Results, Verdict
 from .ui_text import read_as_text, ui_text
 
 PAGE = 2  # passages a reply shows: short on a phone; more behind a button
@@ -23,19 +23,21 @@ ABOUT_DOCUMENTS = 30  # documents /about lists by title
 @dataclass(frozen=True)
 class Reply:
     """A page of an answer: its hits, the HTML messages that show them (or the no-answer
-    text), whether a next page exists, and the question it answered (for a follow-up, the
-    previous one it was read with)."""
+    text), whether a next page exists, the question it answered (for a follow-up, the
+    previous one it was read with), and the verdict."""
 
     hits: list[Hit]
     messages: list[str]
     more: bool
     subject: str
+    verdict: Verdict = Verdict.ANSWER
 
 
 def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int = 0,
                   after: str | None = None) -> Reply:
     """The page of the answer to `question` that starts at `offset`: on the first page the
-    answer sentence first, then the passages, each trimmed around its matched sentences.
+    answer sentence first (for `closest`, one line that says the text has no exact answer),
+    then the passages, each trimmed around its matched sentences, the best one underlined.
     `after`: the asker's previous question, for a follow-up."""
     results = searcher.ask(question, k=PAGE + 1, offset=offset, with_answer=offset == 0,
                            after=after, english=locale.lang == Lang.EN)
@@ -44,12 +46,15 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     convert = searcher.traditional
     if not hits:
         key = "no_more" if offset else "no_answer"
-        return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject)
+        return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject,
+                     results.verdict)
     blocks = [localise(passage_html(h, budget=EXCERPT, english_title=english_title(
         searcher, h, locale)), locale, convert) for h in hits]
-    if results.answer is not None:
+    if offset == 0 and results.verdict == Verdict.CLOSEST:
+        blocks.insert(0, interface_html("closest", locale, convert))
+    elif results.answer is not None:
         blocks.insert(0, localise(answer_html(searcher, results, locale), locale, convert))
-    return Reply(hits, split_messages(blocks), more, subject)
+    return Reply(hits, split_messages(blocks), more, subject, results.verdict)
 
 
 def english_title(searcher: Searcher, hit: Hit, locale: Locale) -> str:
@@ -120,14 +125,17 @@ class InlineAnswer:
 def compose_inline(searcher: Searcher, question: str, locale: Locale,
                    k: int = 5) -> list[InlineAnswer]:
     """Inline results ranked as in a chat, in the reader's script with readable figures; the
-    first one starts with the answer sentence."""
+    first one starts with the answer sentence (for `closest`, the line that says the text
+    has no exact answer)."""
     results = searcher.ask(question, k=k, english=locale.lang == Lang.EN)
     convert = searcher.traditional
     answers = []
     for hit in results.hits:
         english = english_title(searcher, hit, locale)
         html = passage_html(hit, number=False, english_title=english)
-        if hit.rank == 1 and results.answer is not None:
+        if hit.rank == 1 and results.verdict == Verdict.CLOSEST:
+            html = f"{escape(ui_text('closest', locale.lang))}\n\n{html}"
+        elif hit.rank == 1 and results.answer is not None:
             html = f"{answer_html(searcher, results, locale)}\n\n{html}"
         answers.append(InlineAnswer(
             id=str(hit.rank),

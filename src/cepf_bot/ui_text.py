@@ -61,6 +61,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
                   EN: "Put your question after /ask, e.g. /ask What is the total income?"},
     "more": {ZH: "更多结果", EN: "More results"},
     "answer": {ZH: "答：", EN: "Answer: "},
+    "closest": {ZH: "资料里没有找到确切的答案，最接近的是：",
+                EN: "I could not find an exact answer; the closest passages are:"},
     "gloss": {ZH: "英文要点：", EN: "In English, term by term: "},
     "read_as": {ZH: "（以 {words} 理解）", EN: "(read as: {words})"},
     "thanks_up": {ZH: "谢谢！很高兴有帮助 👍", EN: "Thanks! Glad it helped 👍"},
