@@ -54,6 +54,7 @@ FEATURES = (
     "name",  # the question names the foundation
     "no_content",  # no content word at all (only the name, function words, figures)
     "latin",  # the question is written in Latin letters (English)
+    "follow_up",  # read with the previous question (its words weigh half)
 )
 
 
@@ -121,6 +122,7 @@ def features(query: Query, *, best: float, second: float, support: Support,
         "name": float(any(w.role == Role.NAME for w in query.words)),
         "no_content": float(not content),
         "latin": latin / letters,
+        "follow_up": float(bool(query.context)),
     }
 
 
