@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from enum import StrEnum
 
 from .segment import normalise
@@ -128,7 +129,8 @@ def type_matches(kind: QuestionType, unit: str | None, sentence: str,
 
 
 def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
-                words: Callable[[str], set[str]], focus: Iterable[str] = ()) -> Answer | None:
+                words: Callable[[str], AbstractSet[str]], focus: Iterable[str] = ()
+                ) -> Answer | None:
     """The sentence of `hit`'s passage that answers `question` (Mandarin, simplified),
     verbatim. `weight(term)` is a query term's importance (its idf times its query weight);
     `words(text)` the plain words of a text (a term inside a longer word is not that word);

@@ -203,16 +203,19 @@ class Searcher:
         def weight(term: str) -> float:
             return query.terms.get(term, 0.0) * (postings.term_idf(term) or 0.0)
 
-        def words(text: str) -> set[str]:
-            return {t for g in self.segmenter.groups(text) if g.key
-                    for t in (g.key, *g.tokens[-1:])}
-
         matched = set(hit.terms)
         focus = {t for w in query.focus for t in w.terms} & matched
         if not focus:  # no question word (a yes/no question): its most specific word
             supported = [w for w in query.content if w.terms & matched]
             focus = (max(supported, key=self._weight).terms & matched) if supported else set()
-        return pick_answer(query.mandarin or query.text, hit, weight, words, focus)
+        return pick_answer(query.mandarin or query.text, hit, weight, self._plain_words, focus)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  (one Searcher per index, long-lived)
+    def _plain_words(self, text: str) -> frozenset[str]:
+        """The plain words of a passage's sentence (cached: the verdict and the answer both
+        pick the answer sentence, question after question, from the same passages)."""
+        return frozenset(t for g in self.segmenter.groups(text) if g.key
+                         for t in (g.key, *g.tokens[-1:]))
 
     def judge(self, question: str, after: str | None = None) -> Judgement:
         """Why a question gets its verdict (for tests, eval and fitting the model); `after` as
