@@ -22,12 +22,26 @@ def test_ask_prints_the_answer_then_title_document_marked_text_and_score(capsys,
     assert "【收入总额】:27103400.95元" in out and "收支信息 · 国际交流合作" in out
 
 
+def test_ask_closest_prints_one_plain_line_then_the_passages_never_an_answer(capsys,
+                                                                           corpus_dir):
+    code, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "绿会2019年的收入是多少")
+    assert code == 0
+    first, passages = out.split("\n\n", 1)
+    assert first == "资料里没有找到确切的答案，最接近的是：" and "答：" not in out
+    assert passages.startswith("1. 收支信息")
+    _, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "--json", "绿会2019年的收入是多少")
+    obj = json.loads(out)
+    assert obj["verdict"] == "closest" and obj["results"]
+    assert obj["answer"]["text"] in obj["results"][0]["text"]  # the closest sentence
+
+
 def test_ask_json_shape(capsys, corpus_dir):
     code, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "--json", "-k", "2",
                        "国际合作项目")
     assert code == 0
     obj = json.loads(out)
     assert obj["query"] == "国际合作项目"
+    assert obj["verdict"] in ("answer", "closest")
     assert [r["rank"] for r in obj["results"]] == [1, 2]
     first = obj["results"][0]
     assert set(first) == {"rank", "score", "passage_id", "title", "source", "url", "page",

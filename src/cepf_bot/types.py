@@ -144,9 +144,9 @@ class BM25Params:
 
 @dataclass(frozen=True)
 class Relevance:
-    """When a ranking is shown rather than answered with "no answer found", besides whether
-    the best passage answers the question (`answerability`): the best score must reach
-    `min_score`, and a passage below `min_relative` times the best score is not shown."""
+    """When a ranking reaches the verdict model at all (`verdict`): the best score must reach
+    `min_score` (else the verdict is `none`), and a passage below `min_relative` times the best
+    score is not shown."""
 
     min_score: float = 1.0
     min_relative: float = 0.2
