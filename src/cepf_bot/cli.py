@@ -47,7 +47,7 @@ def _hit_json(hit: Hit) -> dict[str, object]:
 
 def _answer_json(question: str, results: Results, gloss: str | None = None) -> str:
     answer = results.answer
-    return json.dumps({"query": question,
+    return json.dumps({"query": question, "verdict": results.verdict.value,
                        "answer": {"text": answer.text, "passage_id": answer.passage_id,
                                   "fact": answer.fact.text if answer.fact else None,
                                   "fact_kind": answer.fact.kind if answer.fact else None,
@@ -127,8 +127,11 @@ def cmd_eval(args: argparse.Namespace, paths: Paths) -> int:
     report = evaluate(questions, lambda q, after: searcher.ask(q, k=5, after=after))
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if args.json
           else format_report(report))
-    missed = shortfalls(report, Targets(args.min_hit1, args.min_lang_hit1, args.min_answer,
-                                        args.min_rejected, args.all_rejected))
+    missed = shortfalls(report, Targets(
+        min_hit1=args.min_hit1, min_lang_hit1=args.min_lang_hit1, min_answer=args.min_answer,
+        min_rejected=args.min_rejected, all_rejected=args.all_rejected,
+        min_lang_answer=args.min_lang_answer, min_confident=args.min_confident,
+        min_near=args.min_near, min_far=args.min_far))
     for line in missed:
         print(f"cepf-bot: {line}", file=sys.stderr)
     return 1 if missed else 0
@@ -258,14 +261,29 @@ def build_parser() -> argparse.ArgumentParser:
     re_ = command("reindex", help="rebuild the index from the corpus")
     re_.set_defaults(run=cmd_reindex)
 
-    ev = command("eval", help="score a question set (JSONL)")
-    ev.add_argument("file", help="questions: q, must, lang, kind on each line")
+    ev = command("eval", help="score a question set (JSONL) by the verdicts")
+    ev.add_argument("file", help="questions: q, must, lang, kind (neg: near or far, after) "
+                    "on each line")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
-    ev.add_argument("--min-hit1", type=float, help="exit 1 when overall hit@1 is below this")
-    ev.add_argument("--min-lang-hit1", type=float,
-                    help="exit 1 when hit@1 in any language is below this")
+    ev.add_argument("--min-hit1", "--min-found1", type=float,
+                    help="exit 1 when overall found@1 (the first passage holds the fact, for "
+                         "answer or closest) is below this")
+    ev.add_argument("--min-lang-hit1", "--min-lang-found1", type=float,
+                    help="exit 1 when found@1 in any language is below this")
     ev.add_argument("--min-answer", type=float,
                     help="exit 1 when the share of right answer sentences is below this")
+    ev.add_argument("--min-lang-answer", type=float,
+                    help="exit 1 when the share of right answer sentences in any language is "
+                         "below this")
+    ev.add_argument("--min-confident", type=float,
+                    help="exit 1 when the share of answerable questions with the verdict "
+                         "answer and the fact first is below this")
+    ev.add_argument("--min-near", type=float,
+                    help="exit 1 when the share of near negatives (and unlabelled ones) not "
+                         "answered (closest or none) is below this")
+    ev.add_argument("--min-far", type=float,
+                    help="exit 1 when the share of far negatives and small talk with no "
+                         "passages is below this")
     ev.add_argument("--min-rejected", type=int,
                     help="exit 1 when fewer negatives (off-topic, small talk) get no passage")
     ev.add_argument("--all-rejected", action="store_true",

@@ -1,7 +1,8 @@
 """What people asked and whether it helped: a SQLite log for the foundation's staff.
 
 Each question the bot answers in a chat is one row: the question, its language, the top passage
-ids and scores, whether anything was found, the 👍/👎 feedback, and the time. User ids are never
+ids and scores, whether anything was found and the verdict (answer, closest, none), the 👍/👎
+feedback, and the time. User ids are never
 stored: only HMAC-SHA256(salt, id). The salt lives outside the database (a file beside it, mode
 0600, or CEPF_QUERY_LOG_SALT), so the database alone does not let anyone test ids against it.
 Rows older than the retention period are deleted.
@@ -20,11 +21,11 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cepf_bot.files import place_file
-from cepf_bot.types import Hit
+from cepf_bot.types import Hit, Verdict
 
 log = logging.getLogger("cepf_bot.querylog")
 
@@ -39,7 +40,8 @@ CREATE TABLE IF NOT EXISTS queries (
     passage_ids TEXT NOT NULL,
     scores TEXT NOT NULL,
     answered INTEGER NOT NULL,
-    feedback INTEGER
+    feedback INTEGER,
+    verdict TEXT
 );
 CREATE INDEX IF NOT EXISTS queries_at ON queries(at);
 CREATE INDEX IF NOT EXISTS queries_user ON queries(user_hash, at);
@@ -58,12 +60,17 @@ class Missing:
 
 @dataclass(frozen=True)
 class LogSummary:
+    """What the log says: how many questions, answered (any passage), confidently answered;
+    the votes; the unanswered, the closest-only and the down-voted questions."""
+
     questions: int
     answered: int
     thumbs_up: int
     thumbs_down: int
     unanswered: list[Missing]
     down_voted: list[Missing]
+    closest: list[Missing] = field(default_factory=list)  # passages shown, no exact answer
+    confident: int = 0  # the verdict `answer`
 
 
 def _normal(question: str) -> str:
@@ -120,6 +127,9 @@ class QueryLog:
         # query log can afford. FULL would fsync on every question (~30 % of the bot's time).
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(queries)")}
+        if "verdict" not in columns:  # a log written before the verdicts
+            self._db.execute("ALTER TABLE queries ADD COLUMN verdict TEXT")
         self.prune()
 
     @classmethod
@@ -132,19 +142,21 @@ class QueryLog:
         return hmac.new(self._salt, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
 
     def record(self, *, question: str, lang: str, chat_type: str, user_id: int,
-               hits: list[Hit], at: float | None = None) -> int:
+               hits: list[Hit], at: float | None = None, verdict: Verdict | None = None
+               ) -> int:
         """Log one answered question; its row id (for the feedback buttons), or 0 when the
         user reached today's cap or the log cannot be written (a full disk): the question is
         answered all the same, not logged, and one warning names the database."""
         try:
-            return self._record(question, lang, chat_type, user_id, hits, at)
+            verdict = verdict or (Verdict.ANSWER if hits else Verdict.NONE)
+            return self._record(question, lang, chat_type, user_id, hits, at, verdict)
         except sqlite3.Error as e:
             log.warning("query log %s: cannot write (%s); the question is answered, not logged",
                         self.path, e)
             return 0
 
     def _record(self, question: str, lang: str, chat_type: str, user_id: int,
-                hits: list[Hit], at: float | None) -> int:
+                hits: list[Hit], at: float | None, verdict: Verdict) -> int:
         at = time.time() if at is None else at
         who = self.user_hash(user_id)
         with self._lock:
@@ -155,10 +167,11 @@ class QueryLog:
                 return 0
             cursor = self._db.execute(
                 "INSERT INTO queries (at, question, lang, chat_type, user_hash, passage_ids,"
-                " scores, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " scores, answered, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (at, question[:1000], lang, chat_type, who,
                  json.dumps([h.passage.id for h in hits]),
-                 json.dumps([round(h.score, 4) for h in hits]), int(bool(hits))),
+                 json.dumps([round(h.score, 4) for h in hits]), int(bool(hits)),
+                 verdict.value),
             )
             row = int(cursor.lastrowid or 0)
             if row % _CAP_CHECK_EVERY == 0 or self.max_rows < _CAP_CHECK_EVERY:
@@ -191,21 +204,27 @@ class QueryLog:
             return self._db.execute("DELETE FROM queries WHERE at < ?", (cutoff,)).rowcount
 
     def summary(self, limit: int = 20) -> LogSummary:
-        """Unanswered and down-voted questions, most frequent first: what the corpus lacks."""
+        """Unanswered, closest-only and down-voted questions, most frequent first: what the
+        corpus lacks."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT question, at, answered, feedback, passage_ids FROM queries ORDER BY at"
-            ).fetchall()
+                "SELECT question, at, answered, feedback, passage_ids, verdict FROM queries"
+                " ORDER BY at").fetchall()
         unanswered: dict[str, list] = {}
+        closest: dict[str, list] = {}
         down: dict[str, list] = {}
-        ups = downs = answered = 0
-        for question, at, was_answered, feedback, passage_ids in rows:
+        ups = downs = answered = confident = 0
+        for question, at, was_answered, feedback, passage_ids, verdict in rows:
             answered += was_answered
+            confident += bool(was_answered) and verdict in (None, Verdict.ANSWER)
             ups += feedback == 1
             downs += feedback == -1
             key = _normal(question)
             if not was_answered:
                 entry = unanswered.setdefault(key, [question, 0, 0.0, None])
+            elif verdict == Verdict.CLOSEST:
+                top = (json.loads(passage_ids) or [None])[0]
+                entry = closest.setdefault(key, [question, 0, 0.0, top])
             elif feedback == -1:
                 top = (json.loads(passage_ids) or [None])[0]
                 entry = down.setdefault(key, [question, 0, 0.0, top])
@@ -218,7 +237,8 @@ class QueryLog:
             items = [Missing(q, n, last, top) for q, n, last, top in groups.values()]
             return sorted(items, key=lambda m: (-m.count, -m.last_at))[:limit]
 
-        return LogSummary(len(rows), answered, ups, downs, ranked(unanswered), ranked(down))
+        return LogSummary(len(rows), answered, ups, downs, ranked(unanswered), ranked(down),
+                          ranked(closest), confident)
 
     def close(self) -> None:
         with self._lock:

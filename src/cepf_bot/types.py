@@ -129,15 +129,29 @@ class Correction:
     read: str
 
 
+class Verdict(StrEnum):
+    """How sure a search is that its best passage answers the question (`verdict`)."""
+
+    ANSWER = "answer"  # the text answers it: the answer sentence, then the passages
+    CLOSEST = "closest"  # about the foundation's world, but maybe not answered: the closest
+    NONE = "none"  # small talk, or outside the foundation's world: no passages
+
+
 @dataclass(frozen=True)
 class Results:
-    """A question's answer sentence (None when there is none), its ranked passages, and the
-    words it was read with when they were typed wrong."""
+    """A question's verdict, its answer sentence (for `closest`, the closest sentence; None
+    for `none`), its ranked passages (none only for `none`), and the words it was read with
+    when they were typed wrong. A verdict left out is `answer` with passages, else `none`."""
 
     answer: Answer | None
     hits: list[Hit]
     read_as: tuple[Correction, ...] = ()
     read_with: str | None = None  # the previous question a follow-up was read with
+    verdict: Verdict = None  # type: ignore[assignment]  # set in __post_init__ when left out
+
+    def __post_init__(self) -> None:
+        if self.verdict is None:
+            object.__setattr__(self, "verdict", Verdict.ANSWER if self.hits else Verdict.NONE)
 
 
 @dataclass(frozen=True)
@@ -155,9 +169,9 @@ class BM25Params:
 
 @dataclass(frozen=True)
 class Relevance:
-    """When a ranking is shown rather than answered with "no answer found", besides whether
-    the best passage answers the question (`answerability`): the best score must reach
-    `min_score`, and a passage below `min_relative` times the best score is not shown."""
+    """When a ranking reaches the verdict model at all (`verdict`): the best score must reach
+    `min_score` (else the verdict is `none`), and a passage below `min_relative` times the best
+    score is not shown."""
 
     min_score: float = 1.0
     min_relative: float = 0.2

@@ -23,12 +23,26 @@ def test_ask_prints_the_answer_then_title_document_marked_text_and_score(capsys,
     assert "【收入总额】:27103400.95元" in out and "收支信息 · 国际交流合作" in out
 
 
+def test_ask_closest_prints_one_plain_line_then_the_passages_never_an_answer(capsys,
+                                                                           corpus_dir):
+    code, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "绿会2019年的收入是多少")
+    assert code == 0
+    first, passages = out.split("\n\n", 1)
+    assert first == "资料里没有找到确切的答案，最接近的是：" and "答：" not in out
+    assert passages.startswith("1. 收支信息")
+    _, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "--json", "绿会2019年的收入是多少")
+    obj = json.loads(out)
+    assert obj["verdict"] == "closest" and obj["results"]
+    assert obj["answer"]["text"] in obj["results"][0]["text"]  # the closest sentence
+
+
 def test_ask_json_shape(capsys, corpus_dir):
     code, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "--json", "-k", "2",
                        "国际合作项目")
     assert code == 0
     obj = json.loads(out)
     assert obj["query"] == "国际合作项目"
+    assert obj["verdict"] in ("answer", "closest")
     assert [r["rank"] for r in obj["results"]] == [1, 2]
     first = obj["results"][0]
     assert set(first) == {"rank", "score", "passage_id", "title", "source", "url", "page",
@@ -44,8 +58,8 @@ def test_ask_json_shape(capsys, corpus_dir):
 
 def test_ask_json_off_topic_has_empty_results(capsys, corpus_dir):
     _, out, _ = run(capsys, "ask", "--corpus", str(corpus_dir), "--json", "明天会下雨吗")
-    assert json.loads(out) == {"query": "明天会下雨吗", "answer": None, "read_as": [],
-                               "results": []}
+    assert json.loads(out) == {"query": "明天会下雨吗", "verdict": "none", "answer": None,
+                               "read_as": [], "results": []}
 
 
 def test_ask_stdin_answers_each_line_in_order(capsys, corpus_dir, monkeypatch):
@@ -58,6 +72,7 @@ def test_ask_stdin_answers_each_line_in_order(capsys, corpus_dir, monkeypatch):
     objs = [json.loads(line) for line in out.splitlines()]
     assert [o["query"] for o in objs] == lines
     assert [bool(o["results"]) for o in objs] == [True, False, False, False, True]
+    assert [o["verdict"] == "none" for o in objs] == [False, True, True, True, False]
 
 
 def test_reindex_reports_what_it_indexed(capsys, corpus_dir, tmp_path):
@@ -94,16 +109,36 @@ def test_empty_corpus_folder_fails_cleanly(capsys, tmp_path):
 def test_eval_reports_and_guards_with_min_hit1(capsys, corpus_dir, tmp_path, dev_questions):
     code, out, _ = run(capsys, "eval", "--corpus", str(corpus_dir), str(dev_questions))
     assert code == 0
-    assert "hit@1" in out and "lang zh-Hans" in out and "kind finance" in out
+    assert "found@1" in out and "confident" in out and "lang zh-Hans" in out
+    assert "kind finance" in out
     code, out, _ = run(capsys, "eval", "--corpus", str(corpus_dir), "--json", str(dev_questions))
     report = json.loads(out)
     assert report["overall"]["negatives"] == report["overall"]["rejected"]
+    assert report["overall"]["near"] == 4 and report["overall"]["near_unanswered"] == 1.0
     hard = tmp_path / "hard.jsonl"
     hard.write_text(json.dumps({"q": "收入总额", "must": ["不存在的字"], "lang": "x",
                                 "kind": "y"}) + "\n", "utf-8")
     code, out, err = run(capsys, "eval", "--corpus", str(corpus_dir), "--min-hit1", "0.5",
                          str(hard))
     assert code == 1 and "below --min-hit1" in err and "misses:" in out
+
+
+def test_eval_gates_on_the_verdicts(capsys, corpus_dir, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"q": "绿发会的收入总额是多少？", "must": ["27103400.95"], "lang": "zh", "kind": "f"},
+        {"q": "明天北京天气怎么样", "must": [], "lang": "zh", "kind": "negative", "neg": "far"},
+    ]) + "\n", "utf-8")
+    gates = ["--min-confident", "1", "--min-far", "1", "--min-near", "1",
+             "--min-lang-answer", "1"]
+    code, _, err = run(capsys, "eval", "--corpus", str(corpus_dir), *gates, str(questions))
+    assert code == 0, err
+    far_answered = tmp_path / "far.jsonl"
+    far_answered.write_text(json.dumps({"q": "收入总额", "must": [], "lang": "zh",
+                                        "kind": "chat"}) + "\n", "utf-8")
+    code, out, err = run(capsys, "eval", "--corpus", str(corpus_dir), "--min-far", "1",
+                         str(far_answered))
+    assert code == 1 and "below --min-far 1" in err and "should get none" in out
 
 
 def test_eval_names_a_malformed_line(capsys, corpus_dir, tmp_path):

@@ -5,6 +5,7 @@ against the fake Bot API, which refuses what Telegram refuses."""
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -169,20 +170,26 @@ def test_a_reply_to_an_answer_is_read_with_that_answers_question(fake, bot):
     fake.message("斑海豹项目在哪些城市办的活动？", chat_id=503)  # another question meanwhile
     texts(fake, 503, 2)
     fake.message("后来讨论了几轮？", chat_id=503, reply_to=first_answer)
-    assert "两轮讨论" in texts(fake, 503, 3)[2]
+    # read with the medicine motion, not the seal project: its passage first (answered, or
+    # the closest passages when the verdict is unsure of a two-word follow-up)
+    reply = re.sub(r"<[^>]+>", "", texts(fake, 503, 3)[2])
+    assert "两轮讨论" in reply and "斑海豹" not in reply
 
 
 def test_in_groups_follow_ups_are_per_user(fake, bot):
     group = -504
 
     def ask(user: int, question: str, count: int) -> str:
+        """The reply's answer line and first passage, as a person reads them."""
         fake.message(f"/ask {question}", chat_id=group, user_id=user, chat_type="supergroup")
-        return texts(fake, group, count)[count - 1].split("\n\n")[0]
+        blocks = texts(fake, group, count)[count - 1].split("\n\n")
+        return re.sub(r"<[^>]+>", "", "\n".join(blocks[:2]))
 
     ask(11, "绿会的传统医药提案是什么？", 1)
     ask(12, "斑海豹项目在哪些城市办的活动？", 2)
     assert "碎冰上的斑海豹" in ask(12, "有没有出书？", 3)
-    assert "2019年" in ask(11, "是哪一年提出的？", 4)
+    medicine = ask(11, "是哪一年提出的？", 4)  # user 11's own previous question
+    assert "2019年" in medicine and "传统医药" in medicine
 
 
 @pytest.mark.parametrize(("chat_id", "message", "language", "expected"), [

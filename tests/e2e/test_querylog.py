@@ -6,7 +6,7 @@ import sys
 
 from cepf_bot.querylog import QueryLog
 from cepf_bot.reply.reports import format_summary
-from cepf_bot.types import Hit, Passage
+from cepf_bot.types import Hit, Passage, Verdict
 
 
 def hits(*ids: str) -> list[Hit]:
@@ -42,6 +42,41 @@ def test_report_lists_unanswered_and_down_voted_most_frequent_first(tmp_path):
         7, 2, 1, 1)
     text = format_summary(summary)
     assert text.index("怎么申请实习") < text.index("绿发会的总部在哪") < text.index("Down-voted")
+
+
+def test_closest_questions_are_stored_with_their_verdict_and_listed_beside_the_unanswered(
+        tmp_path):
+    log = seeded(tmp_path)
+    for _ in range(2):
+        log.record(question="绿会2019年的收入", lang="zh-hans", chat_type="private", user_id=6,
+                   hits=hits("d#1"), verdict=Verdict.CLOSEST)
+    summary = log.summary()
+    assert [(m.question, m.count, m.top_passage) for m in summary.closest] == [
+        ("绿会2019年的收入", 2, "d#1")]
+    assert "绿会2019年的收入" not in [m.question for m in summary.unanswered]
+    assert (summary.answered, summary.confident) == (4, 2)
+    stored = {row[0] for row in sqlite3.connect(tmp_path / "q.sqlite").execute(
+        "SELECT verdict FROM queries")}
+    assert stored == {"answer", "closest", "none"}
+    text = format_summary(summary)
+    assert text.index("Unanswered") < text.index("Closest passages only") < text.index(
+        "绿会2019年的收入") < text.index("Down-voted")
+
+
+def test_a_log_written_before_the_verdicts_gains_the_column(tmp_path):
+    old = sqlite3.connect(tmp_path / "q.sqlite")
+    old.executescript("""CREATE TABLE queries (id INTEGER PRIMARY KEY, at REAL NOT NULL,
+        question TEXT NOT NULL, lang TEXT NOT NULL, chat_type TEXT NOT NULL,
+        user_hash TEXT NOT NULL, passage_ids TEXT NOT NULL, scores TEXT NOT NULL,
+        answered INTEGER NOT NULL, feedback INTEGER);
+        INSERT INTO queries VALUES (1, 1e12, '秘书长是谁', 'zh', 'private', 'h', '["d#1"]',
+        '[1.0]', 1, NULL);""")
+    old.commit()
+    old.close()
+    log = QueryLog.open(tmp_path / "q.sqlite")
+    log.record(question="x", lang="zh", chat_type="private", user_id=1, hits=[])
+    summary = log.summary()
+    assert (summary.questions, summary.answered, summary.confident) == (2, 1, 1)
 
 
 def test_no_raw_user_id_is_stored(tmp_path):

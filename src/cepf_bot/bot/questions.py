@@ -118,7 +118,8 @@ async def answer(
         log_row = await asyncio.to_thread(  # 0: over the user's daily cap, no buttons
             state.query_log.record, question=question,
             lang=locale.script if locale.lang == Lang.ZH else locale.lang,
-            chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits) or None
+            chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits,
+            verdict=reply.verdict) or None
     if reply.hits and offset == 0:  # before sending: the asker's next message may come at once
         state.asked.remember((chat, who), reply.subject)
     sent: list[Message | None] = []
@@ -139,9 +140,9 @@ async def answer(
     for message in sent:
         if message is not None:
             state.answered.remember((chat, message.message_id), reply.subject)
-    log.info("answered chat=%s latency=%.1fms passages=%d offset=%d follow_up=%s",
-             reply_to.chat.type, (time.perf_counter() - started) * 1000, len(reply.hits),
-             offset, reply.subject != question)
+    log.info("answered chat=%s latency=%.1fms verdict=%s passages=%d offset=%d follow_up=%s",
+             reply_to.chat.type, (time.perf_counter() - started) * 1000, reply.verdict,
+             len(reply.hits), offset, reply.subject != question)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -21,7 +21,7 @@ from cepf_bot.reply.render import (
 )
 from cepf_bot.reply.texts import read_as_text, ui_text
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.types import Hit, Lang, Locale, Results
+from cepf_bot.types import Hit, Lang, Locale, Results, Verdict
 
 PAGE = 2  # passages a reply shows: short on a phone; more behind a button
 EXCERPT = 120  # characters of a passage a reply shows around its matched sentences
@@ -30,19 +30,21 @@ EXCERPT = 120  # characters of a passage a reply shows around its matched senten
 @dataclass(frozen=True)
 class Reply:
     """A page of an answer: its hits, the HTML messages that show them (or the no-answer
-    text), whether a next page exists, and the question it answered (for a follow-up, the
-    previous one it was read with)."""
+    text), whether a next page exists, the question it answered (for a follow-up, the
+    previous one it was read with), and the verdict."""
 
     hits: list[Hit]
     messages: list[str]
     more: bool
     subject: str
+    verdict: Verdict = Verdict.ANSWER
 
 
 def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int = 0,
                   after: str | None = None) -> Reply:
     """The page of the answer to `question` that starts at `offset`: on the first page the
-    answer sentence first, then the passages, each trimmed around its matched sentences.
+    answer first (for `closest`, one line that says the text has no exact answer), then the
+    passages, each trimmed around its matched sentences, the best one underlined.
     `after`: the asker's previous question, for a follow-up."""
     results = searcher.ask(question, k=PAGE + 1, offset=offset, with_answer=offset == 0,
                            after=after, english=locale.lang == Lang.EN)
@@ -51,19 +53,25 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     convert = searcher.traditional
     if not hits:
         key = "no_more" if offset else "no_answer"
-        return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject)
-    answer = results.answer
+        return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject,
+                     results.verdict)
+    answer = results.answer if results.verdict == Verdict.ANSWER else None
+    closest = results.answer if results.verdict == Verdict.CLOSEST else None
     blocks = []
     for h in hits:
         if answer is not None and h.passage.id == answer.passage_id:
             h = without_answer(h, answer.text)  # the answer is not shown twice
             if h is None:
                 continue
+        # the closest sentence is shown, underlined, in its passage
+        sentence = closest.text if closest and h.passage.id == closest.passage_id else ""
         blocks.append(localise(passage_html(h, budget=EXCERPT, english_title=english_title(
-            searcher, h, locale)), locale, convert))
-    if answer is not None:
+            searcher, h, locale), sentence=sentence), locale, convert))
+    if offset == 0 and results.verdict == Verdict.CLOSEST:
+        blocks.insert(0, interface_html("closest", locale, convert))
+    elif answer is not None:
         blocks.insert(0, answer_html(searcher, results, locale))
-    return Reply(hits, split_messages(blocks), more, subject)
+    return Reply(hits, split_messages(blocks), more, subject, results.verdict)
 
 
 MIN_REST_CHARS = 12  # less of a passage than this beside its answer sentence is not shown
@@ -193,11 +201,12 @@ class InlineAnswer:
 def compose_inline(searcher: Searcher, question: str, locale: Locale,
                    k: int = 5) -> list[InlineAnswer]:
     """Inline results ranked as in a chat, in the reader's script with readable figures; the
-    first one starts with the answer sentence."""
+    first one starts with the answer (for `closest`, the line that says the text has no exact
+    answer)."""
     results = searcher.ask(question, k=k, english=locale.lang == Lang.EN)
     convert = searcher.traditional
     answers = []
-    answer = results.answer
+    answer = results.answer if results.verdict == Verdict.ANSWER else None
     for hit in results.hits:
         english = english_title(searcher, hit, locale)
         shown: Hit | None = hit
@@ -205,7 +214,9 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
             shown = without_answer(hit, answer.text)  # the answer is not sent twice
         html = localise(passage_html(shown, number=False, english_title=english), locale,
                         convert) if shown is not None else ""
-        if hit.rank == 1 and answer is not None:
+        if hit.rank == 1 and results.verdict == Verdict.CLOSEST:
+            html = f"{interface_html('closest', locale, convert)}\n\n{html}"
+        elif hit.rank == 1 and answer is not None:
             html = "\n\n".join(p for p in (answer_html(searcher, results, locale), html) if p)
         answers.append(InlineAnswer(
             id=str(hit.rank),

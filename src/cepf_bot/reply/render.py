@@ -13,7 +13,7 @@ from cepf_bot.analysis.numerals import figure_value
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.reply.answer_text import fact_phrase
 from cepf_bot.reply.texts import read_as_text, ui_text
-from cepf_bot.types import Hit, Lang, Locale, Passage, Results
+from cepf_bot.types import Hit, Lang, Locale, Passage, Results, Verdict
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
@@ -73,10 +73,11 @@ def mark(
 def terminal(results: Results, *, color: bool, locale: Locale | None = None,
              convert: TraditionalConverter | None = None, suggested: Sequence[str] = (),
              gloss: str | None = None, english: Callable[[str], str] = lambda s: "") -> str:
-    """The fact and the answer sentence, then the hits, as plain text for `cepf-bot ask`, in
-    the asker's language and script; matched terms in bold on a terminal, else 【…】. With no
-    answer, the `suggested` questions to try. `english`: a Chinese phrase's English, for the
-    fact shown to a reader of English."""
+    """The fact and the answer sentence (for `closest`, the line that says there is no exact
+    answer), then the hits, as plain text for `cepf-bot ask`, in the asker's language and
+    script; matched terms in bold on a terminal, else 【…】. With no answer, the `suggested`
+    questions to try. `english`: a Chinese phrase's English, for the fact shown to a reader of
+    English."""
     locale = locale or Locale(Lang.EN)
     convert = convert or TraditionalConverter()
     if not results.hits:
@@ -86,7 +87,9 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
     blocks = []
     if results.read_as:
         blocks.append(read_as_text(results.read_as, locale.lang))
-    if results.answer is not None:
+    if results.verdict == Verdict.CLOSEST:
+        blocks.append(ui_text("closest", locale.lang))
+    elif results.answer is not None:
         fact = results.answer.fact
         first = (readable_figures(fact_phrase(fact, locale.lang, english), locale.lang)
                  + f"\n「{results.answer.text}」") if fact else readable_figures(
@@ -205,13 +208,19 @@ def _marked(text: str, start: int, end: int, terms: tuple[str, ...],
 
 
 def passage_html(hit: Hit, *, budget: int = EXCERPT_CHARS, number: bool = True,
-                 english_title: str = "") -> str:
+                 english_title: str = "", sentence: str = "") -> str:
     """One passage for Telegram: bold title; an excerpt with the matched terms bold and the
-    best-matching sentence underlined; its document."""
+    best-matching sentence underlined (`sentence`, when given and in the passage: that one,
+    the excerpt around it); its document."""
     p = hit.passage
     parts = []
-    spans = excerpt(p.text, hit.terms, budget)
-    best = best_sentence(p.text, hit.terms)
+    at = p.text.find(sentence) if sentence else -1
+    if at >= 0:
+        best: tuple[int, int] | None = (at, at + len(sentence))
+        spans = [_safe_cut(p.text, at, min(at + len(sentence), at + budget))]
+    else:
+        spans = excerpt(p.text, hit.terms, budget)
+        best = best_sentence(p.text, hit.terms)
     for i, (start, end) in enumerate(spans):
         if (i == 0 and start > 0) or (i > 0 and start > spans[i - 1][1]):
             parts.append("…")

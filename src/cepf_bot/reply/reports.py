@@ -24,8 +24,11 @@ def format_summary(summary: LogSummary) -> str:
         return [title, *(f"  {line}" for line in table(rows, "><<<"))]
 
     share = f"{summary.answered / summary.questions:.0%}" if summary.questions else "-"
-    lines = [f"{summary.questions} questions logged, {share} answered; "
-             f"👍 {summary.thumbs_up}, 👎 {summary.thumbs_down}", ""]
+    sure = f"{summary.confident / summary.questions:.0%}" if summary.questions else "-"
+    lines = [f"{summary.questions} questions logged, {share} answered ({sure} with an exact "
+             f"answer); 👍 {summary.thumbs_up}, 👎 {summary.thumbs_down}", ""]
     lines += block("Unanswered (add to the corpus?):", summary.unanswered)
+    lines += ["", *block("Closest passages only (no exact answer in the text?):",
+                         summary.closest)]
     lines += ["", *block("Down-voted (wrong or weak answer?):", summary.down_voted)]
     return "\n".join(lines)

@@ -63,12 +63,14 @@ def documents_html(info: IndexInfo, locale: Locale, convert: TraditionalConverte
 def stats_html(summary: LogSummary, locale: Locale,
                convert: TraditionalConverter) -> list[str]:
     """/stats: the totals, then one short line per question — how often · the question · what
-    went wrong (unanswered, or voted 👎) — most frequent first; no columns, no passage ids."""
+    went wrong (unanswered, only the closest passages, or voted 👎) — most frequent first; no
+    columns, no passage ids."""
     lang = locale.lang
     share = f"{summary.answered / summary.questions:.0%}" if summary.questions else "–"
     lines = [escape(ui_text("stats_head", lang, questions=summary.questions, share=share,
                             up=summary.thumbs_up, down=summary.thumbs_down))]
     rows = [(m, "stats_unanswered") for m in summary.unanswered]
+    rows += [(m, "stats_closest") for m in summary.closest]
     rows += [(m, "stats_down_voted") for m in summary.down_voted]
     rows.sort(key=lambda row: (-row[0].count, -row[0].last_at))
     if not rows:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from enum import StrEnum
 
 from cepf_bot.analysis.segment import normalise
@@ -107,8 +108,9 @@ def candidate_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _type_matches(kind: QuestionType, unit: str | None, sentence: str,
+def type_matches(kind: QuestionType, unit: str | None, sentence: str,
                   distinctive: Iterable[str]) -> bool:
+    """Whether `sentence` (normalised) holds what a question of `kind` asks for."""
     if kind == QuestionType.LIST:  # an enumeration: 浙江、新疆、山东
         return sentence.count("、") >= 2
     if kind == QuestionType.NAME:
@@ -127,7 +129,8 @@ def _type_matches(kind: QuestionType, unit: str | None, sentence: str,
 
 
 def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
-                words: Callable[[str], set[str]], focus: Iterable[str] = ()) -> Answer | None:
+                words: Callable[[str], AbstractSet[str]], focus: Iterable[str] = ()
+                ) -> Answer | None:
     """The sentence of `hit`'s passage that answers `question` (Mandarin, simplified),
     verbatim. `weight(term)` is a query term's importance (its idf times its query weight);
     `words(text)` the plain words of a text (a term inside a longer word is not that word);
@@ -153,7 +156,7 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
     ranked = []
     for base, normal, start, end in scored:
         # a date answers "when" even in a sentence that repeats none of the question's words
-        matches = (base > 0 or kind == QuestionType.WHEN) and _type_matches(kind, unit, normal,
+        matches = (base > 0 or kind == QuestionType.WHEN) and type_matches(kind, unit, normal,
                                                                              asked)
         current = base > 0 and prefer_current and bool(_CURRENT.search(normal))
         score = base + (TYPE_BONUS * best_base if matches else 0.0) + (0.1 * best_base

@@ -19,30 +19,45 @@ from cepf_bot.search.answer_sentence import pick_answer
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from cepf_bot.search.spelling import Speller
-from cepf_bot.search.verdict import Support, answers, support, word_weight
-from cepf_bot.types import Answer, Correction, Hit, Relevance, Results
+from cepf_bot.search.support import Support, support, word_weight
+from cepf_bot.search.verdict import Evidence, VerdictModel, features
+from cepf_bot.types import Answer, Correction, Hit, Relevance, Results, Verdict
 
-__all__ = ["MAX_QUERY_CHARS", "Query", "Searcher", "Verdict"]
+__all__ = ["MAX_QUERY_CHARS", "Judgement", "Query", "Searcher"]
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """A question's analysis, its ranking's best passage's support, and the decision."""
+class Judgement:
+    """A question's analysis, its best passage's support, what the decision saw (None when
+    nothing was ranked at all) and the verdict."""
 
     query: Query
     support: Support | None
-    answered: bool
+    evidence: Evidence | None
+    verdict: Verdict
+
+    @property
+    def answered(self) -> bool:
+        return self.verdict == Verdict.ANSWER
+
+
+@functools.cache
+def shipped_model() -> VerdictModel:
+    """The verdict model shipped with the package (read once)."""
+    return VerdictModel.load()
 
 
 class Searcher:
     """Ranks an index's passages for questions; safe to share between threads."""
 
     def __init__(
-        self, index: Index, segmenter: Segmenter, relevance: Relevance | None = None
+        self, index: Index, segmenter: Segmenter, relevance: Relevance | None = None,
+        model: VerdictModel | None = None,
     ) -> None:
         self.index = index
         self.segmenter = segmenter
         self.relevance = relevance or Relevance()
+        self.model = model or shipped_model()
         self.expander = QueryExpander.from_json(index.meta.expansion)
         self.traditional = TraditionalConverter(index.meta.traditional)
         self.analyser = QueryAnalyser(segmenter, self.expander, index.postings)
@@ -90,29 +105,31 @@ class Searcher:
         return self.analyser.analyse(question)
 
     def search(self, question: str, *, k: int = 3, offset: int = 0) -> list[Hit]:
-        """The best `k` passages after `offset`, best first; empty when none answers."""
+        """The best `k` passages after `offset`, best first; empty for the verdict `none`."""
         return self.ask(question, k=k, offset=offset, with_answer=False).hits
 
     def ask(self, question: str, *, k: int = 3, offset: int = 0, with_answer: bool = True,
             after: str | None = None, english: bool = False) -> Results:
-        """The answer sentence (from the best passage) and the best `k` passages after
-        `offset`; no answer and no passages when the corpus does not answer the question.
+        """The verdict, the answer sentence (from the best passage; for `closest` the closest
+        sentence) and the best `k` passages after `offset`; no answer and no passages for
+        `none` (small talk, questions outside the foundation's world).
         `after`: the asker's previous question, for a follow-up that leaves out its subject.
         `english`: the asker reads English: a passage with an official translation comes as
         the translation, its original right below."""
         if about_the_bot(question):  # who are you, 你能做什么: the bot answers that itself
-            return Results(None, [])
+            return Results(None, [], verdict=Verdict.NONE)
         query = self.analyse(question)
         read_with = after if after and self.is_follow_up(query) else None
         if read_with:
             query = in_context(query, self.analyse(read_with), subject=self._is_subject,
                                kind=self._kind)
-        scores, verdict = self._rank(query)
+        scores, judgement = self._rank(query)
         read_as: tuple[Correction, ...] = ()
-        if not verdict.answered:
-            query, scores, read_as = self._read_again(query)
-            if not read_as:
-                return Results(None, [], read_with=read_with)
+        if not judgement.answered and (corrected := self._read_again(query)) is not None:
+            scores, judgement, read_as = corrected  # a mistyped word, read as the corpus's
+            query = judgement.query
+        if judgement.verdict == Verdict.NONE:
+            return Results(None, [], read_with=read_with, verdict=Verdict.NONE)
         hits = [
             Hit(rank=offset + i + 1, score=float(scores[doc]), passage=self.index.passages[doc],
                 terms=self._matched_terms(doc, query))
@@ -124,7 +141,7 @@ class Searcher:
         if with_answer:
             best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
             answer = self._answer(query, best) if best else None
-        return Results(answer, hits, read_as, read_with)
+        return Results(answer, hits, read_as, read_with, judgement.verdict)
 
     def is_follow_up(self, query: Query) -> bool:
         """Whether a question leans on the previous one: it refers back (它, 他们, 那…呢, they,
@@ -151,18 +168,18 @@ class Searcher:
         """An ASCII word the corpus's own text uses (IUCN, GARC, icc-4)."""
         return word.kind == "word" and len(word.word) > 1 and word.word in self.index.postings.terms
 
-    def _read_again(self, query: Query) -> tuple[Query, np.ndarray, tuple[Correction, ...]]:
-        """The question with its mistyped words corrected, if that is answered."""
+    def _read_again(self, query: Query
+                    ) -> tuple[np.ndarray, Judgement, tuple[Correction, ...]] | None:
+        """The ranking of the question with its mistyped words corrected, if that is
+        answered."""
         corrections = self.speller.corrections(self.segmenter.groups(query.mandarin))
         if not corrections:
-            return query, np.zeros(0), ()
+            return None
         text = normalise(query.mandarin)  # the words were found in normalised text
         for c in corrections:
             text = text.replace(c.typed, c.read, 1)
-        corrected = self.analyse(text)
-        scores, verdict = self._rank(corrected)
-        return (corrected, scores, tuple(corrections)) if verdict.answered else (query, scores,
-                                                                                  ())
+        scores, judgement = self._rank(self.analyse(text))
+        return (scores, judgement, tuple(corrections)) if judgement.answered else None
 
     @functools.cached_property
     def speller(self) -> Speller:
@@ -192,17 +209,13 @@ class Searcher:
         def weight(term: str) -> float:
             return query.terms.get(term, 0.0) * (postings.term_idf(term) or 0.0)
 
-        def words(text: str) -> set[str]:
-            return {t for g in self.segmenter.groups(text) if g.key
-                    for t in (g.key, *g.tokens[-1:])}
-
         matched = set(hit.terms)
         focus = {t for w in query.focus for t in w.terms} & matched
         if not focus:  # no question word (a yes/no question): its most specific word
             supported = [w for w in query.content if w.terms & matched]
             focus = (max(supported, key=self._weight).terms & matched) if supported else set()
         question = query.mandarin or query.text
-        answer = pick_answer(question, hit, weight, words, focus)
+        answer = pick_answer(question, hit, weight, self._plain_words, focus)
         if answer is None:
             return None
         # a yes is said only when the sentence has every word and figure the question names
@@ -211,26 +224,54 @@ class Searcher:
                          required=required, classes=self._classes)
         return replace(answer, fact=fact)
 
-    def verdict(self, question: str) -> Verdict:
-        """Why a question is answered or not (for tests, eval and reports)."""
-        return self._rank(self.analyse(question))[1]
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  (one Searcher per index, long-lived)
+    def _plain_words(self, text: str) -> frozenset[str]:
+        """The plain words of a passage's sentence (cached: the verdict and the answer both
+        pick the answer sentence, question after question, from the same passages)."""
+        return frozenset(t for g in self.segmenter.groups(text) if g.key
+                         for t in (g.key, *g.tokens[-1:]))
 
-    def _rank(self, query: Query) -> tuple[np.ndarray, Verdict]:
+    def judge(self, question: str, after: str | None = None) -> Judgement:
+        """Why a question gets its verdict (for tests, eval and fitting the model); `after` as
+        in `ask`. The question as asked, before any spelling correction."""
+        query = self.analyse(question)
+        if after and self.is_follow_up(query):
+            query = in_context(query, self.analyse(after), subject=self._is_subject,
+                               kind=self._kind)
+        return self._rank(query)[1]
+
+    def _rank(self, query: Query) -> tuple[np.ndarray, Judgement]:
         if not query.terms:
-            return np.zeros(0), Verdict(query, None, False)
+            return np.zeros(0), Judgement(query, None, None, Verdict.NONE)
         scores = bm25.score(self.index.postings, query.terms)
-        best_doc = int(scores.argmax())
-        best = float(scores[best_doc])
+        top = bm25.top_k(scores, 2)
+        best = float(scores[top[0]]) if top else 0.0
         if best < self.relevance.min_score:
-            return scores, Verdict(query, None, False)
+            return scores, Judgement(query, None, None, Verdict.NONE)
+        second = float(scores[top[1]]) if len(top) > 1 else 0.0
         # an item of a list paragraph is read with the rest of its paragraph
+        best_doc = top[0]
         docs = self.paragraph_of(best_doc)
         matched = {t for doc in docs for t in self._matched_terms(doc, query)}
         text = normalise("\n".join(self.index.passages[doc].text for doc in docs))
         result = support(query, matched, text, known=self._known,
                          distinctive=self._is_distinctive, weight=self._weight)
+        hit = Hit(1, best, self.index.passages[best_doc], self._matched_terms(best_doc, query))
+        sentence = self._answer(query, hit)
+        values = features(query, best=best, second=second, support=result, matched=matched,
+                          passage_text=text, answer_text=normalise(sentence.text)
+                          if sentence else "", idf=self.index.postings.term_idf,
+                          top_idf=self._top_idf, known=self._known,
+                          weight=self._weight)
+        evidence = self.model.decide(values)
         scores[scores < best * self.relevance.min_relative] = 0.0
-        return scores, Verdict(query, result, answers(query, result))
+        return scores, Judgement(query, result, evidence, evidence.verdict)
+
+    @functools.cached_property
+    def _top_idf(self) -> float:
+        """The index's highest idf: what a question's term the index lacks weighs."""
+        idf = self.index.postings.idf
+        return float(idf.max()) if len(idf) else 0.0
 
     def paragraph_of(self, doc: int) -> list[int]:
         """`doc`, and the other items of its list paragraph (they are stored side by side)."""

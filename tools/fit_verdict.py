@@ -1,0 +1,267 @@
+"""Fit the answer / closest / none model on the labelled question pools; judge it by k-fold CV.
+
+    python tools/fit_verdict.py [--shared ../shared] [--folds 5] [--write]
+
+Questions: `eval/pool_a.jsonl`, `pool_b.jsonl` and the dev files (`dev_questions`, `dev_v2`,
+`dev_followups`). A fixed fifth of the pool — the questions whose SHA-256 of the text is 0
+modulo 5 — is held out of everything below (a dev question of the same text too) and scored
+once, at the end, with the final model. The rest is the tuning set, cut into k folds by another
+hash of the text (the same question in two files falls in one fold).
+
+Each question's label is what the bot should say given its own ranking: `answer` when the
+first passage holds the fact and the answer sentence has it, else `closest` (it is about the
+foundation; the bot may not have it); a near negative `closest` (the passages are about
+what was asked: showing them costs little), an unlabelled one `closest` or `none`, either; a
+far negative or small talk `none`. The model is a multinomial logistic
+regression on `cepf_bot.search.verdict.FEATURES`, fitted by gradient descent (numpy) on the
+likelihood of the label's set; its L2 strength, the `answer` probability it takes and how much
+a negative counts are picked by the CV figures of the tuning folds. The figures printed for the
+tuning set are the held-out folds' figures (each fold scored by the model fitted on the
+others, through the real `ask`), not the training fit. `--write` saves the model fitted on
+the whole tuning set to `src/cepf_bot/data/verdict_model.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from cepf_bot.config import resolve_paths  # noqa: E402
+from cepf_bot.engine import Engine  # noqa: E402
+from cepf_bot.evaluation import (  # noqa: E402
+    Question,
+    Report,
+    evaluate,
+    format_report,
+    read_questions,
+)
+from cepf_bot.search.searcher import Searcher  # noqa: E402
+from cepf_bot.search.verdict import FEATURES, MODEL_PATH, VerdictModel, vector  # noqa: E402
+from cepf_bot.types import Verdict  # noqa: E402
+
+POOL = ("pool_a.jsonl", "pool_b.jsonl")
+DEV = ("dev_questions.jsonl", "dev_v2.jsonl", "dev_followups.jsonl")
+L2 = (0.003, 0.01, 0.03)
+ANSWER_AT = (0.4, 0.5, 0.6)
+# how much more a negative counts than an answerable question (there are three of those to one)
+NEGATIVE_WEIGHT = (2.0, 3.0, 4.0)
+NEAR, FAR = 0.8, 0.9  # what the CV figures must keep: near negatives unanswered, far none
+RATE = 0.5  # the gradient step
+
+
+def digest(text: str, salt: str = "") -> int:
+    return int(hashlib.sha256((salt + text).encode()).hexdigest(), 16)
+
+
+def held_out(question: Question) -> bool:
+    """The fixed fifth of the pool kept out of all tuning."""
+    return digest(question.q) % 5 == 0
+
+
+@dataclass
+class Row:
+    """One question with what the fit needs: its source, features (None: nothing ranked,
+    `none` without the model), the labels it may take, and whether its ranking finds it."""
+
+    question: Question
+    source: str
+    features: list[float] | None
+    allowed: tuple[bool, bool, bool]
+    found: bool
+
+
+def label(question: Question, found: bool, right: bool) -> tuple[bool, bool, bool]:
+    if question.far:
+        return (False, False, True)
+    if question.off_topic:  # about the foundation's world (near), or either (unlabelled)
+        return (False, True, question.neg is None)
+    return (True, False, False) if found and right else (False, True, False)
+
+
+def rows_of(questions: list[tuple[str, Question]], searcher: Searcher) -> list[Row]:
+    """The questions ranked with a model that always answers: the labels come from the
+    ranking alone."""
+    always = Searcher(searcher.index, searcher.segmenter, searcher.relevance,
+                      VerdictModel(((0.0,) * len(FEATURES),) * 3, (0.0, 0.0, 0.0), 0.0))
+    out = []
+    for source, q in questions:
+        results = always.ask(q.q, k=5, after=q.after)
+        first = results.hits[0].passage.text if results.hits else ""
+        found = bool(q.must) and all(m in first for m in q.must)
+        right = bool(q.must) and results.answer is not None and all(
+            m in results.answer.text for m in q.must)
+        evidence = always.judge(q.q, q.after).evidence
+        out.append(Row(q, source, vector(evidence.features) if evidence else None,
+                       label(q, found, right), found))
+    return out
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What the CV picks: the L2 strength, the answer probability, a negative's weight."""
+
+    l2: float
+    answer_at: float
+    negative_weight: float
+
+
+def fit(rows: list[Row], setting: Setting, steps: int = 3000) -> VerdictModel:
+    """Gradient descent on the weighted mean negative log-likelihood of each row's allowed
+    labels, over standardised features (so that one L2 strength fits them all); the weights
+    are then put back on the raw features, which is what the runtime sees."""
+    train = [r for r in rows if r.features is not None]
+    raw = np.array([r.features for r in train])
+    mean, spread = raw.mean(axis=0), raw.std(axis=0)
+    spread[spread < 1e-6] = 1.0  # a feature constant here says nothing
+    x = (raw - mean) / spread
+    allowed = np.array([r.allowed for r in train], dtype=float)
+    w = np.array([setting.negative_weight if r.question.off_topic else 1.0 for r in train])
+    w /= w.sum()
+    weights = np.zeros((x.shape[1], 3))
+    bias = np.zeros(3)
+    for _ in range(steps):
+        z = x @ weights + bias
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        q = p * allowed
+        q /= q.sum(axis=1, keepdims=True)
+        g = (p - q) * w[:, None]
+        weights -= RATE * (x.T @ g + setting.l2 * weights)
+        bias -= RATE * g.sum(axis=0)
+    weights /= spread[:, None]
+    bias -= mean @ weights
+    return VerdictModel(tuple(tuple(float(v) for v in weights[:, c]) for c in range(3)),
+                        tuple(float(v) for v in bias), setting.answer_at)
+
+
+def verdict_of(row: Row, model: VerdictModel) -> Verdict:
+    if row.features is None:
+        return Verdict.NONE
+    return model.decide(dict(zip(FEATURES, row.features, strict=True))).verdict
+
+
+def figures(verdicts: list[tuple[Row, Verdict]]) -> dict[str, float]:
+    """confident, found@1, near negatives not answered, far ones with none: from the stored
+    rankings (no spelling retry)."""
+    answerable = [(r, v) for r, v in verdicts if not r.question.off_topic]
+    near = [v for r, v in verdicts if r.question.off_topic and not r.question.far]
+    far = [v for r, v in verdicts if r.question.far]
+    return {"confident": sum(r.found and v == Verdict.ANSWER for r, v in answerable)
+            / max(len(answerable), 1),
+            "found": sum(r.found and v != Verdict.NONE for r, v in answerable)
+            / max(len(answerable), 1),
+            "near": sum(v != Verdict.ANSWER for v in near) / max(len(near), 1),
+            "far": sum(v == Verdict.NONE for v in far) / max(len(far), 1)}
+
+
+def cross_validated(rows: list[Row], folds: int, setting: Setting) -> dict[str, float]:
+    """The figures of each fold under the model fitted on the others, pooled."""
+    verdicts: list[tuple[Row, Verdict]] = []
+    for k in range(folds):
+        model = fit([r for r in rows if fold(r.question, folds) != k], setting)
+        verdicts += [(r, verdict_of(r, model)) for r in rows if fold(r.question, folds) == k]
+    return figures(verdicts)
+
+
+def fold(question: Question, folds: int) -> int:
+    return digest(question.q, "fold:") % folds
+
+
+def choose(rows: list[Row], folds: int) -> tuple[Setting, dict[str, float]]:
+    """The setting with the most confident and found answers among those whose CV figures
+    keep near negatives ≥ NEAR unanswered and far ones ≥ FAR without passages (or the best
+    sum of all four when none does)."""
+    best: tuple[tuple[float, float], Setting, dict[str, float]] | None = None
+    for l2 in L2:
+        for answer_at in ANSWER_AT:
+            for negative_weight in NEGATIVE_WEIGHT:
+                setting = Setting(l2, answer_at, negative_weight)
+                f = cross_validated(rows, folds, setting)
+                ok = f["near"] >= NEAR and f["far"] >= FAR
+                key = (float(ok), f["confident"] + f["found"] if ok else sum(f.values()))
+                print(f"  {setting}: " + "  ".join(f"{k} {v:.3f}" for k, v in f.items()),
+                      file=sys.stderr)
+                if best is None or key > best[0]:
+                    best = (key, setting, f)
+    assert best is not None
+    return best[1], best[2]
+
+
+def report_with(searchers: dict[int, Searcher], questions: list[Question], folds: int
+                ) -> Report:
+    """The real `ask` on each question, by the searcher of its fold (-1: one for all)."""
+    def ask(q: str, after: str | None):
+        s = searchers.get(digest(q, "fold:") % folds, searchers.get(-1))
+        assert s is not None
+        return s.ask(q, k=5, after=after)
+
+    return evaluate(questions, ask)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help=f"save the model to {MODEL_PATH}")
+    args = parser.parse_args()
+    eval_dir = Path(args.shared) / "eval"
+
+    work = Path(tempfile.mkdtemp(prefix="cepf-fit-"))
+    searcher = Engine.open(resolve_paths(corpus=str(ROOT / "corpus"),
+                                         index=str(work / "index"))).searcher
+    pool = [(name, q) for name in POOL for q in read_questions(eval_dir / name)]
+    dev = [(name, q) for name in DEV for q in read_questions(eval_dir / name)]
+    held = [(n, q) for n, q in pool if held_out(q)]
+    held_texts = {q.q for _, q in held}
+    tuning = [(n, q) for n, q in pool + dev if q.q not in held_texts]
+    print(f"{len(tuning)} tuning questions in {args.folds} folds, {len(held)} held out",
+          file=sys.stderr)
+    rows = rows_of(tuning, searcher)
+
+    setting, quick = choose(rows, args.folds)
+    print(f"chosen: {setting}: {quick}", file=sys.stderr)
+
+    def with_model(model: VerdictModel) -> Searcher:
+        return Searcher(searcher.index, searcher.segmenter, searcher.relevance, model)
+
+    fold_searchers = {k: with_model(fit([r for r in rows if fold(r.question, args.folds) != k],
+                                        setting)) for k in range(args.folds)}
+    cv = report_with(fold_searchers, [q for _, q in tuning], args.folds)
+    print("\n== cross-validated (each fold by the model fitted on the others)")
+    print(format_report(cv).split("\nmisses:")[0])
+    for name in (*POOL, *DEV):
+        part = [q for n, q in tuning if n == name]
+        if part:
+            print(f"\n== cross-validated, {name} ({len(part)})")
+            print(format_report(report_with(fold_searchers, part, args.folds))
+                  .split("\nmisses:")[0])
+
+    final = fit(rows, setting)
+    held_report = report_with({-1: with_model(final)}, [q for _, q in held], args.folds)
+    print(f"\n== held-out fifth of the pool ({len(held)}), final model")
+    print(format_report(held_report))
+    print("\n== cross-validated misses")
+    print(format_report(cv).partition("\nmisses:")[2])
+    if args.write:
+        data = final.as_dict(fitted={
+            "questions": len(rows), "folds": args.folds, "l2": setting.l2,
+            "negative_weight": setting.negative_weight,
+            "files": [*POOL, *DEV], "held_out": len(held),
+            "cross_validated": cv.overall.as_dict(),
+            "held_out_figures": held_report.overall.as_dict()})
+        MODEL_PATH.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        print(f"\nwrote {MODEL_PATH}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
