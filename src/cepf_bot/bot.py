@@ -218,8 +218,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             question = _example(context, source.removeprefix("ex"))
             target = message
         # a real "more" button pages on (offset > 0): "more:0" would log the question again
-        if offset_text.isdigit() and len(offset_text) <= 4 and int(offset_text) > 0 \
-                and question and target is not None:
+        if _small_number(offset_text) and int(offset_text) > 0 and question \
+                and target is not None:
             await cosmetic("removing the button", message.edit_reply_markup(None))
             await answer(update, context, question, reply_to=target, offset=int(offset_text),
                          source=source)
@@ -227,10 +227,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await say(update, context, message, "expired")
 
 
+def _small_number(text: str, digits: int = 4) -> bool:
+    """ASCII digits only, at most `digits` of them: forged button data ("²", "٣") is no
+    number, never a ValueError."""
+    return text.isascii() and text.isdigit() and len(text) <= digits
+
+
 def _example(context: ContextTypes.DEFAULT_TYPE, key: str) -> str:
     """The example question a button's "zh:3" names, or "" (forged, or the file changed)."""
     lang, _, number = key.partition(":")
-    if lang not in (Lang.ZH, Lang.EN) or not number.isdigit() or len(number) > 4:
+    if lang not in (Lang.ZH, Lang.EN) or not _small_number(number):
         return ""
     examples = _examples(context, Lang(lang))
     return examples[int(number)] if int(number) < len(examples) else ""
@@ -244,7 +250,7 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str
     row, _, vote = rest.partition(":")
     state = state_of(context)
     lang = locale_of(update).lang
-    if state.query_log is None or not row.isdigit() or len(row) > 18 or vote not in ("+", "-"):
+    if state.query_log is None or not _small_number(row, 18) or vote not in ("+", "-"):
         await cosmetic("answering a button", query.answer())
         return
     user = update.effective_user
