@@ -216,3 +216,26 @@ def test_ask_into_a_closed_pipe_says_nothing(env):
         f"printf '收入总额\\n秘书长是谁\\n%.0s' $(seq 200) | {sys.executable} -m cepf_bot ask "
         "--stdin | head -1", shell=True, env=env, capture_output=True, text=True, timeout=120)
     assert len(result.stdout.splitlines()) == 1 and result.stderr == ""
+
+
+def test_a_long_line_of_markup_is_cut_outside_its_tags_and_each_piece_is_balanced():
+    from cepf_bot.render import TELEGRAM_LIMIT, split_messages, telegram_length
+
+    from .telegram_html import problems
+
+    line = '<i>— <a href="https://www.cbcgdf.org/x">' + "中国绿发会&amp;伙伴" * 1500 + "</a></i>"
+    pieces = split_messages([f"<b>{'长标题' * 2000}</b>\n{line}"])
+    assert len(pieces) > 2
+    for piece in pieces:
+        assert telegram_length(piece) <= TELEGRAM_LIMIT and problems(piece) == [], piece[-80:]
+
+
+def test_a_title_longer_than_a_message_is_cut_when_read(corpus_dir):
+    from cepf_bot.corpus import MAX_TITLE_CHARS, load_corpus
+
+    (corpus_dir / "long.md").write_text("# " + "与合作伙伴" * 1000 + "\n\n## " + "长章节" * 1500
+                                        + "\n\n简介。QWERTZ项目的介绍。\n", "utf-8")
+    document = next(d for d in load_corpus(corpus_dir).documents if d.id == "long")
+    assert len(document.title) == MAX_TITLE_CHARS and document.title.endswith("…")
+    assert all(len(p.title) <= MAX_TITLE_CHARS and len(p.section) <= MAX_TITLE_CHARS
+               for p in document.passages)

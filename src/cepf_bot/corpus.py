@@ -63,6 +63,7 @@ LIST_PARAGRAPH_CHARS = 300
 LIST_ITEMS = 3
 _UNIT_END = re.compile(r"(?<=[。；;！？!?])")
 TEXT_FORMATS = ("md", "txt", "html")
+MAX_TITLE_CHARS = 200
 MAX_PASSAGES = 50_000  # per document: a bomb's million passages would stall every question
 MAX_BINARY_BYTES = 20 * 1024 * 1024  # Word and PDF: Telegram's limit for a bot's download
 EXAMPLES_FILE = "examples.txt"
@@ -176,12 +177,18 @@ def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
     return document_of(doc_id, path, markdown_document(path, text), digest)
 
 
+def short_title(title: str) -> str:
+    """A title or heading as every reply can show it: at most MAX_TITLE_CHARS, cut with …
+    (one of 5,000 characters would not fit a Telegram message beside its passage)."""
+    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1] + "…"
+
+
 def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Document:
     """A document's passages from what its reader found; a `CorpusError` if it has no title
     or no text."""
     if not text.title:
         raise CorpusError(f"{path}: no title (the first '# ' heading)")
-    title = text.title
+    title = short_title(text.title)
     blocks = _gather_furniture(text.blocks, text.metadata)
     if not blocks:
         raise CorpusError(f"{path}: no text under the title")
@@ -189,7 +196,7 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
     seen: dict[str, int] = {}
     for block in blocks:
         body = "\n".join(block.lines)
-        section = block.section
+        section = short_title(block.section) if block.section else block.section
         passage_title = (section if section == DOCUMENT_INFO_TITLE else
                          heading_like_first_sentence(body) or section or title)
         units = list_units(body)
