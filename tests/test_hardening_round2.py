@@ -239,3 +239,24 @@ def test_a_title_longer_than_a_message_is_cut_when_read(corpus_dir):
     assert len(document.title) == MAX_TITLE_CHARS and document.title.endswith("…")
     assert all(len(p.title) <= MAX_TITLE_CHARS and len(p.section) <= MAX_TITLE_CHARS
                for p in document.passages)
+
+
+@pytest.mark.parametrize("swap", ["fifo", "link outside"])
+def test_a_file_swapped_after_the_listing_is_refused_never_read_or_waited_on(corpus_dir,
+                                                                             tmp_path, swap):
+    from cepf_bot.corpus import document_files
+    from cepf_bot.corpus_files import CorpusError, read_raw
+
+    (corpus_dir / "news.md").write_text("# 新闻\n\n观鸟节活动。\n", "utf-8")
+    listed = document_files(corpus_dir)
+    path = corpus_dir / "news.md"
+    (tmp_path / "secret.md").write_text("# 机密\n\n外部文件的内容。\n", "utf-8")
+    path.unlink()
+    if swap == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(tmp_path / "secret.md")
+    started = time.monotonic()
+    with pytest.raises(CorpusError, match=r"news\.md: (not a regular file|replaced)"):
+        read_raw(path, identity=listed[path])
+    assert time.monotonic() - started < 1

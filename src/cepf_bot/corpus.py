@@ -89,7 +89,13 @@ def document_paths(root: Path) -> list[Path]:
     """The corpus's document files in a stable order. Symlinked folders are not followed; a
     special file (a FIFO, a device, a socket) is skipped, never opened, and so is a symlinked
     file that points outside the corpus folder, each with a warning naming it."""
-    paths = []
+    return list(document_files(root))
+
+
+def document_files(root: Path) -> dict[Path, tuple[int, int] | None]:
+    """`document_paths`, each with the (device, inode) it had when listed: reading checks
+    that it is still that file (None: a broken link, whose reading names the problem)."""
+    paths: dict[Path, tuple[int, int] | None] = {}
     inside = root.resolve()
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -106,14 +112,14 @@ def document_paths(root: Path) -> list[Path]:
                 log.warning("%s: skipped, a link to a file outside the corpus folder", path)
                 continue
             try:
-                mode = path.stat().st_mode
+                info = path.stat()
             except OSError:
-                paths.append(path)  # a broken link: reading it names the problem
+                paths[path] = None  # a broken link: reading it names the problem
                 continue
-            if not stat.S_ISREG(mode):
+            if not stat.S_ISREG(info.st_mode):
                 log.warning("%s: skipped, not a regular file", path)
                 continue
-            paths.append(path)
+            paths[path] = (info.st_dev, info.st_ino)
     return paths
 
 
@@ -298,11 +304,9 @@ def corpus_fingerprint(root: Path) -> str:
         raise CorpusError(f"{root}: corpus folder not found")
     digests = {}
     word_files = [root / name for name in WORD_FILES if (root / name).is_file()]
-    for path in [*document_paths(root), *word_files]:
-        try:
-            digests[_relative(root, path)] = file_digest(path.read_bytes())
-        except OSError as e:
-            raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+    for path, identity in [*document_files(root).items(), *((p, None) for p in word_files)]:
+        digests[_relative(root, path)] = file_digest(
+            read_raw(path, max_bytes=MAX_BINARY_BYTES * 8, identity=identity))
     return fingerprint(digests)
 
 
@@ -320,17 +324,17 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
         raise CorpusError(f"{root}: corpus folder not found")
     if vocabulary is None:
         vocabulary = read_vocabulary(root, max_bytes=max_file_bytes)
-    paths = document_paths(root)
+    paths = document_files(root)
     if not paths:
         raise CorpusError(f"{root}: no documents (*.md, *.txt, *.html, *.docx, *.pdf) in the "
                           "corpus folder")
     documents = []
     digests: dict[str, str] = dict(vocabulary.digests)
     seen: dict[str, Path] = {}
-    for path in paths:
+    for path, identity in paths.items():
         limit = max_file_bytes if format_of(path) in TEXT_FORMATS else max(
             max_file_bytes, MAX_BINARY_BYTES)
-        data = read_raw(path, max_bytes=limit)
+        data = read_raw(path, max_bytes=limit, identity=identity)
         digest = digests[_relative(root, path)] = file_digest(data)
         if digest in seen:
             raise CorpusError(f"{path}: duplicate document (same content as {seen[digest]})")
