@@ -260,3 +260,18 @@ def test_a_file_swapped_after_the_listing_is_refused_never_read_or_waited_on(cor
     with pytest.raises(CorpusError, match=r"news\.md: (not a regular file|replaced)"):
         read_raw(path, identity=listed[path])
     assert time.monotonic() - started < 1
+
+
+def test_the_spelling_corrector_has_one_budget_per_question(searcher):
+    import random
+
+    rng = random.Random(0)
+    han = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    question = "".join("".join(rng.choice(han) for _ in range(6)) + "x"
+                       for _ in range(143))[:1000]  # runs of unknown Han, each ended by a letter
+    groups = searcher.segmenter.groups(question)
+    searcher.speller.corrections(groups)
+    started = time.process_time()
+    searcher.speller.corrections(groups)
+    assert time.process_time() - started < 0.025  # per run: ~50 ms, 10 accounts x 8: seconds
+    assert searcher.ask("秘书张是谁").read_as  # a real slip is still read right
