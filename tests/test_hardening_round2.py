@@ -275,3 +275,19 @@ def test_the_spelling_corrector_has_one_budget_per_question(searcher):
     searcher.speller.corrections(groups)
     assert time.process_time() - started < 0.025  # per run: ~50 ms, 10 accounts x 8: seconds
     assert searcher.ask("秘书张是谁").read_as  # a real slip is still read right
+
+
+def test_the_answer_sentence_of_a_long_paragraph_of_short_clauses_is_bounded_and_cached(
+        searcher):
+    from cepf_bot.types import Hit, Passage
+
+    text = "，".join(f"第{i}项收入{i * 7}元" for i in range(30_000)) + "。"  # ~300k characters
+    passage = Passage(id="t#1", document_id="t", document="表", title="收支表", text=text)
+    hit = Hit(1, 5.0, passage, ("收入",))
+    query = searcher.analyse("收入是多少")
+    started = time.process_time()
+    first = searcher._answer(query, hit)
+    assert time.process_time() - started < 0.5  # was 10 s
+    started = time.process_time()
+    assert searcher._answer(query, hit) == first
+    assert time.process_time() - started < 0.001

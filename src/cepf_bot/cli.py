@@ -75,7 +75,8 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     searcher = engine.searcher
     if args.stdin:
         # bytes that are not UTF-8 are one question's U+FFFD, never the end of the batch
-        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
+        if hasattr(sys.stdin, "reconfigure"):  # a real stream, not a test's StringIO
+            sys.stdin.reconfigure(errors="replace")
         for line in sys.stdin:
             question = line.rstrip("\n")
             results, _, gloss = _answered(searcher, question, args)
