@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -15,17 +16,43 @@ DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 
-def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
-    """A corpus file's bytes, or a `CorpusError` if it is too large or unreadable."""
+def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+             identity: tuple[int, int] | None = None) -> bytes:
+    """A corpus file's bytes, or a `CorpusError` if it is too large or unreadable.
+
+    The file is opened without following a link in its last part and without blocking (a
+    FIFO swapped in after the folder was listed never hangs the reindex), checked on the open
+    descriptor to be a regular file — the one listed, when `identity` (device, inode) is
+    given — and read from that descriptor."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise CorpusError(f"{path}: file too large ({size} bytes, limit {max_bytes})")
-        return path.read_bytes()
-    except CorpusError:
-        raise
+        target = path.resolve(strict=True)  # a link inside the corpus, checked when listed
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (OSError, RuntimeError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise CorpusError(f"{path}: cannot read ({reason})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CorpusError(f"{path}: not a regular file (replaced while being read?)")
+        if identity is not None and (info.st_dev, info.st_ino) != identity:
+            raise CorpusError(f"{path}: replaced by another file while the corpus was read; "
+                              "reindex again")
+        if info.st_size > max_bytes:
+            raise CorpusError(f"{path}: file too large ({info.st_size} bytes, limit "
+                              f"{max_bytes})")
+        chunks = []
+        left = max_bytes + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > max_bytes:  # it grew since fstat
+            raise CorpusError(f"{path}: file too large (over {max_bytes} bytes)")
+        return data
     except OSError as e:
         raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+    finally:
+        os.close(fd)
 
 
 def decode(path: Path, data: bytes) -> str:

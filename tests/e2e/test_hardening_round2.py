@@ -216,3 +216,79 @@ def test_ask_into_a_closed_pipe_says_nothing(env):
         f"printf '收入总额\\n秘书长是谁\\n%.0s' $(seq 200) | {sys.executable} -m cepf_bot ask "
         "--stdin | head -1", shell=True, env=env, capture_output=True, text=True, timeout=120)
     assert len(result.stdout.splitlines()) == 1 and result.stderr == ""
+
+
+def test_a_long_line_of_markup_is_cut_outside_its_tags_and_each_piece_is_balanced():
+    from cepf_bot.reply.render import TELEGRAM_LIMIT, split_messages, telegram_length
+
+    from tests.telegram_html import problems
+
+    line = '<i>— <a href="https://www.cbcgdf.org/x">' + "中国绿发会&amp;伙伴" * 1500 + "</a></i>"
+    pieces = split_messages([f"<b>{'长标题' * 2000}</b>\n{line}"])
+    assert len(pieces) > 2
+    for piece in pieces:
+        assert telegram_length(piece) <= TELEGRAM_LIMIT and problems(piece) == [], piece[-80:]
+
+
+def test_a_title_longer_than_a_message_is_cut_when_read(corpus_dir):
+    from cepf_bot.corpus.folder import MAX_TITLE_CHARS, load_corpus
+
+    (corpus_dir / "long.md").write_text("# " + "与合作伙伴" * 1000 + "\n\n## " + "长章节" * 1500
+                                        + "\n\n简介。QWERTZ项目的介绍。\n", "utf-8")
+    document = next(d for d in load_corpus(corpus_dir).documents if d.id == "long")
+    assert len(document.title) == MAX_TITLE_CHARS and document.title.endswith("…")
+    assert all(len(p.title) <= MAX_TITLE_CHARS and len(p.section) <= MAX_TITLE_CHARS
+               for p in document.passages)
+
+
+@pytest.mark.parametrize("swap", ["fifo", "link outside"])
+def test_a_file_swapped_after_the_listing_is_refused_never_read_or_waited_on(corpus_dir,
+                                                                             tmp_path, swap):
+    from cepf_bot.corpus.folder import document_files
+    from cepf_bot.errors import CorpusError
+    from cepf_bot.files import read_raw
+
+    (corpus_dir / "news.md").write_text("# 新闻\n\n观鸟节活动。\n", "utf-8")
+    listed = document_files(corpus_dir)
+    path = corpus_dir / "news.md"
+    (tmp_path / "secret.md").write_text("# 机密\n\n外部文件的内容。\n", "utf-8")
+    path.unlink()
+    if swap == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(tmp_path / "secret.md")
+    started = time.monotonic()
+    with pytest.raises(CorpusError, match=r"news\.md: (not a regular file|replaced)"):
+        read_raw(path, identity=listed[path])
+    assert time.monotonic() - started < 1
+
+
+def test_the_spelling_corrector_has_one_budget_per_question(searcher):
+    import random
+
+    rng = random.Random(0)
+    han = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    question = "".join("".join(rng.choice(han) for _ in range(6)) + "x"
+                       for _ in range(143))[:1000]  # runs of unknown Han, each ended by a letter
+    groups = searcher.segmenter.groups(question)
+    searcher.speller.corrections(groups)
+    started = time.process_time()
+    searcher.speller.corrections(groups)
+    assert time.process_time() - started < 0.025  # per run: ~50 ms, 10 accounts x 8: seconds
+    assert searcher.ask("秘书张是谁").read_as  # a real slip is still read right
+
+
+def test_the_answer_sentence_of_a_long_paragraph_of_short_clauses_is_bounded_and_cached(
+        searcher):
+    from cepf_bot.types import Hit, Passage
+
+    text = "，".join(f"第{i}项收入{i * 7}元" for i in range(30_000)) + "。"  # ~300k characters
+    passage = Passage(id="t#1", document_id="t", document="表", title="收支表", text=text)
+    hit = Hit(1, 5.0, passage, ("收入",))
+    query = searcher.analyse("收入是多少")
+    started = time.process_time()
+    first = searcher._answer(query, hit)
+    assert time.process_time() - started < 0.5  # was 10 s
+    started = time.process_time()
+    assert searcher._answer(query, hit) == first
+    assert time.process_time() - started < 0.001

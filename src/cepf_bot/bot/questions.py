@@ -244,8 +244,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             locale = _pressed_locale(update, source.removeprefix("ex"))
             target = message
         # a real "more" button pages on (offset > 0): "more:0" would log the question again
-        if offset_text.isdigit() and len(offset_text) <= 4 and int(offset_text) > 0 \
-                and question and target is not None:
+        if _small_number(offset_text) and int(offset_text) > 0 and question \
+                and target is not None:
             # the first page keeps its 👍/👎 and Full text; only "More results" goes
             await cosmetic("removing the button", message.edit_reply_markup(
                 without_more(message.reply_markup)))
@@ -276,12 +276,18 @@ def _pressed_locale(update: Update, key: str) -> Locale:
     return Locale(lang, Script(script) if script in scripts else presser.script)
 
 
+def _small_number(text: str, digits: int = 4) -> bool:
+    """ASCII digits only, at most `digits` of them: forged button data ("²", "٣") is no
+    number, never a ValueError."""
+    return text.isascii() and text.isdigit() and len(text) <= digits
+
+
 def _example(context: ContextTypes.DEFAULT_TYPE, key: str) -> str:
     """The example question a button's "zh:3" (or "zh:3:zh-tw") names, or "" (forged, or the
     file changed)."""
     lang, _, number = key.partition(":")
     number = number.partition(":")[0]
-    if lang not in (Lang.ZH, Lang.EN) or not number.isdigit() or len(number) > 4:
+    if lang not in (Lang.ZH, Lang.EN) or not _small_number(number):
         return ""
     examples = _examples(context, Lang(lang))
     return examples[int(number)] if int(number) < len(examples) else ""
@@ -294,7 +300,7 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str
     query = update.callback_query
     row, _, vote = rest.partition(":")
     state = state_of(context)
-    if state.query_log is None or not row.isdigit() or len(row) > 18 or vote not in ("+", "-"):
+    if state.query_log is None or not _small_number(row, 18) or vote not in ("+", "-"):
         await cosmetic("answering a button", query.answer())
         return
     user = update.effective_user

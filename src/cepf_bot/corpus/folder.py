@@ -58,6 +58,7 @@ LIST_PARAGRAPH_CHARS = 300
 LIST_ITEMS = 3
 _UNIT_END = re.compile(r"(?<=[。；;！？!?])")
 TEXT_FORMATS = ("md", "txt", "html")
+MAX_TITLE_CHARS = 200
 MAX_PASSAGES = 50_000  # per document: a bomb's million passages would stall every question
 MAX_BINARY_BYTES = 20 * 1024 * 1024  # Word and PDF: Telegram's limit for a bot's download
 
@@ -90,7 +91,13 @@ def document_paths(root: Path) -> list[Path]:
     """The corpus's document files in a stable order. Symlinked folders are not followed; a
     special file (a FIFO, a device, a socket) is skipped, never opened, and so is a symlinked
     file that points outside the corpus folder, each with a warning naming it."""
-    paths = []
+    return list(document_files(root))
+
+
+def document_files(root: Path) -> dict[Path, tuple[int, int] | None]:
+    """`document_paths`, each with the (device, inode) it had when listed: reading checks
+    that it is still that file (None: a broken link, whose reading names the problem)."""
+    paths: dict[Path, tuple[int, int] | None] = {}
     inside = root.resolve()
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -107,14 +114,14 @@ def document_paths(root: Path) -> list[Path]:
                 log.warning("%s: skipped, a link to a file outside the corpus folder", path)
                 continue
             try:
-                mode = path.stat().st_mode
+                info = path.stat()
             except OSError:
-                paths.append(path)  # a broken link: reading it names the problem
+                paths[path] = None  # a broken link: reading it names the problem
                 continue
-            if not stat.S_ISREG(mode):
+            if not stat.S_ISREG(info.st_mode):
                 log.warning("%s: skipped, not a regular file", path)
                 continue
-            paths.append(path)
+            paths[path] = (info.st_dev, info.st_ino)
     return paths
 
 
@@ -178,12 +185,18 @@ def parse_document(doc_id: str, path: Path, text: str, digest: str) -> Document:
     return document_of(doc_id, path, markdown_document(path, text), digest)
 
 
+def short_title(title: str) -> str:
+    """A title or heading as every reply can show it: at most MAX_TITLE_CHARS, cut with …
+    (one of 5,000 characters would not fit a Telegram message beside its passage)."""
+    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1] + "…"
+
+
 def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Document:
     """A document's passages from what its reader found; a `CorpusError` if it has no title
     or no text."""
     if not text.title:
         raise CorpusError(f"{path}: no title (the first '# ' heading)")
-    title = text.title
+    title = short_title(text.title)
     blocks = _gather_furniture(text.blocks, text.metadata)
     if not blocks:
         raise CorpusError(f"{path}: no text under the title")
@@ -191,7 +204,7 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
     seen: dict[str, int] = {}
     for block in blocks:
         body = "\n".join(block.lines)
-        section = block.section
+        section = short_title(block.section) if block.section else block.section
         passage_title = (section if section == DOCUMENT_INFO_TITLE else
                          heading_like_first_sentence(body) or section or title)
         units = list_units(body)
@@ -293,11 +306,9 @@ def corpus_fingerprint(root: Path) -> str:
         raise CorpusError(f"{root}: corpus folder not found")
     digests = {}
     word_files = [root / name for name in WORD_FILES if (root / name).is_file()]
-    for path in [*document_paths(root), *word_files]:
-        try:
-            digests[_relative(root, path)] = file_digest(path.read_bytes())
-        except OSError as e:
-            raise CorpusError(f"{path}: cannot read ({e.strerror or e})") from None
+    for path, identity in [*document_files(root).items(), *((p, None) for p in word_files)]:
+        digests[_relative(root, path)] = file_digest(
+            read_raw(path, max_bytes=MAX_BINARY_BYTES * 8, identity=identity))
     return fingerprint(digests)
 
 
@@ -315,15 +326,15 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
         raise CorpusError(f"{root}: corpus folder not found")
     if vocabulary is None:
         vocabulary = read_vocabulary(root, max_bytes=max_file_bytes)
-    paths = document_paths(root)
+    paths = document_files(root)
     if not paths:
         raise CorpusError(f"{root}: no documents (*.md, *.txt, *.html, *.docx, *.pdf) in the "
                           "corpus folder")
     documents = []
     digests: dict[str, str] = dict(vocabulary.digests)
     seen: dict[str, Path] = {}
-    for path in paths:
-        data = read_raw(path, max_bytes=size_limit(path, max_file_bytes))
+    for path, identity in paths.items():
+        data = read_raw(path, max_bytes=size_limit(path, max_file_bytes), identity=identity)
         digest = digests[_relative(root, path)] = file_digest(data)
         if digest in seen:
             raise CorpusError(f"{path}: duplicate document (same content as {seen[digest]})")

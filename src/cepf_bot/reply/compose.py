@@ -6,6 +6,7 @@ without a bot and the handlers in `bot` only send what these return.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from cepf_bot.analysis.script import TraditionalConverter
@@ -137,7 +138,8 @@ def answer_html(searcher: Searcher, results: Results, locale: Locale) -> str:
 def full_passage_html(searcher: Searcher, key: str, locale: Locale) -> list[str]:
     """The messages that show a passage whole (the "full text" button), found by the hash
     its id ends with; none when it is gone (the corpus changed)."""
-    if not key.isalnum() or len(key) > 16:
+    # the hash of the id, and "-2", "-3" for a repeat of the same text in one document
+    if not re.fullmatch(r"[0-9a-f]{1,16}(?:-[0-9]{1,5})?", key):
         return []
     passages = searcher.index.passages
     at = next((i for i, p in enumerate(passages) if p.id.endswith(f"#{key}")), None)

@@ -259,6 +259,34 @@ def readable_figures(text: str, lang: Lang = Lang.ZH) -> str:
     return _AMOUNT.sub(readable, text)
 
 
+_MARKUP = re.compile(r"<(/?)([a-z]+)[^<>]*>|&#?\w+;")
+_TAGS_ROOM = 200  # what closing and reopening the tags at a cut may add
+
+
+def _outside_markup(line: str, cut: int) -> int:
+    """`cut`, moved back so that it falls outside any tag (<a href=…>) or entity (&amp;)."""
+    for m in _MARKUP.finditer(line, max(0, cut - 1000), cut + 1000):
+        if m.start() < cut < m.end():
+            return m.start()
+    return max(cut, 1)
+
+
+def _open_tags(html: str) -> list[tuple[str, str]]:
+    """The tags still open at the end of `html`: (name, the opening tag as written)."""
+    opened: list[tuple[str, str]] = []
+    for m in _MARKUP.finditer(html):
+        if not m.group(2):
+            continue
+        if m.group(1):
+            for i in range(len(opened) - 1, -1, -1):
+                if opened[i][0] == m.group(2):
+                    del opened[i]
+                    break
+        else:
+            opened.append((m.group(2), m.group()))
+    return opened
+
+
 def _fit(block: str, limit: int) -> list[str]:
     """A block too long for one message, cut at line ends (a line too long at a sentence end,
     else anywhere), each cut marked with …."""
@@ -268,12 +296,15 @@ def _fit(block: str, limit: int) -> list[str]:
     current = ""
     for line in block.split("\n"):
         while telegram_length(line) > limit - 1:
-            cut = max((m.end() for m in _SENTENCE_END.finditer(line, 0, limit - 1)), default=0)
-            cut = cut or limit - 1
-            while telegram_length(line[:cut]) > limit - 1:
-                cut -= 1
-            pieces.append(line[:cut] + "…")
-            line = line[cut:]
+            room = limit - 1 - _TAGS_ROOM
+            cut = max((m.end() for m in _SENTENCE_END.finditer(line, 0, room)), default=0)
+            cut = _outside_markup(line, cut or room)
+            while telegram_length(line[:cut]) > room:
+                cut = _outside_markup(line, cut - 1)
+            opened = _open_tags(line[:cut])
+            pieces.append(line[:cut] + "…" + "".join(f"</{name}>" for name, _ in
+                                                    reversed(opened)))
+            line = "".join(tag for _, tag in opened) + line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if current and telegram_length(candidate) > limit - 1:
             pieces.append(current + "…")

@@ -19,6 +19,10 @@ from cepf_bot.analysis.segment import normalise
 from cepf_bot.types import Answer, Hit
 
 MAX_ANSWER_CHARS = 260
+# What one question may cost per passage: its first MAX_SCAN_CHARS characters, in at most
+# MAX_SPANS candidate sentences (a PDF table without 。 is one paragraph of short clauses).
+MAX_SCAN_CHARS = 6000
+MAX_SPANS = 80
 TYPE_BONUS = 1.0  # times the best sentence's term score: what is asked beats more matches
 TITLE_WEIGHT = 0.3  # a term of the passage's title says what the whole passage is about
 FOCUS_WEIGHT = 2.0  # a term of the words next to the question word: what is asked
@@ -137,9 +141,9 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
     `focus` the terms of what the question asks about (the words beside its question word, or
     a yes/no question's most specific word): they weigh FOCUS_WEIGHT, and a yes/no answer must
     have them."""
-    text = hit.passage.text
+    text = hit.passage.text[:MAX_SCAN_CHARS]  # bounded work per passage, however long
     title = normalise(hit.passage.title)
-    spans = candidate_spans(text) or [(0, len(text))]
+    spans = candidate_spans(text)[:MAX_SPANS] or [(0, len(text))]
     kind, unit = question_type(question), asked_unit(question)
     asked = set(focus)
     prefer_current = not _PAST_ASKED.search(question.lower())

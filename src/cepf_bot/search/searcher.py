@@ -47,6 +47,8 @@ def shipped_model() -> VerdictModel:
     return VerdictModel.load()
 
 
+ANSWER_CACHE = 1024  # answer sentences kept
+
 class Searcher:
     """Ranks an index's passages for questions; safe to share between threads."""
 
@@ -62,6 +64,9 @@ class Searcher:
         self.traditional = TraditionalConverter(index.meta.traditional)
         self.analyser = QueryAnalyser(segmenter, self.expander, index.postings)
         self._classes = index.meta.term_classes
+        # (question, passage, matched terms) -> its answer sentence: a question asked again
+        # (More, a refresh, a burst) costs nothing; thread-safe enough (one dict operation each)
+        self._answers: dict[tuple[str, str, tuple[str, ...]], Answer | None] = {}
         self._distinctive = frozenset(t for t, c in self._classes.items()
                                       if c in DISTINCTIVE_CLASSES)
 
@@ -204,6 +209,16 @@ class Searcher:
                    self._matched_terms(top[0], query))
 
     def _answer(self, query: Query, hit: Hit) -> Answer | None:
+        key = (query.mandarin or query.text, hit.passage.id, tuple(sorted(hit.terms)))
+        if key in self._answers:
+            return self._answers[key]
+        found = self._pick_answer(query, hit)
+        if len(self._answers) >= ANSWER_CACHE:
+            self._answers.pop(next(iter(self._answers)))  # the oldest
+        self._answers[key] = found
+        return found
+
+    def _pick_answer(self, query: Query, hit: Hit) -> Answer | None:
         postings = self.index.postings
 
         def weight(term: str) -> float:

@@ -19,9 +19,11 @@ from cepf_bot.types import Correction
 
 MIN_LATIN_LETTERS = 4
 MAX_TERM_CHARS = 8  # the longest stretch read as one term
-MAX_RUN_CHARS = 200  # of a question's Han text, looked at for mistyped terms
+MAX_RUN_CHARS = 200  # of a question's Han text, looked at for mistyped terms (all runs together)
+MAX_LATIN_WORDS = 20  # of a question's Latin words, looked at for slips
 
 
+@functools.lru_cache(maxsize=4096)
 def sound(text: str) -> str:
     """Toneless pinyin: what a pinyin keyboard was given (绿发会 -> lv fa hui)."""
     return " ".join(load_pinyin()(text))
@@ -60,14 +62,21 @@ class Speller:
         """Corrections for the question's words (as the segmenter cut them), left to right."""
         out: list[Correction] = []
         run: list[Group] = []
+        # one budget per question, not per run: runs cut short by a Latin letter each would
+        # otherwise cost a pinyin look-up per character and stretch
+        han_left, latin_left = MAX_RUN_CHARS, MAX_LATIN_WORDS
         for group in [*groups, Group("", (), "end")]:
             if group.kind == "han":
                 run.append(group)
                 continue
-            out += self._chinese_corrections(run)
+            if run and han_left > 0:
+                out += self._chinese_corrections(run, han_left)
+                han_left -= sum(len(g.word) for g in run)
             run = []
-            if group.kind == "word" and (found := self._latin_correction(group.word)):
-                out.append(found)
+            if group.kind == "word" and latin_left > 0:
+                latin_left -= 1
+                if found := self._latin_correction(group.word):
+                    out.append(found)
         return out
 
     def _latin_correction(self, word: str) -> Correction | None:
@@ -77,11 +86,11 @@ class Speller:
         near = [t for t in self._latin if one_edit_apart(word, t)]
         return Correction(word, near[0]) if len(near) == 1 else None
 
-    def _chinese_corrections(self, run: list[Group]) -> list[Correction]:
+    def _chinese_corrections(self, run: list[Group], budget: int) -> list[Correction]:
         """In a run of Han words: the longest stretches of characters, each overlapping a word
         the corpus does not know, that sound like exactly one corpus term (jieba may have cut
         a mistyped term across words: 秘书张是谁 -> 秘书 / 张是 / 谁)."""
-        text = "".join(g.word for g in run)[:MAX_RUN_CHARS]
+        text = "".join(g.word for g in run)[:budget]
         unknown = []
         for group in run:
             unknown += [not self._is_known(group.word)] * len(group.word)
