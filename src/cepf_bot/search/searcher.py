@@ -191,7 +191,7 @@ class Searcher:
                     for t in (g.key, *g.tokens[-1:])}
 
         matched = set(hit.terms)
-        focus = {t for w in query.focus for t in w.terms} & matched
+        focus: set[str] | frozenset[str] = {t for w in query.focus for t in w.terms} & matched
         if not focus:  # no question word (a yes/no question): its most specific word
             supported = [w for w in query.content if w.terms & matched]
             focus = (max(supported, key=self._weight).terms & matched) if supported else set()

@@ -45,7 +45,7 @@ def read_pdf(path: Path, data: bytes) -> DocumentText:
         if reader.is_encrypted and not reader.decrypt(""):
             raise Unreadable("encrypted: it needs a password")
         pages = [page.extract_text() or "" for page in reader.pages]
-        title = ((reader.metadata or {}).get("/Title") or "") if reader.metadata else ""
+        title = (reader.metadata.get("/Title") or "") if reader.metadata else ""
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
