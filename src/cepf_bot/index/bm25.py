@@ -13,13 +13,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar, overload
+from typing import cast
 
 import numpy as np
 
 from cepf_bot.types import BM25Params
-
-_T = TypeVar("_T")
 
 
 class TermIds(Mapping[str, int]):
@@ -38,13 +36,6 @@ class TermIds(Mapping[str, int]):
 
     def __getitem__(self, term: str) -> int:
         return self.ids[term]
-
-    @overload
-    def get(self, term: str, default: None = None) -> int | None: ...
-    @overload
-    def get(self, term: str, default: int | _T) -> int | _T: ...
-    def get(self, term: str, default: _T | None = None) -> int | _T | None:
-        return self.ids.get(term, default)
 
     def __contains__(self, term: object) -> bool:
         return term in self.ids
@@ -397,5 +388,4 @@ def top_k(scores: np.ndarray, k: int, *, offset: int = 0) -> list[int]:
         cut = scores[positive[part]].min()
         positive = positive[scores[positive] >= cut]  # keep ties at the cut, order them below
     ranked = positive[np.lexsort((positive, -scores[positive]))]
-    best: list[int] = ranked[offset:want].tolist()
-    return best
+    return cast("list[int]", ranked[offset:want].tolist())  # numpy types tolist() as Any
