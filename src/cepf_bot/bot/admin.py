@@ -21,6 +21,8 @@ log = logging.getLogger("cepf_bot.bot")
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What the bot knows: documents, passages, when the index was built."""
+    if update.effective_message is None:
+        return
     engine = state_of(context).engine
     await send(update.effective_message, about_html(engine.info(), locale_of(update),
                                                      engine.searcher.traditional))
@@ -33,7 +35,8 @@ async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, comm
         return True
     log.warning("refused %s from user %s (not in CEPF_ADMIN_IDS)", command,
                 user.id if user else "?")
-    await say(update, context, update.effective_message, "not_admin")
+    if update.effective_message is not None:
+        await say(update, context, update.effective_message, "not_admin")
     return False
 
 
@@ -42,7 +45,7 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     state = state_of(context)
     user = update.effective_user
     message = update.effective_message
-    if not await require_admin(update, context, "/reindex"):
+    if not await require_admin(update, context, "/reindex") or user is None or message is None:
         return
     await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
     started = time.perf_counter()
@@ -63,21 +66,22 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins only: every document with its format, passage count and link."""
-    if not await require_admin(update, context, "/documents"):
+    message = update.effective_message
+    if not await require_admin(update, context, "/documents") or message is None:
         return
     info = state_of(context).engine.info()
     lines = [f"<b>{len(info.documents)} documents, {info.passages} passages</b>"]
     lines += [f"• {linked(escape(d.title), d.url)} — {escape(d.id)}, {d.format.upper()}, "
               f"{d.passages} passages" for d in info.documents]
     for part in split_messages(lines):
-        await send(update.effective_message, part)
+        await send(message, part)
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins only: unanswered and down-voted questions, most frequent first."""
     state = state_of(context)
     message = update.effective_message
-    if not await require_admin(update, context, "/stats"):
+    if not await require_admin(update, context, "/stats") or message is None:
         return
     if state.query_log is None:
         await send(message, "The query log is off (CEPF_QUERY_LOG=off).")

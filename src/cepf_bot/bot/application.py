@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any, TypeAlias
 
 from telegram import BotCommand
 from telegram.ext import (
@@ -12,7 +13,10 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
+    ExtBot,
     InlineQueryHandler,
+    JobQueue,
     MessageHandler,
     filters,
 )
@@ -38,6 +42,13 @@ from cepf_bot.querylog import QueryLog
 
 log = logging.getLogger("cepf_bot.application")
 
+# What `build_application` builds: PTB's default context types; the bot's type argument is
+# what AIORateLimiter takes per call (its max_retries, an int).
+BotApplication: TypeAlias = Application[
+    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
+
 CONNECTIONS = 16
 CONCURRENT_UPDATES = 32
 
@@ -49,7 +60,7 @@ COMMANDS = [
 ]
 
 
-async def post_init(application: Application) -> None:
+async def post_init(application: BotApplication) -> None:
     """Start-up work: the command menu (cosmetic) and jieba's dictionary, off the event loop."""
     await cosmetic("setting the command menu", application.bot.set_my_commands(
         [BotCommand(c, d) for c, d in COMMANDS]))
@@ -61,7 +72,7 @@ async def post_init(application: Application) -> None:
 
 
 def build_application(settings: BotSettings, engine: Engine,
-                      query_log: QueryLog | None = None) -> Application:
+                      query_log: QueryLog | None = None) -> BotApplication:
     """The configured python-telegram-bot Application with every handler registered."""
     timeout = settings.timeout
     limiter = AIORateLimiter(

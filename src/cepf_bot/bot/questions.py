@@ -26,7 +26,7 @@ from cepf_bot.reply.compose import PAGE, compose_inline, compose_reply, full_pas
 from cepf_bot.reply.locale import reply_locale
 from cepf_bot.reply.texts import ui_text
 from cepf_bot.search.conversation import small_talk, suggestions
-from cepf_bot.types import Lang
+from cepf_bot.types import Lang, Script
 
 log = logging.getLogger("cepf_bot.bot")
 
@@ -38,12 +38,12 @@ def _examples(context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> list[str]:
     return state_of(context).engine.examples.get(lang, [])
 
 
-def _example_buttons(context: ContextTypes.DEFAULT_TYPE, lang: Lang, script: str,
+def _example_buttons(context: ContextTypes.DEFAULT_TYPE, lang: Lang, script: Script,
                      chosen: list[int]) -> list[list[InlineKeyboardButton]]:
     """A button per example question, labelled with the whole question (callback: its id)."""
     examples = _examples(context, lang)
     convert = state_of(context).engine.searcher.traditional.convert
-    return [[InlineKeyboardButton(convert(examples[i], script),  # type: ignore[arg-type]
+    return [[InlineKeyboardButton(convert(examples[i], script),
                                   callback_data=f"ex:{lang}:{i}")]
             for i in chosen if i < len(examples)]
 
@@ -132,20 +132,27 @@ async def answer(
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet, with example questions as buttons that ask them."""
+    message = update.effective_message
+    if message is None:
+        return
     locale = locale_of(update)
     keyboard = _example_buttons(context, locale.lang, locale.script, [0, 1, 2, 3])
-    await say(update, context, update.effective_message, "start",
+    await say(update, context, message, "start",
               reply_markup=InlineKeyboardMarkup(keyboard))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain how to ask in private chats, groups and inline."""
+    if update.effective_message is None:
+        return
     await say(update, context, update.effective_message, "help", username=context.bot.username)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ask <question>, in any chat."""
     message = update.effective_message
+    if message is None:
+        return
     question = question_of(message, context.bot.username)
     if not question:
         await say(update, context, message, "ask_usage")
@@ -156,12 +163,16 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In a private chat every text message is a question."""
     message = update.effective_message
+    if message is None:
+        return
     await answer(update, context, message.text or "", reply_to=message)
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In groups: answer mentions of the bot and replies to its messages, ignore the rest."""
     message = update.effective_message
+    if message is None:
+        return
     username = context.bot.username or ""
     # the whole username: @cepf_bot is not mentioned by @cepf_bot_evil
     mentioned = bool(username) and re.search(rf"@{re.escape(username)}(?![A-Za-z0-9_])",
@@ -188,6 +199,8 @@ def _over_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Inline buttons: an example question, or the next page of an answer."""
     query = update.callback_query
+    if query is None:
+        return
     if _over_limit(update, context):
         await cosmetic("answering a button", query.answer(
             ui_text("rate_limited", locale_of(update).lang)))
@@ -241,6 +254,8 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str
     """👍/👎: recorded (a second press changes the vote), thanked with a toast, and shown on
     the buttons."""
     query = update.callback_query
+    if query is None:
+        return
     row, _, vote = rest.partition(":")
     state = state_of(context)
     lang = locale_of(update).lang
@@ -283,6 +298,8 @@ def voted(markup: InlineKeyboardMarkup, vote: str) -> InlineKeyboardMarkup:
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """@bot question: the top passages as articles to send into any chat."""
     query = update.inline_query
+    if query is None:
+        return
     question = query.query.strip()
     locale = reply_locale(question, query.from_user.language_code)
     found = []

@@ -39,6 +39,7 @@ from cepf_bot.corpus.upload import (
 from cepf_bot.errors import CorpusError, UploadError, os_error_line
 from cepf_bot.reply.render import escape
 from cepf_bot.reply.texts import ui_text
+from cepf_bot.types import Lang
 
 log = logging.getLogger("cepf_bot.bot")
 
@@ -64,7 +65,8 @@ class PendingUpload:
 
 def _pending(context: ContextTypes.DEFAULT_TYPE) -> OrderedDict[str, PendingUpload]:
     """Previews waiting for a button, oldest first; expired ones dropped."""
-    pending = context.bot_data.setdefault("uploads", OrderedDict())
+    pending: OrderedDict[str, PendingUpload] = context.bot_data.setdefault("uploads",
+                                                                           OrderedDict())
     now = time.monotonic()
     for token in [t for t, p in pending.items() if now - p.at > PENDING_SECONDS]:
         pending.pop(token).discard()
@@ -75,9 +77,10 @@ def _pending(context: ContextTypes.DEFAULT_TYPE) -> OrderedDict[str, PendingUplo
 
 async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A file sent in a private chat: a preview for an admin, a polite refusal for others."""
-    message = update.effective_message
-    document = message.document
-    if document is None or not await require_admin(update, context, "a document upload"):
+    message, user = update.effective_message, update.effective_user
+    document = message.document if message is not None else None
+    if (document is None or not await require_admin(update, context, "a document upload")
+            or message is None or user is None):
         return
     name = safe_file_name(document.file_name or "document")
     if why := unsupported_format(name):  # not downloaded at all
@@ -108,8 +111,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await say(update, context, message, "upload_failed", error=escape(preview.error))
         return
     token = secrets.token_hex(6)
-    _pending(context)[token] = PendingUpload(update.effective_user.id, preview, folder,
-                                             time.monotonic())
+    _pending(context)[token] = PendingUpload(user.id, preview, folder, time.monotonic())
     lang = locale_of(update).lang
     buttons = InlineKeyboardMarkup([[
         InlineKeyboardButton(ui_text("upload_add", lang), callback_data=f"up:add:{token}"),
@@ -118,7 +120,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await send(message, preview_html(preview, lang), reply_markup=buttons)
 
 
-def preview_html(preview: UploadPreview, lang) -> str:  # type: ignore[no-untyped-def]
+def preview_html(preview: UploadPreview, lang: Lang) -> str:
     document = preview.document
     assert document is not None
     first = document.passages[0].text
@@ -134,6 +136,8 @@ def preview_html(preview: UploadPreview, lang) -> str:  # type: ignore[no-untype
 async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """"up:add:<token>" or "up:no:<token>": only the admin who sent the file decides."""
     query = update.callback_query
+    if query is None:
+        return
     parts = (query.data or "").split(":")
     action, token = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
     pending = _pending(context)
@@ -143,7 +147,7 @@ async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await cosmetic("answering a button", query.answer(
             ui_text("expired", locale_of(update).lang)))
         return
-    if update.effective_user.id != upload.user_id:
+    if update.effective_user is None or update.effective_user.id != upload.user_id:
         await cosmetic("answering a button", query.answer(
             ui_text("upload_not_yours", locale_of(update).lang)))
         return
