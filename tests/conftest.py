@@ -165,3 +165,14 @@ def nothing_refused(request: pytest.FixtureRequest) -> None:
     before = len(fake.refused)
     yield
     assert fake.refused[before:] == []
+
+
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e/, and every test that starts a bot or a fake Bot API, is
+    marked e2e, so `pytest -m "not e2e"` is the quick loop."""
+    for item in items:
+        if E2E in item.path.parents or {"bot", "fake"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -23,9 +25,9 @@ from cepf_bot.config import (
     resolve_paths,
 )
 from cepf_bot.corpus.folder import document_paths
-from cepf_bot.engine import Engine
+from cepf_bot.engine import Engine, last_failure
 from cepf_bot.errors import CepfError, ConfigError, CorpusError, error_line
-from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, setup_logging
+from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, safe_line, setup_logging
 from cepf_bot.querylog import QueryLog, format_summary
 from cepf_bot.reply.locale import reply_locale
 from cepf_bot.search.conversation import suggestions
@@ -72,6 +74,9 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     engine = Engine.open(paths)
     searcher = engine.searcher
     if args.stdin:
+        # bytes that are not UTF-8 are one question's U+FFFD, never the end of the batch
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")
         for line in sys.stdin:
             question = line.rstrip("\n")
             results, _, gloss = _answered(searcher, question, args)
@@ -187,9 +192,12 @@ def cmd_health(args: argparse.Namespace, paths: Paths) -> int:
             return 1
     try:  # what the next reindex would refuse: a bad file name, an unreadable folder
         document_paths(paths.corpus_dir)
+        failure = last_failure(paths)  # or what the last one refused, still there
+        if failure:
+            raise CorpusError(failure)
     except CorpusError as e:
-        print(f"unhealthy: the corpus cannot be indexed: {e} (index {info.generation} "
-              "still serves)")
+        print(f"unhealthy: the corpus cannot be indexed: {safe_line(str(e))} "
+              f"(index {info.generation} still serves)")
         return 1
     print(f"healthy: index {info.generation} ({info.passages} passages)"
           + (", bot serving" if args.serving else ""))
@@ -273,13 +281,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args, paths)
         return status
     except ConfigError as e:
-        print(f"cepf-bot: {e}", file=sys.stderr)
+        print(f"cepf-bot: {safe_line(str(e))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `cepf-bot ask … | head`: the reader has what it wanted
-        sys.stderr.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
         return 0
     except (CepfError, OSError) as e:
-        print(f"cepf-bot: error: {error_line(e)}", file=sys.stderr)
+        print(f"cepf-bot: error: {safe_line(error_line(e))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -40,6 +41,8 @@ class Paths:
     index_path: Path
     cache_dir: Path
     max_file_bytes: int = 5 * 1024 * 1024  # a larger corpus file is refused
+    read_seconds: float = 30.0  # reading one file may take this long (wall clock)
+    read_memory_mb: int = 512  # and this much memory
 
 
 def resolve_paths(
@@ -64,6 +67,8 @@ def resolve_paths(
         index_path=Path(index_path) if index_path else data_home / "cepf-bot" / "index",
         cache_dir=Path(cache_dir) if cache_dir else cache_home / "cepf-bot",
         max_file_bytes=int(_number(env, "CEPF_MAX_FILE_BYTES", 5 * 1024 * 1024)),
+        read_seconds=_number(env, "CEPF_READ_SECONDS", 30) or 30,
+        read_memory_mb=int(_number(env, "CEPF_READ_MEMORY_MB", 512)) or 512,
     )
 
 
@@ -110,6 +115,8 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if not math.isfinite(value):  # nan would switch a limit off, inf overflow an int
+        raise ConfigError(f"{name} must be a finite number, not {raw!r}")
     if value < 0:
         raise ConfigError(f"{name} must not be negative")
     return value
@@ -229,6 +236,8 @@ _PATHS = [
      "the index folder"),
     ("CEPF_CACHE_DIR", "$XDG_CACHE_HOME/cepf-bot (~/.cache/cepf-bot)", "jieba's cache"),
     ("CEPF_MAX_FILE_BYTES", "5242880", "a larger corpus file is refused"),
+    ("CEPF_READ_SECONDS", "30", "seconds reading one corpus file may take"),
+    ("CEPF_READ_MEMORY_MB", "512", "megabytes of memory reading one corpus file may take"),
 ]
 _QUERY_LOG = [
     ("CEPF_QUERY_LOG", "$XDG_DATA_HOME/cepf-bot/queries.sqlite", "the query log; off: none"),

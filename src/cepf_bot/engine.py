@@ -17,7 +17,9 @@ from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import Paths
 from cepf_bot.corpus.folder import corpus_fingerprint, load_corpus, read_examples
+from cepf_bot.corpus.worker import ReadLimits
 from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing
+from cepf_bot.files import place_file
 from cepf_bot.index.build import Index, build_index, is_current, reusable_documents
 from cepf_bot.index.store import current_generation, load_index, save_index, writer_lock
 from cepf_bot.search.searcher import Searcher
@@ -104,15 +106,32 @@ class Engine:
             if writable and (previous is None
                              or current_generation(paths.index_path) != previous.generation):
                 previous = _load_quietly(paths.index_path) or previous  # made while we waited
-            vocabulary = read_vocabulary(paths.corpus_dir, max_bytes=paths.max_file_bytes)
-            segmenter = Segmenter.for_vocabulary(vocabulary, cache_dir=paths.cache_dir)
-            corpus = load_corpus(paths.corpus_dir, vocabulary=vocabulary,
-                                 max_file_bytes=paths.max_file_bytes,
-                                 parsed=reusable_documents(previous))
-            index = build_index(corpus, segmenter, self.params, progress=progress,
-                                jieba_cache=paths.cache_dir,
-                                cache=paths.index_path / "token-cache" if writable else None,
-                                previous=previous if writable else None)
+            try:
+                vocabulary = read_vocabulary(paths.corpus_dir, max_bytes=paths.max_file_bytes)
+                segmenter = Segmenter.for_vocabulary(vocabulary, cache_dir=paths.cache_dir)
+                corpus = load_corpus(paths.corpus_dir, vocabulary=vocabulary,
+                                     max_file_bytes=paths.max_file_bytes,
+                                     parsed=reusable_documents(previous),
+                                     limits=read_limits(paths))
+                index = build_index(corpus, segmenter, self.params, progress=progress,
+                                    jieba_cache=paths.cache_dir,
+                                    cache=paths.index_path / "token-cache" if writable else None,
+                                    previous=previous if writable else None)
+            except CorpusError as e:
+                if writable:
+                    _note_failure(paths, str(e))
+                raise
+            except OSError:
+                raise
+            except Exception as e:  # our own bug on some file: still one line, old index serves
+                log.debug("reindex failed", exc_info=True)
+                error = CorpusError(f"{paths.corpus_dir}: cannot index the corpus "
+                                    f"({type(e).__name__}: {e})")
+                if writable:
+                    _note_failure(paths, str(error))
+                raise error from None
+            if writable:
+                _note_failure(paths, None)
             if not writable:
                 return index, segmenter
             try:
@@ -187,6 +206,41 @@ class Engine:
         """The index saved at `index_path`, loaded and checked (for `health`); raises
         `IndexLoadError` when it cannot be used."""
         return info_of(load_index(index_path))
+
+
+FAILURE_FILE = "reindex-failed.txt"
+
+
+def _note_failure(paths: Paths, error: str | None) -> None:
+    """Keep the line of a failed reindex beside the index (with the corpus's fingerprint, to
+    tell whether it still holds), for `health`; a good reindex removes it."""
+    target = paths.index_path / FAILURE_FILE
+    try:
+        if error is None:
+            target.unlink(missing_ok=True)
+            return
+        try:
+            fingerprint = corpus_fingerprint(paths.corpus_dir)
+        except CorpusError:
+            fingerprint = ""
+        paths.index_path.mkdir(parents=True, exist_ok=True)
+        place_file(target, f"{fingerprint}\n{error}\n".encode(), overwrite=True, mode=0o644)
+    except OSError as e:
+        log.warning("cannot note the failed reindex in %s (%s)", target, e.strerror or e)
+
+
+def last_failure(paths: Paths) -> str | None:
+    """The line of the last reindex that failed, if the corpus is still as it was then."""
+    try:
+        fingerprint, error = (paths.index_path / FAILURE_FILE).read_text("utf-8").split("\n")[:2]
+        return error if fingerprint == corpus_fingerprint(paths.corpus_dir) else None
+    except (OSError, UnicodeDecodeError, ValueError, CorpusError):
+        return None
+
+
+def read_limits(paths: Paths) -> ReadLimits:
+    """What reading one corpus file may cost, as configured."""
+    return ReadLimits(seconds=paths.read_seconds, memory_mb=paths.read_memory_mb)
 
 
 def info_of(index: Index) -> IndexInfo:

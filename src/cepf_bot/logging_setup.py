@@ -16,6 +16,18 @@ LOG_FORMATS = {
 }
 
 
+# Control characters (a newline forges a log line, ESC drives the terminal), and the bidi and
+# line-separator controls that reorder or break what a person reads.
+_UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                           "\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_line(text: str) -> str:
+    """`text` as one harmless line: control, newline and bidi characters as escapes
+    (a file named "a\\nb.md" shows as a\\nb.md)."""
+    return _UNSAFE_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 class RedactingFormatter(logging.Formatter):
     """Formats a record, then blanks out every secret, tracebacks included."""
 
@@ -40,6 +52,10 @@ class RedactingFormatter(logging.Formatter):
             record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
             record.args, record.exc_info, record.exc_text, record.stack_info = (
                 None, None, None, None)
+        message = record.getMessage()
+        if _UNSAFE_CHARS.search(message):  # a name from outside cannot forge or paint a line
+            record = copy.copy(record)
+            record.msg, record.args = safe_line(message), None
         line = super().format(record)
         return self._pattern.sub("[redacted]", line) if self._pattern else line
 

@@ -14,11 +14,12 @@ Nothing here guesses: a form it does not know is not rendered.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from collections.abc import Callable
 
-from cepf_bot.analysis.numerals import chinese_numeral_value
+from cepf_bot.analysis.numerals import LARGEST_FIGURE, chinese_numeral_value, figure_value
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -63,6 +64,8 @@ def grouped_figure(value: float) -> str:
 def number_english(value: float) -> str:
     """3 -> 3; 2900 -> 2900 (four digits stay as published); 12000 -> 12,000;
     27103400.95 -> 27,103,400.95."""
+    if not math.isfinite(value):
+        return str(value)
     if value == int(value) and value < 10_000:
         return str(int(value))
     return grouped_figure(value)
@@ -81,9 +84,9 @@ def amount_english(value: float, published: str = "") -> str:
 
 def _value(number: str) -> float | None:
     if number[0].isdigit():
-        return float(number)
+        return figure_value(number)
     value = chinese_numeral_value(number)
-    return None if value is None else float(value)
+    return None if value is None or value >= LARGEST_FIGURE else float(value)
 
 
 def fact_english(m: re.Match[str]) -> str | None:
@@ -108,7 +111,10 @@ def fact_english(m: re.Match[str]) -> str | None:
         return None if value is None else _ordinal(int(value))
     if g["amount"]:
         scale = {"万": 1e4, "亿": 1e8}.get(g["scale"] or "", 1)
-        return amount_english(float(g["amount"]) * scale, "" if g["scale"] else g["amount"])
+        amount = figure_value(g["amount"])
+        if amount is None or amount * scale >= LARGEST_FIGURE:
+            return None
+        return amount_english(amount * scale, "" if g["scale"] else g["amount"])
     value = _value(g["n"])
     if value is None:
         return None

@@ -17,19 +17,24 @@ _LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 # A measure word or an approximation after a Chinese numeral: only then is the run a number
 # (一级学会, 第三份 and 三公约 stay words).
 _AFTER = "余多个人次年月日天场项家位名轮条所届倍元份部座处岁只"
-_CHINESE_NUMBER = re.compile(
-    rf"(?<![第])([零〇一二两三四五六七八九十百千万亿]{{2,}}|[十百千])(?=[{_AFTER}])")
-_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|thousand|million|billion)")
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
+# Whole runs only, each tried once from its first character (a match inside a run would rescan
+# the rest of it from every start: quadratic in the run's length). The run's neighbours are
+# checked in `normalise_numbers`.
+_CHINESE_RUN = re.compile(rf"(?<![{_NUMERALS}])[{_NUMERALS}]+")
+_SCALED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿|thousand|million|billion)")
 _SCALE = {"万": 10_000, "亿": 100_000_000, "thousand": 1_000, "million": 1_000_000,
           "billion": 1_000_000_000}
 
 
 def chinese_numeral_value(run: str) -> int | None:
-    """七十 -> 70, 两千三百 -> 2300, 二十 -> 20, 两千三 -> None (colloquial, left
-    as is)."""
-    total, section, digit = 0, 0, None
+    """七十 -> 70, 两千三百 -> 2300, 二十 -> 20, 一千五百零八 -> 1508, 两千三 -> None
+    (colloquial, left as is)."""
+    total, section, digit, zero = 0, 0, None, False
     for char in run:
-        if char in _DIGITS:
+        if char in "零〇" and digit is None and (section or total):
+            zero = True  # 一千零八: a zero between units holds the places skipped
+        elif char in _DIGITS:
             if digit is not None:
                 return None  # two digits in a row (二三) is not a number
             digit = _DIGITS[char]
@@ -42,35 +47,61 @@ def chinese_numeral_value(run: str) -> int | None:
             section, digit = 0, None
         else:
             return None
-    if digit is not None and len(run) > 1 and run[-2] in "百千万亿":
+    if digit is not None and len(run) > 1 and run[-2] in "百千万亿" and not zero:
         return None  # 两千三 is colloquial for 2300, not 2003: leave it to the words
     return total + section + (digit or 0)
+
+
+# Above this a float no longer holds every digit of a figure: such a number stays as written.
+LARGEST_FIGURE = 1e15
+
+
+def figure_value(number: str) -> float | None:
+    """The value of a figure as written (23122739.73, 12%); None when it is not one or too large
+    to compute with exactly (a 400-digit run of 9s is text, never an overflow)."""
+    digits = number.rstrip("%")
+    if len(digits) > 40:  # float() of a long run would be inf, or cost time for nothing
+        return None
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value < LARGEST_FIGURE else None
 
 
 def _plain(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+def _scaled(m: re.Match[str]) -> str:
+    value = figure_value(m.group(1))
+    if value is None or value * _SCALE[m.group(2)] >= LARGEST_FIGURE:
+        return m.group()
+    return _plain(value * _SCALE[m.group(2)])
+
+
 def normalise_numbers(text: str) -> str:
     """Chinese numerals before a measure word as digits (七十余人 -> 70余人), and 万/亿/million
     multiplied out (2300万 -> 23000000). Expects normalised (lower-case, NFKC) text."""
     def chinese(m: re.Match[str]) -> str:
-        value = chinese_numeral_value(m.group(1))
-        return m.group(1) if value is None else str(value)
+        run, start, end = m.group(), m.start(), m.end()
+        if (len(run) < 2 and run not in "十百千") or text[start - 1 : start] == "第" \
+                or text[end : end + 1] not in _AFTER or not text[end : end + 1]:
+            return run
+        value = chinese_numeral_value(run)
+        return run if value is None or value >= LARGEST_FIGURE else str(value)
 
-    text = _CHINESE_NUMBER.sub(chinese, text)
-    return _SCALED.sub(lambda m: _plain(float(m.group(1)) * _SCALE[m.group(2)]), text)
+    text = _CHINESE_RUN.sub(chinese, text)
+    return _SCALED.sub(_scaled, text)
 
 
 def approximate_tokens(number: str, next_char: str = "") -> list[str]:
     """The number's magnitude at one and two significant digits, truncated: 23122739.73 ->
     ['~2e7', '~23e6']. None under 100 (dates, counts people say exactly), for percentages and
     for years (2019年)."""
-    try:
-        value = float(number.rstrip("%"))
-    except ValueError:
-        return []
-    if number.endswith("%") or value < 100 or (next_char == "年" and 1000 <= value <= 2100):
+    value = figure_value(number)
+    if value is None or number.endswith("%") or value < 100 \
+            or (next_char == "年" and 1000 <= value <= 2100):
         return []
     exponent = math.floor(math.log10(value))
     one = int(value // 10**exponent)

@@ -36,7 +36,9 @@ from cepf_bot.corpus.upload import (
     unsupported_format,
     write_upload,
 )
-from cepf_bot.errors import CorpusError, UploadError, os_error_line
+from cepf_bot.engine import read_limits
+from cepf_bot.errors import UploadError, os_error_line
+from cepf_bot.logging_setup import safe_line
 from cepf_bot.reply.render import escape
 from cepf_bot.reply.texts import ui_text
 from cepf_bot.types import Lang
@@ -45,7 +47,6 @@ log = logging.getLogger("cepf_bot.bot")
 
 PENDING_SECONDS = 900
 MAX_PENDING = 8
-FIRST_PASSAGE_CHARS = 300
 
 
 @dataclass
@@ -105,7 +106,8 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     engine = state_of(context).engine
     index = engine.searcher.index
     preview = await asyncio.to_thread(preview_upload, engine.paths.corpus_dir, name, data,
-                                      index.documents, index.passages)
+                                      index.documents, index.passages,
+                                      read_limits(engine.paths))
     if preview.document is None:
         shutil.rmtree(folder, ignore_errors=True)
         await say(update, context, message, "upload_failed", error=escape(preview.error))
@@ -123,14 +125,12 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def preview_html(preview: UploadPreview, lang: Lang) -> str:
     document = preview.document
     assert document is not None
-    first = document.passages[0].text
-    if len(first) > FIRST_PASSAGE_CHARS:
-        first = first[:FIRST_PASSAGE_CHARS] + "…"
+    first = document.first_passage
     change = (ui_text("upload_replaces", lang, added=preview.added, removed=preview.removed,
                       kept=preview.kept) if preview.replaces else ui_text("upload_new", lang))
     return ui_text("upload_preview", lang, title=escape(document.title),
                    name=escape(preview.name), format=document.format.upper(),
-                   passages=len(document.passages), first=escape(first), change=change)
+                   passages=document.passages, first=escape(first), change=change)
 
 
 async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -143,7 +143,7 @@ async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     pending = _pending(context)
     upload = pending.get(token)
     message = query.message if isinstance(query.message, Message) else None
-    if upload is None or message is None:
+    if upload is None or message is None or action not in ("add", "no"):
         await cosmetic("answering a button", query.answer(
             ui_text("expired", locale_of(update).lang)))
         return
@@ -179,9 +179,9 @@ async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Mess
     await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
     try:
         info = await asyncio.to_thread(engine.reindex, warm_up=True)
-    except (CorpusError, OSError) as e:
+    except Exception as e:  # whatever failed, the folder is put back: Add is all or nothing
         await asyncio.to_thread(undo_upload, corpus_dir, name, previous)
-        error = os_error_line(e) if isinstance(e, OSError) else str(e)
+        error = os_error_line(e) if isinstance(e, OSError) else safe_line(str(e))
         log.warning("upload of %s by admin %s undone, reindex failed: %s", name,
                     upload.user_id, error)
         await say(update, context, message, "reindex_failed", error=escape(error))

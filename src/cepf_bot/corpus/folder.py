@@ -33,7 +33,8 @@ from pathlib import Path
 from cepf_bot.analysis.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 from cepf_bot.corpus.document import Block, DocumentText
 from cepf_bot.corpus.readers.markdown import markdown_document
-from cepf_bot.corpus.reading import format_of, read_document
+from cepf_bot.corpus.reading import format_of
+from cepf_bot.corpus.worker import ReadLimits, read_bounded
 from cepf_bot.errors import CorpusError
 from cepf_bot.files import DEFAULT_MAX_FILE_BYTES, file_digest, fingerprint, read_raw
 from cepf_bot.types import Document, Lang, Passage
@@ -57,6 +58,7 @@ LIST_PARAGRAPH_CHARS = 300
 LIST_ITEMS = 3
 _UNIT_END = re.compile(r"(?<=[。；;！？!?])")
 TEXT_FORMATS = ("md", "txt", "html")
+MAX_PASSAGES = 50_000  # per document: a bomb's million passages would stall every question
 MAX_BINARY_BYTES = 20 * 1024 * 1024  # Word and PDF: Telegram's limit for a bot's download
 EXAMPLES_FILE = "examples.txt"
 # Files of the corpus folder's top that are not documents, whatever their suffix
@@ -194,6 +196,9 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
                 id=f"{doc_id}#{key}" + (f"-{seen[key]}" if seen[key] > 1 else ""),
                 document_id=doc_id, document=title, title=passage_title, text=unit,
                 paragraph=paragraph, section=section or "", page=block.page, url=text.url))
+        if len(passages) > MAX_PASSAGES:
+            raise CorpusError(f"{path}: more than {MAX_PASSAGES:,} passages (the limit per "
+                              "document)")
     metadata = {**text.metadata, "lang": text.metadata.get("lang") or _language(passages)}
     return Document(id=doc_id, path=str(path), title=title, metadata=metadata,
                     passages=tuple(passages), digest=digest, url=text.url, format=text.format)
@@ -291,12 +296,14 @@ def corpus_fingerprint(root: Path) -> str:
 
 def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-                parsed: Mapping[tuple[str, str], Document] | None = None) -> Corpus:
+                parsed: Mapping[tuple[str, str], Document] | None = None,
+                limits: ReadLimits | None = None) -> Corpus:
     """Read and split every document of the corpus folder; the first bad file raises.
 
     `vocabulary` is the folder's word files as already read (read now when None): the
     fingerprint covers exactly the bytes read. `parsed` holds documents split before, by id and
-    digest: a file whose bytes are unchanged is taken from there instead of split again."""
+    digest: a file whose bytes are unchanged is taken from there instead of split again. Every
+    other file is read in a worker process, within `limits` (`corpus.worker`)."""
     if not root.is_dir():
         raise CorpusError(f"{root}: corpus folder not found")
     if vocabulary is None:
@@ -321,7 +328,7 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
         if known is not None:
             documents.append(replace(known, path=str(path)))
             continue
-        text = read_document(path, data)
+        text = read_bounded(path, data, limits)
         if text is not None:  # None: nothing to index (a scan), and a warning said so
             documents.append(document_of(doc_id, path, text, digest))
     if not documents:

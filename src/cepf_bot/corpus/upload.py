@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cepf_bot.corpus.folder import MAX_BINARY_BYTES, NOT_DOCUMENTS, document_id, document_of
-from cepf_bot.corpus.reading import FORMATS, format_of, read_document
+from cepf_bot.corpus.reading import FORMATS, format_of
+from cepf_bot.corpus.worker import ReadLimits, read_bounded
 from cepf_bot.errors import CorpusError, UploadError
 from cepf_bot.files import file_digest, place_file
 from cepf_bot.types import Document, DocumentInfo, Passage
@@ -26,7 +27,29 @@ from cepf_bot.types import Document, DocumentInfo, Passage
 MAX_UPLOAD_BYTES = MAX_BINARY_BYTES  # what Telegram lets a bot download
 _UNSAFE = re.compile(r"[^\w\-. ]+")
 _NAME_CHARS = 120
+_NAME_BYTES = 180  # room left for the suffix and the temporary file's prefix and tail
 
+
+
+FIRST_PASSAGE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What a preview shows of the document read, kept while it waits instead of the document
+    itself (up to millions of characters, for up to 15 minutes)."""
+
+    title: str
+    format: str
+    passages: int
+    first_passage: str  # at most FIRST_PASSAGE_CHARS, cut with …
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentSummary:
+        first = document.passages[0].text
+        if len(first) > FIRST_PASSAGE_CHARS:
+            first = first[:FIRST_PASSAGE_CHARS] + "…"
+        return cls(document.title, document.format, len(document.passages), first)
 
 
 @dataclass(frozen=True)
@@ -34,7 +57,7 @@ class UploadPreview:
     """What adding the file would do. `document` None: it cannot be read (`error` says why)."""
 
     name: str  # the file name it would have in the corpus folder
-    document: Document | None
+    document: DocumentSummary | None
     error: str = ""
     replaces: bool = False
     added: int = 0  # passages new to the document
@@ -49,7 +72,10 @@ def safe_file_name(name: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    stem = _UNSAFE.sub("_", stem).strip(" ._-")[:_NAME_CHARS] or "document"
+    stem = _UNSAFE.sub("_", stem).strip(" ._-")[:_NAME_CHARS]
+    while len(stem.encode()) > _NAME_BYTES:  # a file name is at most 255 bytes, not characters
+        stem = stem[:-1]
+    stem = stem.rstrip(" ._-") or "document"
     safe = f"{stem}.{suffix.lower()}" if suffix else stem
     if safe in NOT_DOCUMENTS:
         safe = f"upload-{safe}"
@@ -64,7 +90,8 @@ def unsupported_format(name: str) -> str:
 
 
 def preview_upload(corpus_dir: Path, name: str, data: bytes, documents: Sequence[DocumentInfo],
-                   passages: Sequence[Passage]) -> UploadPreview:
+                   passages: Sequence[Passage], limits: ReadLimits | None = None
+                   ) -> UploadPreview:
     """Read `data` as the file `name` would be in the corpus. `documents` and `passages` are
     the live index's: they tell a replacement from a new document (only the replaced
     document's passages are read), and a file already in the corpus under another name is
@@ -82,7 +109,7 @@ def preview_upload(corpus_dir: Path, name: str, data: bytes, documents: Sequence
                                          f"{MAX_UPLOAD_BYTES:,})")
     doc_id = document_id(corpus_dir, path)
     try:
-        text = read_document(path, data)
+        text = read_bounded(path, data, limits)
         if text is None:
             return UploadPreview(name, None, "no text to index (a scanned PDF?)")
         document = document_of(doc_id, path, text, digest)
@@ -90,7 +117,8 @@ def preview_upload(corpus_dir: Path, name: str, data: bytes, documents: Sequence
         return UploadPreview(name, None, str(e).replace(str(corpus_dir) + os.sep, ""))
     old = {p.id for p in _passages_of(doc_id, documents, passages)}
     new = {p.id for p in document.passages}
-    return UploadPreview(name, document, replaces=path.exists(), added=len(new - old),
+    return UploadPreview(name, DocumentSummary.of(document), replaces=path.exists(),
+                         added=len(new - old),
                          removed=len(old - new), kept=len(new & old))
 
 

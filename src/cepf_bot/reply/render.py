@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from cepf_bot.analysis.english_forms import grouped_figure
+from cepf_bot.analysis.numerals import figure_value
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.reply.texts import read_as_text, ui_text
 from cepf_bot.types import Hit, Lang, Locale, Passage, Results
@@ -236,8 +237,12 @@ def _readable_amount(value: float, lang: Lang) -> str:
 def readable_figures(text: str, lang: Lang = Lang.ZH) -> str:
     """Next to every amount of 10,000 元 or more, a readable form; the exact figure stays as
     published: 27103400.95元 -> 27103400.95元（27,103,400.95 元，约 2710 万元）."""
-    return _AMOUNT.sub(
-        lambda m: f"{m.group(1)}{m.group(2)}元{_readable_amount(float(m.group(1)), lang)}", text)
+    def readable(m: re.Match[str]) -> str:
+        value = figure_value(m.group(1))
+        return m.group() if value is None else \
+            f"{m.group(1)}{m.group(2)}元{_readable_amount(value, lang)}"
+
+    return _AMOUNT.sub(readable, text)
 
 
 def _fit(block: str, limit: int) -> list[str]:

@@ -30,6 +30,7 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？!?…]['\"”’）)]*$")
 HEADING_MAX_CHARS = 30
+MAX_PAGES = 2000
 SHORT_LINE = 0.9  # a line this much shorter than the document's usual one can end a paragraph
 _BULLETS = ("•", "·", "●", "○", "■", "□", "◆", "▪", "‣", "-", "*")
 
@@ -44,6 +45,8 @@ def read_pdf(path: Path, data: bytes) -> DocumentText:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise Unreadable("encrypted: it needs a password")
+        if len(reader.pages) > MAX_PAGES:
+            raise Unreadable(f"{len(reader.pages):,} pages (at most {MAX_PAGES:,} a document)")
         pages = [page.extract_text() or "" for page in reader.pages]
         title = (reader.metadata.get("/Title") or "") if reader.metadata else ""
     except Unreadable:

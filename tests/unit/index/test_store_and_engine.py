@@ -9,8 +9,7 @@ from cepf_bot.index import store as store_mod
 from cepf_bot.index.build import FORMAT_VERSION
 from cepf_bot.index.store import load_index, save_index
 from cepf_bot.types import BM25Params
-
-from .conftest import open_engine
+from tests.conftest import open_engine
 
 
 def open_index(corpus, index_path, params):

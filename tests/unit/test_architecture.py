@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "cepf_bot"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "cepf_bot"
 MAX_LINES = 400
 MAX_TOP_LEVEL_MODULES = 12
 

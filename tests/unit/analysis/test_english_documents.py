@@ -8,8 +8,7 @@ import logging
 import pytest
 
 from cepf_bot.analysis.segment import english_stem
-
-from .conftest import open_engine
+from tests.conftest import open_engine
 
 ORIGINAL = """# 暗夜保护试点
 

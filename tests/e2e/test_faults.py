@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from cepf_bot.index.store import load_index
-
-from .botprocess import BotProcess
-from .fake_telegram import FakeTelegram
+from tests.botprocess import BotProcess
+from tests.fake_telegram import FakeTelegram
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

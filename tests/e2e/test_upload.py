@@ -11,9 +11,8 @@ import pytest
 
 from cepf_bot.corpus.upload import UploadPreview, safe_file_name, write_upload
 from cepf_bot.errors import UploadError
-
-from .conftest import REPO_CORPUS
-from .documents import Text, write_docx, write_html, write_pdf
+from tests.conftest import REPO_CORPUS
+from tests.documents import Text, write_docx, write_html, write_pdf
 
 ADMIN, STAFF_CHAT, OTHER = 42, 42, 77
 URL = "https://www.cbcgdf.org/NewsShow/9/777.html"
@@ -82,7 +81,7 @@ def test_a_file_already_in_the_corpus_under_another_name_is_said_at_once(fake, b
 
 
 def test_a_failed_download_is_said_without_the_url_that_holds_the_token(fake, bot):
-    from .fake_telegram import TOKEN
+    from tests.fake_telegram import TOKEN
 
     sent = len(fake.sent_messages(STAFF_CHAT))
     fake.fail("getFile", status=200, result={"file_id": "gone", "file_unique_id": "ugone",

@@ -13,8 +13,7 @@ from cepf_bot.reply.render import (
     terminal,
 )
 from cepf_bot.types import Answer, Hit, Lang, Locale, Passage, Results
-
-from .telegram_html import problems
+from tests.telegram_html import problems
 
 
 def hit(text: str, title: str = "标题", terms: tuple[str, ...] = (), rank: int = 1) -> Hit:

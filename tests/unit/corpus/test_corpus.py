@@ -5,8 +5,7 @@ import pytest
 
 from cepf_bot.corpus.folder import load_corpus, parse_document
 from cepf_bot.errors import CorpusError
-
-from .conftest import REPO_CORPUS
+from tests.conftest import REPO_CORPUS
 
 
 def test_every_line_of_the_seed_is_in_the_corpus_verbatim(seed):

@@ -11,8 +11,7 @@ import threading
 from cepf_bot.corpus.folder import load_corpus
 from cepf_bot.querylog import LogSummary, Missing, QueryLog, format_summary, load_salt
 from cepf_bot.reply.render import TELEGRAM_LIMIT, split_messages, telegram_length
-
-from .telegram_html import problems
+from tests.telegram_html import problems
 
 
 def test_a_fifo_and_a_link_to_outside_the_corpus_are_skipped(corpus_dir, tmp_path, caplog):

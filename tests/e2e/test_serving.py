@@ -15,8 +15,8 @@ import urllib.request
 
 import pytest
 
-from .botprocess import BotProcess
-from .fake_telegram import TOKEN, FakeTelegram
+from tests.botprocess import BotProcess
+from tests.fake_telegram import TOKEN, FakeTelegram
 
 SECRET = "webhook-secret-0123456789"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .botprocess import BotProcess
-from .fake_telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeTelegram
-from .telegram_html import problems
+from tests.botprocess import BotProcess
+from tests.fake_telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeTelegram
+from tests.telegram_html import problems
 
 
 def replies(fake: FakeTelegram, chat_id: int, count: int = 1) -> list[dict]:

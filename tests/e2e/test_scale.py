@@ -20,8 +20,7 @@ from cepf_bot.index import term_cache as token_cache
 from cepf_bot.index.build import build_index
 from cepf_bot.index.store import load_index
 from cepf_bot.types import BM25Params
-
-from .conftest import reindex, segmenter_for
+from tests.conftest import reindex, segmenter_for
 
 
 def test_postings_merged_from_document_parts_match_bm25okapi():

@@ -15,10 +15,9 @@ from cepf_bot.reply.compose import compose_reply
 from cepf_bot.search.conversation import Memory, SmallTalk, small_talk, suggestions
 from cepf_bot.search.query import clean_question
 from cepf_bot.types import Lang, Locale
-
-from .conftest import REPO_CORPUS, SHARED
-from .fake_telegram import FakeTelegram
-from .telegram_html import problems, utf16_length
+from tests.conftest import REPO_CORPUS, SHARED
+from tests.fake_telegram import FakeTelegram
+from tests.telegram_html import problems, utf16_length
 
 # --- without Telegram ----------------------------------------------------------------------
 

@@ -16,8 +16,7 @@ from cepf_bot.search.answer_sentence import QuestionType, asked_unit, pick_answe
 from cepf_bot.search.query import Query, QueryWord, Role
 from cepf_bot.search.verdict import EVERYDAY, MIN_SUPPORT, answers, support
 from cepf_bot.types import Hit, Passage
-
-from .conftest import REPO_CORPUS
+from tests.conftest import REPO_CORPUS
 
 # --- the general lexicon ---------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from .fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram import TOKEN, FakeTelegram
 
 
 @pytest.fixture(scope="module")

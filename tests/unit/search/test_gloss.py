@@ -10,8 +10,7 @@ import pytest
 from cepf_bot.analysis.english_forms import FACT, fact_english, person_name, place_name
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.search.gloss import fact_in_english
-
-from .conftest import REPO_CORPUS, shared_file
+from tests.conftest import REPO_CORPUS, shared_file
 
 
 def english(text: str) -> list[str | None]:

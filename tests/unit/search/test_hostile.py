@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from cepf_bot.reply.compose import compose_reply, interface_html
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Lang, Locale, Script
-
-from .telegram_html import problems
+from tests.telegram_html import problems
 
 SPECIAL = ["\u202e", "\u202d", "\u200b", "\u200d", "\ufeff", "\u0301", "\u20dd", "\x00", "\x1b",
            "\r", "\t", "<b>", "</b>", "<a href='x'>", "&amp;", "&", "<", ">", "*", "_", "`",

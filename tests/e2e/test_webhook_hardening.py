@@ -11,8 +11,8 @@ import time
 import pytest
 
 from cepf_bot.serving.webhook import HEADER_SECONDS, MAX_BODY, MAX_CONNECTIONS
+from tests.botprocess import BotProcess
 
-from .botprocess import BotProcess
 from .test_serving import SECRET, free_port, post, update
 
 
@@ -143,7 +143,7 @@ def test_malformed_requests_are_a_few_log_lines_and_no_traceback(hook):
 def test_the_token_and_secret_never_reach_the_log(hook):
     bot, _ = hook
     log = bot.log()
-    from .fake_telegram import TOKEN
+    from tests.fake_telegram import TOKEN
     for secret in (TOKEN, SECRET):
         assert secret.lower() not in log.lower()
 

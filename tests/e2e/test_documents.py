@@ -13,9 +13,8 @@ import pytest
 
 from cepf_bot.corpus.folder import load_corpus
 from cepf_bot.corpus.reading import read_document
-
-from .conftest import REPO_CORPUS, open_engine
-from .documents import FOOTER, SITE_MENU, Text, write_docx, write_html, write_pdf
+from tests.conftest import REPO_CORPUS, open_engine
+from tests.documents import FOOTER, SITE_MENU, Text, write_docx, write_html, write_pdf
 
 SEED = REPO_CORPUS / "foundation-international-cooperation.md"
 URL = "https://www.cbcgdf.org/NewsShow/5/12345.html"
