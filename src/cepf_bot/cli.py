@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from cepf_bot import __version__
 from cepf_bot.config import (
@@ -233,10 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, **kwargs: object) -> argparse.ArgumentParser:
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], epilog=environment_help(name),
-                              formatter_class=argparse.RawDescriptionHelpFormatter,
-                              **kwargs)  # type: ignore[arg-type]
+                              formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
 
     ask = command("ask", help="answer a question from the corpus")
     ask.add_argument("question", nargs="?", help="the question")
@@ -316,7 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("-k must be at least 1")
     try:
         paths = resolve_paths(corpus=args.corpus, index=args.index)
-        return args.run(args, paths)
+        status: int = args.run(args, paths)
+        return status
     except ConfigError as e:
         print(f"cepf-bot: {safe_line(str(e))}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from cepf_bot.errors import ConfigError
 
@@ -124,7 +125,14 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
-def _webhook(env: Mapping[str, str], option: str | None) -> dict[str, object]:
+class _WebhookSettings(TypedDict):
+    webhook_url: str
+    webhook_secret: str
+    port: int
+    listen: str
+
+
+def _webhook(env: Mapping[str, str], option: str | None) -> _WebhookSettings:
     url = (option or env.get("CEPF_WEBHOOK_URL", "")).strip()
     secret = env.get("CEPF_WEBHOOK_SECRET", "").strip()
     port = _number(env, "PORT", 8080)

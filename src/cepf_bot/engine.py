@@ -49,12 +49,13 @@ class Engine:
         return self._searcher
 
     @classmethod
-    def open(cls, paths: Paths, **kwargs: object) -> Engine:
+    def open(cls, paths: Paths, *, params: BM25Params | None = None,
+             relevance: Relevance | None = None) -> Engine:
         """An engine answering from the saved index if it is current, else from a rebuild
         (saved when the index folder is writable). When the rebuild fails, the last good index
         keeps serving and one warning says why; only when there is none does the
         `CorpusError` propagate."""
-        engine = cls(paths, **kwargs)  # type: ignore[arg-type]
+        engine = cls(paths, params=params, relevance=relevance)
         engine._swap_in(*engine._open_index())
         return engine
 

@@ -23,6 +23,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cepf_bot.files import place_file
 from cepf_bot.types import Hit, Verdict
@@ -210,9 +211,9 @@ class QueryLog:
             rows = self._db.execute(
                 "SELECT question, at, answered, feedback, passage_ids, verdict FROM queries"
                 " ORDER BY at").fetchall()
-        unanswered: dict[str, list] = {}
-        closest: dict[str, list] = {}
-        down: dict[str, list] = {}
+        unanswered: dict[str, list[Any]] = {}
+        closest: dict[str, list[Any]] = {}
+        down: dict[str, list[Any]] = {}
         ups = downs = answered = confident = 0
         for question, at, was_answered, feedback, passage_ids, verdict in rows:
             answered += was_answered
@@ -233,7 +234,7 @@ class QueryLog:
             entry[1] += 1
             entry[2] = max(entry[2], at)
 
-        def ranked(groups: dict[str, list]) -> list[Missing]:
+        def ranked(groups: dict[str, list[Any]]) -> list[Missing]:
             items = [Missing(q, n, last, top) for q, n, last, top in groups.values()]
             return sorted(items, key=lambda m: (-m.count, -m.last_at))[:limit]
 

@@ -220,7 +220,6 @@ def test_ask_into_a_closed_pipe_says_nothing(env):
 
 def test_a_long_line_of_markup_is_cut_outside_its_tags_and_each_piece_is_balanced():
     from cepf_bot.reply.render import TELEGRAM_LIMIT, split_messages, telegram_length
-
     from tests.telegram_html import problems
 
     line = '<i>— <a href="https://www.cbcgdf.org/x">' + "中国绿发会&amp;伙伴" * 1500 + "</a></i>"

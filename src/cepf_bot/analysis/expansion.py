@@ -85,8 +85,13 @@ class QueryExpander:
 
     @classmethod
     def from_json(cls, rows: list[list[object]]) -> QueryExpander:
-        table = {tuple(row[0]): dict(row[1]) for row in rows}  # type: ignore[arg-type, call-overload]
-        heads = {tuple(row[0]): frozenset(row[2]) for row in rows if len(row) > 2}  # type: ignore[arg-type]
+        # rows from meta.json: a malformed one raises TypeError, a malformed index to the loader
+        table: dict[tuple[str, ...], dict[str, float]] = {
+            tuple(row[0]): dict(row[1])  # type: ignore[arg-type, call-overload]
+            for row in rows}
+        heads: dict[tuple[str, ...], frozenset[str]] = {
+            tuple(row[0]): frozenset(row[2])  # type: ignore[arg-type, call-overload]
+            for row in rows if len(row) > 2}
         return cls(table, heads or None)
 
     def expand(self, tokens: list[str], *, phrasal: bool = False) -> Expansion:

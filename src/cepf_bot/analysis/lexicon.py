@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from cepf_bot.analysis.script import to_simplified
 
@@ -102,8 +102,13 @@ def general_lexicon() -> GeneralLexicon:
                           frozenset(markers.split()))
 
 
+class _ZipfFrequency(Protocol):
+    def __call__(self, word: str, lang: str, wordlist: str = ..., minimum: float = ...
+                 ) -> float: ...
+
+
 @functools.cache
-def _english_zipf() -> Callable[[str, str], float]:
+def _english_zipf() -> _ZipfFrequency:
     from wordfreq import zipf_frequency  # imported on the first English word: ~0.15 s
 
     return zipf_frequency  # the small list: words of 1 per million and more, 4 MB in memory

@@ -60,7 +60,7 @@ class TraditionalConverter:
         """`text` in `script`; simplified returns it unchanged."""
         if script == Script.SIMPLIFIED or not _HAN.search(text):
             return text
-        converted = _converter(_VARIANT[script]).convert(text)
+        converted: str = _converter(_VARIANT[script]).convert(text)  # opencc: untyped return
         for wrong, right in self._fixes_for(script):
             converted = converted.replace(wrong, right)
         return converted

@@ -28,12 +28,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cepf_bot.analysis.numerals import approximate_tokens, normalise_numbers
 from cepf_bot.analysis.vocabulary import Vocabulary
 
 
-def _import_jieba():  # type: ignore[no-untyped-def]
+def _import_jieba() -> Any:  # jieba ships no types
     """Import jieba without pkg_resources, which it uses only to find its own data files and
     which costs ~90 ms of every cold start; without it jieba opens those files directly."""
     if "pkg_resources" in sys.modules:
@@ -47,7 +48,11 @@ def _import_jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
-jieba = _import_jieba()
+if TYPE_CHECKING:
+    import jieba
+    import Stemmer
+else:
+    jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
 SEGMENTER_VERSION = 3
@@ -60,11 +65,12 @@ def english_stem(word: str) -> str:
     word, as a search-mode part: an exact word still matches as before."""
     if not word.isalpha() or len(word) < 4:
         return word
-    return _stemmer().stemWord(word)
+    stem: str = _stemmer().stemWord(word)
+    return stem
 
 
 @functools.cache
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Stemmer.Stemmer:
     import Stemmer  # PyStemmer: the Snowball stemmers in C
 
     return Stemmer.Stemmer("english")

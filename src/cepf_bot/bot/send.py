@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
@@ -42,7 +43,8 @@ class BotState:
 
 
 def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
-    return context.bot_data["state"]
+    state: BotState = context.bot_data["state"]
+    return state
 
 
 def locale_of(update: Update, question: str = "") -> Locale:
@@ -51,12 +53,12 @@ def locale_of(update: Update, question: str = "") -> Locale:
 
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, key: str,
-               question: str = "", **kwargs: object) -> Message | None:
+               question: str = "", *, reply_markup: InlineKeyboardMarkup | None = None,
+               **kwargs: object) -> Message | None:
     """Reply with one interface text, in the reader's language and script."""
-    markup = kwargs.pop("reply_markup", None)
     html = interface_html(key, locale_of(update, question),
                           state_of(context).engine.searcher.traditional, **kwargs)
-    return await send(message, html, reply_markup=markup)
+    return await send(message, html, reply_markup=reply_markup)
 
 
 async def toast(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
@@ -75,13 +77,15 @@ def question_of(message: Message | None, username: str) -> str:
     return question.strip()
 
 
-async def send(message: Message, html: str, **kwargs: object) -> Message | None:
+async def send(message: Message, html: str, *,
+               reply_markup: InlineKeyboardMarkup | None = None) -> Message | None:
     """Reply to `message` in HTML, retrying network failures (flood control is retried by the
     rate limiter); a message Telegram refuses is logged, never raised."""
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:
             return await message.reply_html(html, do_quote=True,
-                                            disable_web_page_preview=True, **kwargs)
+                                            disable_web_page_preview=True,
+                                            reply_markup=reply_markup)
         except BadRequest as e:
             log.warning("Telegram refused a reply in chat %s: %s", message.chat_id, e)
             return None
@@ -94,7 +98,7 @@ async def send(message: Message, html: str, **kwargs: object) -> Message | None:
     return None
 
 
-async def cosmetic(what: str, call) -> None:  # type: ignore[no-untyped-def]
+async def cosmetic(what: str, call: Awaitable[object]) -> None:
     """Run a call whose failure must not stop an answer (a chat action, a menu, a markup)."""
     try:
         await call

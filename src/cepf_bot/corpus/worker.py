@@ -143,7 +143,7 @@ def read_bounded(path: Path, data: bytes, limits: ReadLimits | None = None) -> D
         reply = worker.request(path, data, limits)
         if int(reply.get("maxrss_kb", 0)) > _KEEP_WORKER_RSS_KB:  # type: ignore[call-overload]
             worker.kill()
-    for line in reply.get("warnings", []):  # type: ignore[union-attr]
+    for line in reply.get("warnings", []):  # type: ignore[attr-defined]
         log.warning("%s", line)
     if "error" in reply:
         raise CorpusError(str(reply["error"]))

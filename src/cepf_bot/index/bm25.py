@@ -10,9 +10,10 @@ tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -36,13 +37,10 @@ class TermIds(Mapping[str, int]):
     def __getitem__(self, term: str) -> int:
         return self.ids[term]
 
-    def get(self, term: str, default=None):  # type: ignore[no-untyped-def, override]
-        return self.ids.get(term, default)
-
     def __contains__(self, term: object) -> bool:
         return term in self.ids
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self.terms)
 
     def __len__(self) -> int:
@@ -390,4 +388,4 @@ def top_k(scores: np.ndarray, k: int, *, offset: int = 0) -> list[int]:
         cut = scores[positive[part]].min()
         positive = positive[scores[positive] >= cut]  # keep ties at the cut, order them below
     ranked = positive[np.lexsort((positive, -scores[positive]))]
-    return ranked[offset:want].tolist()
+    return cast("list[int]", ranked[offset:want].tolist())  # numpy types tolist() as Any

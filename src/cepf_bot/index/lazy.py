@@ -7,7 +7,9 @@ A loaded index keeps ids and titles in memory and decodes a passage's text from 
 from __future__ import annotations
 
 import bisect
+import mmap
 from collections.abc import Sequence
+from typing import Any, overload
 
 import numpy as np
 
@@ -20,7 +22,11 @@ class LazyPassages(Sequence[Passage]):
     def _passage(self, i: int) -> Passage:
         raise NotImplementedError
 
-    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Passage]: ...
+    def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
         if isinstance(i, slice):
             return [self._passage(j) for j in range(*i.indices(len(self)))]
         if i < 0:
@@ -34,8 +40,8 @@ class PassageStore(LazyPassages):
     """A loaded index's passages: ids and titles in memory, texts decoded from the mapped
     `texts.bin` only when asked for."""
 
-    def __init__(self, rows: list[list], documents: tuple[DocumentInfo, ...], texts: bytes,
-                 offsets: np.ndarray) -> None:
+    def __init__(self, rows: list[list[Any]], documents: tuple[DocumentInfo, ...],
+                 texts: bytes | mmap.mmap, offsets: np.ndarray) -> None:
         # [passage id, document index, title, paragraph key, section, page, original's id]
         self._rows = rows
         self._documents = documents
@@ -67,7 +73,7 @@ class PassageRange(LazyPassages):
     def _passage(self, i: int) -> Passage:
         return self._store._passage(self._start + i)
 
-    def stored(self) -> tuple[list[list], memoryview, np.ndarray]:
+    def stored(self) -> tuple[list[list[Any]], memoryview, np.ndarray]:
         """The passages' [id, document index, title, paragraph key, section, page, original]
         rows, their texts' UTF-8 one after another (a view of the stored bytes), and each
         text's length in bytes."""
@@ -82,7 +88,7 @@ class PassageChain(LazyPassages):
 
     def __init__(self, documents: Sequence[Sequence[Passage]]) -> None:
         self.documents = documents
-        self._starts = np.cumsum([0, *(len(d) for d in documents)]).tolist()
+        self._starts: list[int] = np.cumsum([0, *(len(d) for d in documents)]).tolist()
 
     def __len__(self) -> int:
         return self._starts[-1]

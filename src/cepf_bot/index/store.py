@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,13 +58,14 @@ _CURRENT = "CURRENT"
 
 
 
-def _stored_passages(index: Index) -> tuple[list[list], list[bytes | memoryview], np.ndarray]:
+def _stored_passages(index: Index) -> tuple[list[list[Any]], list[bytes | memoryview],
+                                                 np.ndarray]:
     """passages.json's rows, the pieces of texts.bin and the texts' offsets in it. Passages
     taken from a previous index are copied as they are stored there."""
     doc_index = {d.id: i for i, d in enumerate(index.documents)}
     groups = (index.passages.documents if isinstance(index.passages, PassageChain)
               else [index.passages])
-    rows: list[list] = []
+    rows: list[list[Any]] = []
     pieces: list[bytes | memoryview] = []
     sizes = [np.zeros(1, dtype=np.int64)]
     for group in groups:
@@ -207,12 +209,12 @@ def _remove_superseded_generations(index_path: Path) -> None:
             entry.unlink(missing_ok=True)
 
 
-def _map(path: Path) -> bytes:
+def _map(path: Path) -> bytes | mmap.mmap:
     """The file's bytes, memory-mapped read-only (empty files cannot be mapped)."""
     with path.open("rb") as f:
         if os.fstat(f.fileno()).st_size == 0:
             return b""
-        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _checked_digest(path: Path) -> str:
@@ -222,7 +224,7 @@ def _checked_digest(path: Path) -> str:
         raise IndexLoadError(f"{path}: unreadable ({e.strerror or e})") from None
 
 
-def _read_json(path: Path) -> object:
+def _read_json(path: Path) -> Any:  # any shape: the loader turns a wrong one into an error
     try:
         return json.loads(path.read_bytes())
     except (OSError, ValueError) as e:

@@ -144,12 +144,12 @@ def document_terms(
                 found[i] = local.with_lexicon(lexicon)
                 bar.update()
     else:
-        local = []
+        segmented: list[LocalTerms] = []
         for i in todo:
-            local.append(LocalTerms.from_tokens(
+            segmented.append(LocalTerms.from_tokens(
                 [passage_tokens(segmenter, p) for p in documents[i].passages]))
             bar.update()
-        found.update(zip(todo, with_lexicon(local, lexicon), strict=True))
+        found.update(zip(todo, with_lexicon(segmented, lexicon), strict=True))
     bar.close()
     if cache is not None:
         try:

@@ -164,7 +164,7 @@ class QueryAnalyser:
         mandarin = question_to_simplified(self.lexicon.to_mandarin(clean_question(text)))
         groups = self._split_unknown_compounds(self.segmenter.groups(mandarin))
         keyed = [g for g in groups if g.key]
-        expansion = self.expander.expand([g.key for g in keyed])  # type: ignore[misc]
+        expansion = self.expander.expand([k for g in keyed if (k := g.key)])
         targets_of = {id(g): expansion.targets.get(i, frozenset()) for i, g in enumerate(keyed)}
         phrasal = self.expander.expand([g.key or g.word for g in groups], phrasal=True)
         for i, group in enumerate(groups):

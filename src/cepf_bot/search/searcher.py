@@ -225,7 +225,7 @@ class Searcher:
             return query.terms.get(term, 0.0) * (postings.term_idf(term) or 0.0)
 
         matched = set(hit.terms)
-        focus = {t for w in query.focus for t in w.terms} & matched
+        focus: set[str] | frozenset[str] = {t for w in query.focus for t in w.terms} & matched
         if not focus:  # no question word (a yes/no question): its most specific word
             supported = [w for w in query.content if w.terms & matched]
             focus = (max(supported, key=self._weight).terms & matched) if supported else set()

@@ -12,12 +12,13 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application
 
+from cepf_bot.bot.application import BotApplication
 from cepf_bot.bot.send import BotState
 from cepf_bot.config import BotSettings, heartbeat_path
 from cepf_bot.serving.heartbeat import remove_heartbeat, write_heartbeat
@@ -29,7 +30,8 @@ WATCH_SECONDS = 2.0
 PRUNE_SECONDS = 3600  # how often a serving bot applies the query log's retention
 
 
-async def housekeeping(application: Application, alive, mode: str) -> None:  # type: ignore[no-untyped-def]
+async def housekeeping(application: BotApplication, alive: Callable[[], bool], mode: str
+                       ) -> None:
     """Every WATCH_SECONDS (or at once on SIGHUP): heartbeat while `alive()`, index watch."""
     state: BotState = application.bot_data["state"]
     wake = asyncio.Event()
@@ -59,7 +61,7 @@ async def housekeeping(application: Application, alive, mode: str) -> None:  # t
         remove_heartbeat(beat)
 
 
-async def _reach_telegram(application: Application, max_wait: float) -> str:
+async def _reach_telegram(application: BotApplication, max_wait: float) -> str | None:
     """getMe until Telegram answers with a user (backing off to `max_wait` s between tries,
     one line each); the bot's username. A rejected token raises InvalidToken at once:
     retrying cannot help."""
@@ -84,23 +86,23 @@ async def _reach_telegram(application: Application, max_wait: float) -> str:
         delay = min(delay * 2, max_wait)
 
 
-def wait_for_telegram(application: Application, *, max_wait: float = 60.0) -> str:
+def wait_for_telegram(application: BotApplication, *, max_wait: float = 60.0) -> str | None:
     """Block until the Bot API answers; see `_reach_telegram`."""
     return asyncio.run(_reach_telegram(application, max_wait))
 
 
-def run_polling(application: Application, *, poll_timeout: int = 20) -> None:
+def run_polling(application: BotApplication, *, poll_timeout: int = 20) -> None:
     """Long-poll until SIGINT or SIGTERM."""
     tasks: list[asyncio.Task[None]] = []
     original_post_init = application.post_init
 
-    async def post_init(app: Application) -> None:
+    async def post_init(app: BotApplication) -> None:
         if original_post_init:
             await original_post_init(app)
         alive = lambda: app.running and app.updater is not None and app.updater.running  # noqa: E731
         tasks.append(asyncio.create_task(housekeeping(app, alive, "polling")))
 
-    async def post_stop(app: Application) -> None:
+    async def post_stop(app: BotApplication) -> None:
         for task in tasks:
             task.cancel()
 
@@ -110,7 +112,7 @@ def run_polling(application: Application, *, poll_timeout: int = 20) -> None:
                             poll_interval=0.0)
 
 
-async def _serve_webhook(application: Application, settings: BotSettings) -> None:
+async def _serve_webhook(application: BotApplication, settings: BotSettings) -> None:
     path = urlsplit(settings.webhook_url).path or "/"
     server = webhook_server(application, path, settings.webhook_secret)
     stop = asyncio.Event()
@@ -142,6 +144,6 @@ async def _serve_webhook(application: Application, settings: BotSettings) -> Non
         await application.shutdown()
 
 
-def run_webhook(application: Application, settings: BotSettings) -> None:
+def run_webhook(application: BotApplication, settings: BotSettings) -> None:
     """Serve Telegram's webhook on settings.listen:settings.port until SIGINT or SIGTERM."""
     asyncio.run(_serve_webhook(application, settings))

@@ -30,6 +30,9 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
+# The server serves any python-telegram-bot Application: it only decodes updates and queues them.
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
 log = logging.getLogger("cepf_bot.webhook")
 
 MAX_BODY = 1 << 20  # a Telegram update is a few kB; 1 MB is generous
@@ -45,7 +48,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class WebhookHandler(tornado.web.RequestHandler):
     """POST <path>: one update from Telegram, with the secret token in a header."""
 
-    def initialize(self, telegram: Application, secret: str,
+    def initialize(self, telegram: AnyApplication, secret: str,
                    recent: OrderedDict[int, None]) -> None:
         self.telegram = telegram
         self.secret = secret.encode()
@@ -130,7 +133,7 @@ class BoundedHTTPServer(tornado.httpserver.HTTPServer):
         super().handle_stream(stream, address)
 
 
-def webhook_server(telegram: Application, path: str, secret: str, *,
+def webhook_server(telegram: AnyApplication, path: str, secret: str, *,
                    max_connections: int = MAX_CONNECTIONS) -> BoundedHTTPServer:
     """The server for Telegram's webhook at `path`; call `.listen(port, address)`."""
     app = tornado.web.Application(

@@ -52,7 +52,7 @@ def read_pdf(path: Path, data: bytes) -> DocumentText:
         if len(reader.pages) > MAX_PAGES:
             raise Unreadable(f"{len(reader.pages):,} pages (at most {MAX_PAGES:,} a document)")
         pages = [page.extract_text() or "" for page in reader.pages]
-        title = ((reader.metadata or {}).get("/Title") or "") if reader.metadata else ""
+        title = (reader.metadata.get("/Title") or "") if reader.metadata else ""
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as e:

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from cepf_bot.corpus.document import Block, DocumentText
 from cepf_bot.errors import NoText, Unreadable
+
+if TYPE_CHECKING:
+    from configparser import ConfigParser
+
+    from lxml.etree import _Element
+    from trafilatura.settings import Document
 
 
 def read_html(path: Path, data: bytes) -> DocumentText:
@@ -22,9 +29,10 @@ def read_html(path: Path, data: bytes) -> DocumentText:
     import trafilatura
 
     try:
-        extracted = trafilatura.bare_extraction(
+        # as_dict=False gives a Document or None; the declared type also allows the old dict
+        extracted = cast("Document | None", trafilatura.bare_extraction(
             data, with_metadata=True, include_tables=True, include_comments=False,
-            favor_recall=True, as_dict=False, config=_config())
+            favor_recall=True, as_dict=False, config=_config()))
     except (ValueError, lxml.etree.LxmlError) as e:
         raise Unreadable(f"not a web page: {e}") from None
     if extracted is None or extracted.body is None:
@@ -37,7 +45,7 @@ def read_html(path: Path, data: bytes) -> DocumentText:
 
 
 @functools.cache
-def _config():  # type: ignore[no-untyped-def]
+def _config() -> ConfigParser:
     """trafilatura's settings, but for Chinese: its minimum of 250 characters of main text is
     a long Chinese article; below it, trafilatura falls back to the whole page, menu and all.
     A page of one short paragraph is an article too."""
@@ -49,7 +57,7 @@ def _config():  # type: ignore[no-untyped-def]
     return config
 
 
-def _blocks(body, title: str | None) -> list[Block]:  # type: ignore[no-untyped-def]
+def _blocks(body: _Element, title: str | None) -> list[Block]:
     """trafilatura's body (head, p, list, table, quote …) as blocks under their headings."""
     blocks: list[Block] = []
     section: str | None = None
@@ -72,12 +80,12 @@ def _blocks(body, title: str | None) -> list[Block]:  # type: ignore[no-untyped-
     return blocks
 
 
-def _text(element) -> str:  # type: ignore[no-untyped-def]
+def _text(element: _Element) -> str:
     """The element's text, its white space collapsed as a browser shows it."""
     return " ".join("".join(element.itertext()).split())
 
 
-def _lines(element) -> list[str]:  # type: ignore[no-untyped-def]
+def _lines(element: _Element) -> list[str]:
     """The element's text as lines: a `<br>` (trafilatura's `<lb/>`) ends one."""
     for lb in element.iter("lb"):
         lb.tail = "\n" + (lb.tail or "")

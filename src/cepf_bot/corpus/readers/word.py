@@ -13,9 +13,13 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cepf_bot.corpus.document import Block, DocumentText
 from cepf_bot.errors import Unreadable
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 _HEADING_LEVEL = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -68,8 +72,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _table_rows(table) -> list[str]:  # type: ignore[no-untyped-def]
-    grid = []
+def _table_rows(table: Table) -> list[str]:
+    grid: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
         previous = None
