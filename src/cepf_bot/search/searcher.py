@@ -7,12 +7,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.lexicon import about_the_bot, is_english_word, refers_back
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
-from cepf_bot.index import bm25
+from cepf_bot.index import bm25, synonym_sets
 from cepf_bot.index.build import Index
 from cepf_bot.search.answer_sentence import pick_answer
 from cepf_bot.search.gloss import Glosser
@@ -44,7 +45,8 @@ class Searcher:
         self.relevance = relevance or Relevance()
         self.expander = QueryExpander.from_json(index.meta.expansion)
         self.traditional = TraditionalConverter(index.meta.traditional)
-        self.analyser = QueryAnalyser(segmenter, self.expander, index.postings)
+        self.analyser = QueryAnalyser(segmenter, self.expander, index.postings,
+                                      bridge=Bridge.from_json(index.meta.bridge))
         self._classes = index.meta.term_classes
         self._distinctive = frozenset(t for t, c in self._classes.items()
                                       if c in DISTINCTIVE_CLASSES)
@@ -204,7 +206,7 @@ class Searcher:
     def _rank(self, query: Query) -> tuple[np.ndarray, Verdict]:
         if not query.terms:
             return np.zeros(0), Verdict(query, None, False)
-        scores = bm25.score(self.index.postings, query.terms)
+        scores = self.scores(query)
         best_doc = int(scores.argmax())
         best = float(scores[best_doc])
         if best < self.relevance.min_score:
@@ -217,6 +219,20 @@ class Searcher:
                          distinctive=self._is_distinctive, weight=self._weight)
         scores[scores < best * self.relevance.min_relative] = 0.0
         return scores, Verdict(query, result, answers(query, result))
+
+    def scores(self, query: Query) -> np.ndarray:
+        """Every passage's score: BM25 of the question's terms, each dictionary translation set
+        scored as one term (tf summed, df over the union)."""
+        postings = self.index.postings
+        in_sets = query.set_terms if self.index.parts else frozenset()
+        plain = {t: w for t, w in query.terms.items() if t not in in_sets}
+        scores = bm25.score(postings, plain)
+        if in_sets:
+            for docs, contribution in synonym_sets.set_contributions(
+                    postings, self.index.parts["tf"], self.index.parts["doc_len"],
+                    self.index.meta.params, query.sets):
+                scores[docs] += contribution
+        return scores
 
     def paragraph_of(self, doc: int) -> list[int]:
         """`doc`, and the other items of its list paragraph (they are stored side by side)."""
