@@ -30,6 +30,7 @@ MAX_PHRASE = 3  # English words in a sense matched as one phrase
 MAX_SENSE_WORDS = 3  # a longer sense is an explanation, not a translation
 MIN_SHARE = 0.3  # a candidate weaker than this against the best one is left out
 MAX_CANDIDATES = 6
+AMBIGUITY_BASE = 4.0  # this many headwords for one English phrase still weigh in full
 
 # Small English words that carry no sense of their own in a CEDICT definition.
 _SMALL = frozenset({
@@ -97,31 +98,42 @@ class Bridge:
 
     english: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
     chinese: dict[str, dict[str, float]] = field(default_factory=dict)
+    # how many headwords of the whole dictionary render an English phrase (foundation: 18)
+    ambiguity: dict[tuple[str, ...], int] = field(default_factory=dict)
 
     @functools.cached_property
     def longest(self) -> int:
         return max((len(k) for k in self.english), default=0)
 
     def to_json(self) -> dict[str, object]:
-        return {"english": [[list(k), v] for k, v in self.english.items()],
+        return {"english": [[list(k), v, self.ambiguity.get(k, 1)]
+                            for k, v in self.english.items()],
                 "chinese": self.chinese}
 
     @classmethod
     def from_json(cls, data: dict[str, object] | None) -> Bridge:
         if not data:
             return cls()
-        english = {tuple(k): dict(v) for k, v in data.get("english", [])}  # type: ignore[attr-defined]
-        return cls(english, dict(data.get("chinese", {})))  # type: ignore[call-overload]
+        rows = data.get("english", [])
+        english = {tuple(row[0]): dict(row[1]) for row in rows}  # type: ignore[attr-defined]
+        ambiguity = {tuple(row[0]): int(row[2]) for row in rows  # type: ignore[attr-defined]
+                     if len(row) > 2 and row[2] > 1}
+        return cls(english, dict(data.get("chinese", {})), ambiguity)  # type: ignore[call-overload]
 
     def english_phrases(self, stems: list[str]) -> list[tuple[int, int, dict[str, float]]]:
         """(start, end, translations) of each run of `stems` the bridge translates, the
-        longest run first at each position."""
+        longest run first at each position; an ambiguous phrase's translations weigh less
+        (sqrt(AMBIGUITY_BASE / headwords), at most 1)."""
         out = []
         i = 0
         while i < len(stems):
             for n in range(min(self.longest, len(stems) - i), 0, -1):
-                found = self.english.get(phrase_key(stems[i : i + n]))
+                key = phrase_key(stems[i : i + n])
+                found = self.english.get(key)
                 if found:
+                    share = min(1.0, (AMBIGUITY_BASE / self.ambiguity.get(key, 1)) ** 0.5)
+                    if share < 1.0:
+                        found = {t: round(w * share, 3) for t, w in found.items()}
                     out.append((i, i + n, found))
                     i += n
                     break
@@ -180,7 +192,11 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
         return Bridge(names)
     english: dict[tuple[str, ...], dict[str, float]] = {}
     chinese: dict[str, dict[str, float]] = {}
+    headwords: dict[tuple[str, ...], int] = {}
     for headword, senses in _entries(path):
+        for key in {phrase_key(w[:MAX_PHRASE]) for w in senses if len(w) <= MAX_SENSE_WORDS} \
+                | {(w,) for ws in senses if len(ws) <= MAX_SENSE_WORDS for w in ws}:
+            headwords[key] = headwords.get(key, 0) + 1
         in_corpus = headword in corpus_terms
         stems: dict[str, float] = {}
         for words in senses:
@@ -203,4 +219,4 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
     english = {k: _normalised(v) for k, v in english.items()}
     for key, terms in names.items():  # a dictionary word wins over a homophone
         english.setdefault(key, terms)
-    return Bridge(english, chinese)
+    return Bridge(english, chinese, {k: headwords[k] for k in english if headwords.get(k, 1) > 1})
