@@ -21,7 +21,6 @@ from cepf_bot.analysis.vocabulary import Vocabulary
 
 SYNONYM_WEIGHT = 0.6
 GLOSSARY_WEIGHT = 1.0
-PART_SHARE = 0.5  # as the query's PART_WEIGHT
 PHRASAL = ""  # first element of a key matched with the question's stopwords in place
 
 
@@ -66,13 +65,7 @@ class QueryExpander:
                            if len(found := segmenter.groups(phrase)) == 1
                            and found[0].kind == "word" and found[0].word in corpus_terms
                            for g in found]
-                # a target's search-mode parts (国际, 公约 of 国际湿地公约) weigh as a question
-                # word's parts do: the rule means the whole term
-                target_terms: dict[str, float] = {}
-                for g in groups:
-                    for t in g.tokens:
-                        share = PART_SHARE if g.kind == "han" and t != g.tokens[-1] else 1.0
-                        target_terms[t] = max(target_terms.get(t, 0.0), share)
+                target_terms = [t for g in groups for t in g.tokens]
                 for phrase in rule.phrases:
                     phrase_groups = segmenter.groups(phrase)
                     key = tuple(k for g in phrase_groups if (k := g.key))
@@ -82,8 +75,8 @@ class QueryExpander:
                     if not key or not target_terms:
                         continue
                     entry = table.setdefault(key, {})
-                    for term, share in target_terms.items():
-                        entry[term] = max(entry.get(term, 0.0), weight * share)
+                    for term in target_terms:
+                        entry[term] = max(entry.get(term, 0.0), weight)
                     heads.setdefault(key, set()).update(g.tokens[-1] for g in groups)
         return cls(table, {k: frozenset(v) for k, v in heads.items()})
 

@@ -279,6 +279,7 @@ class QueryAnalyser:
 
 
 CONTEXT_WEIGHT = 0.5  # the previous question's terms in a follow-up, against the question's own
+CONTEXT_BUDGET = 1.5  # the previous question's added weight, against the follow-up's own
 SUBJECT_WEIGHT = 1.0  # … and those of what it was about: "它" stands for it (全球狂犬病控制联盟)
 
 
@@ -295,10 +296,18 @@ def in_context(query: Query, previous: Query,
     context = tuple(w for w in (*previous.context, *previous.words)
                     if w.role in (Role.CONTENT, Role.NUMBER, Role.NAME)
                     and not (replaced and kind(w) in replaced))
-    terms = dict(query.terms)
+    added: dict[str, float] = {}
     for word in context:  # the whole words and what rules say they mean, not their parts
         share = SUBJECT_WEIGHT if subject(word) and not other else CONTEXT_WEIGHT
         for term in (*word.tokens[-1:], *word.targets):
-            weight = previous.terms.get(term, 0.0) * share
-            terms[term] = max(terms.get(term, 0.0), weight)
+            weight = previous.terms.get(term, 0.0) * share - query.terms.get(term, 0.0)
+            if weight > added.get(term, 0.0):
+                added[term] = weight
+    # however long the previous question was, its context weighs at most CONTEXT_BUDGET times
+    # the follow-up's own terms (and at least one term's worth)
+    budget = CONTEXT_BUDGET * max(sum(query.terms.values()), 1.0)
+    scale = min(1.0, budget / sum(added.values())) if added else 1.0
+    terms = dict(query.terms)
+    for term, weight in added.items():
+        terms[term] = terms.get(term, 0.0) + weight * scale
     return replace(query, terms=terms, context=context)

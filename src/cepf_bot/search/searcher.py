@@ -19,7 +19,7 @@ from cepf_bot.search.answer_sentence import pick_answer
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from cepf_bot.search.spelling import Speller
-from cepf_bot.search.verdict import Support, answers, support, word_weight
+from cepf_bot.search.verdict import EVERYDAY, Support, answers, support, word_weight
 from cepf_bot.types import Answer, Correction, Hit, Relevance, Results
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "Searcher", "Verdict"]
@@ -32,6 +32,11 @@ class Verdict:
     query: Query
     support: Support | None
     answered: bool
+
+
+# A term in at most this many passages (or this share of them) is some document's own
+RARE_PASSAGES = 20
+RARE_SHARE = 0.02
 
 
 class Searcher:
@@ -132,8 +137,23 @@ class Searcher:
         and …) or names no subject of its own (a dictionary term, an acronym, the foundation)."""
         if any(refers_back(w.word) for w in query.words):
             return True
-        return not any(self._is_subject(w) for w in query.words
+        return not any(self._is_subject(w) or self._is_rare_term(w) for w in query.words
                        if w.role in (Role.CONTENT, Role.NAME, Role.ASKED))
+
+    def _is_rare_term(self, word: QueryWord) -> bool:
+        """A content word the corpus has in few passages that is no everyday word: a name or
+        term of some document, whether or not the hand dictionary lists it (a question about a
+        newly added document is complete without the previous one)."""
+        if word.role != Role.CONTENT or len(word.word) < 2 or not word.tokens:
+            return False
+        df = self._document_frequency(word.tokens[-1])
+        return (0 < df <= max(RARE_PASSAGES, RARE_SHARE * self.index.postings.doc_count)
+                and self._weight(word) >= EVERYDAY)
+
+    def _document_frequency(self, term: str) -> int:
+        postings = self.index.postings
+        t = postings.terms.get(term)
+        return 0 if t is None else int(postings.offsets[t + 1] - postings.offsets[t])
 
     def _kind(self, word: QueryWord) -> str | None:
         """The dictionary class of what the word names (观察员 -> status), if any."""
