@@ -170,23 +170,25 @@ def pinyin_keys(term: str) -> list[tuple[str, ...]]:
     return [k for k in keys if len(k) > 1 or not is_english_word(k[0])]
 
 
-def names_in_pinyin(corpus_terms: Iterable[str]) -> dict[tuple[str, ...], dict[str, float]]:
+def names_in_pinyin(corpus_terms: Iterable[str], rendered: Container[str] = ()
+                    ) -> dict[tuple[str, ...], dict[str, float]]:
     """The corpus's own Chinese words of two to four characters by their pinyin, for a Latin
-    word that is not English (Zhou Jinfeng -> 周晋峰, Zhongwei -> 中卫)."""
+    word that is not English (Zhou Jinfeng -> 周晋峰, Zhongwei -> 中卫); not those the
+    glossary renders itself (its rendering is for showing, never a question word)."""
     table: dict[tuple[str, ...], dict[str, float]] = {}
     for term in corpus_terms:
-        if 2 <= len(term) <= 4 and _HAN.match(term):
+        if 2 <= len(term) <= 4 and _HAN.match(term) and term not in rendered:
             for key in map(phrase_key, pinyin_keys(term)):
                 table.setdefault(key, {})[term] = 1.0
     return {k: v for k, v in table.items() if len(v) <= MAX_CANDIDATES}
 
 
-def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path | None = None
-                   ) -> Bridge:
+def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path | None = None,
+                   rendered: Container[str] = ()) -> Bridge:
     """What the corpus can match of CC-CEDICT: English phrases whose Chinese renderings are
     corpus terms, and Chinese words whose English senses have corpus stems; and the corpus's
     Chinese names by their pinyin."""
-    names = names_in_pinyin(corpus_terms)  # type: ignore[arg-type]
+    names = names_in_pinyin(corpus_terms, rendered)  # type: ignore[arg-type]
     path = path or cedict_path()
     if path is None:
         return Bridge(names)

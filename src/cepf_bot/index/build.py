@@ -169,7 +169,8 @@ def build_index(
         lexicon=lexicon_id,
         document_keys=keys,
         passage_format=PASSAGE_FORMAT,
-        bridge=compile_bridge(postings.terms).to_json(),
+        bridge=compile_bridge(postings.terms,
+                              rendered=corpus.vocabulary.renderings).to_json(),
     )
     infos = tuple(DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata), d.digest,
                                d.url, d.format)
