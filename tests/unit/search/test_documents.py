@@ -76,23 +76,20 @@ def test_a_long_previous_question_weighs_at_most_its_budget():
     assert read.terms["预算"] == 1.0
 
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "eval"
-
-
-@pytest.mark.skipif(not (SHARED / "dev_real.jsonl").is_file(), reason="../shared is absent")
 def test_questions_about_real_pages_find_them_across_languages(tmp_path: Path):
     import json
     import shutil
 
-    from tests.conftest import REPO_CORPUS
+    from tests.conftest import REPO_CORPUS, shared_file
 
+    questions = shared_file("eval", "dev_real.jsonl")
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO_CORPUS, corpus)
-    for page in (SHARED / "real" / "pages").glob("*.md"):
+    for page in (questions.parent / "real" / "pages").glob("*.md"):
         shutil.copy(page, corpus / page.name)
     engine = reindex_and_open(corpus, tmp_path / "index")
     found: dict[str, list[bool]] = {}
-    for line in (SHARED / "dev_real.jsonl").read_text("utf-8").splitlines():
+    for line in questions.read_text("utf-8").splitlines():
         row = json.loads(line)
         if row["must"]:
             pair = ("en" if row["lang"] == "en" else "zh") + "->" + row["doc_lang"]
