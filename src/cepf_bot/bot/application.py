@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any, TypeAlias
 
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.ext import (
@@ -12,7 +13,10 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
+    ExtBot,
     InlineQueryHandler,
+    JobQueue,
     MessageHandler,
     filters,
 )
@@ -39,6 +43,13 @@ from cepf_bot.reply.texts import commands, ui_text
 from cepf_bot.types import Lang
 
 log = logging.getLogger("cepf_bot.application")
+
+# What `build_application` builds: PTB's default context types; the bot's type argument is
+# what AIORateLimiter takes per call (its max_retries, an int).
+BotApplication: TypeAlias = Application[
+    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 
 CONNECTIONS = 16
 CONCURRENT_UPDATES = 32

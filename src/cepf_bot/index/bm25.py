@@ -389,3 +389,4 @@ def top_k(scores: np.ndarray, k: int, *, offset: int = 0) -> list[int]:
         positive = positive[scores[positive] >= cut]  # keep ties at the cut, order them below
     ranked = positive[np.lexsort((positive, -scores[positive]))]
     return cast("list[int]", ranked[offset:want].tolist())  # numpy types tolist() as Any
+

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from cepf_bot import __version__
+from cepf_bot.analysis.bilingual import compile_bridge
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.segment import SEGMENTER_VERSION, Segmenter
 from cepf_bot.corpus.folder import Corpus
@@ -38,7 +39,7 @@ from cepf_bot.index.term_cache import (
 )
 from cepf_bot.types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 
 log = logging.getLogger("cepf_bot.index")
 
@@ -168,6 +169,8 @@ def build_index(
         lexicon=lexicon_id,
         document_keys=keys,
         passage_format=PASSAGE_FORMAT,
+        bridge=compile_bridge(postings.terms,
+                              rendered=corpus.vocabulary.renderings).to_json(),
     )
     infos = tuple(DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata), d.digest,
                                d.url, d.format)

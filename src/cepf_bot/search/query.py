@@ -18,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.lexicon import (
     GeneralLexicon,
     asks_for_other,
+    chinese_weight,
+    english_weight,
     english_zipf,
     general_lexicon,
     is_english_word,
@@ -35,6 +38,10 @@ from cepf_bot.index.bm25 import Postings
 # hostile text would hold up everyone else.
 MAX_QUERY_CHARS = 1000
 PART_WEIGHT = 0.5  # a search-mode part of a question's word, against the word's 1
+# A dictionary translation stands for its word in the answer gate only when the word is not an
+# everyday one (-ln p at least this, as verdict's EVERYDAY): "received" ranks by 收到 but does
+# not make a passage that lacks 收到 look incomplete.
+TRANSLATED_TARGET_MIN_WEIGHT = 10.0
 
 
 class Role(StrEnum):
@@ -75,6 +82,13 @@ class Query:
     words: tuple[QueryWord, ...]
     mandarin: str = ""  # the question in simplified Mandarin, as it was segmented
     context: tuple[QueryWord, ...] = ()  # a follow-up's previous question's words
+    # a word's dictionary translations, scored as one term (tf summed, df over the union):
+    # each set is its (term, weight) pairs
+    sets: tuple[tuple[tuple[str, float], ...], ...] = ()
+
+    @property
+    def set_terms(self) -> frozenset[str]:
+        return frozenset(t for group in self.sets for t, _ in group)
 
     @property
     def content(self) -> tuple[QueryWord, ...]:
@@ -119,11 +133,12 @@ class QueryAnalyser:
     """Questions -> `Query`, with a corpus's segmenter, expansions and postings."""
 
     def __init__(self, segmenter: Segmenter, expander: QueryExpander, postings: Postings,
-                 lexicon: GeneralLexicon | None = None) -> None:
+                 lexicon: GeneralLexicon | None = None, bridge: Bridge | None = None) -> None:
         self.segmenter = segmenter
         self.expander = expander
         self.postings = postings
         self.lexicon = lexicon or general_lexicon()
+        self.bridge = bridge or Bridge()
 
     def _split_unknown_compounds(self, groups: list[Group]) -> list[Group]:
         """Words neither the corpus nor a dictionary knows, in the parts a dictionary knows:
@@ -204,7 +219,47 @@ class QueryAnalyser:
                 terms[term] = max(terms.get(term, 0.0), n * PART_WEIGHT)
         terms.update((t, float(n)) for t, n in Counter(own).items())
         own += parts
-        return Query(text, terms, tuple(own), tuple(words), mandarin)
+        words, sets = self._translate(words)
+        for group in sets:
+            for term, weight in group:
+                if term not in own:
+                    terms[term] = max(terms.get(term, 0.0), weight)
+        sets = [tuple((t, w) for t, w in group if t not in own) for group in sets]
+        return Query(text, terms, tuple(own), tuple(words), mandarin,
+                     sets=tuple(g for g in sets if g))
+
+    def _translate(self, words: list[QueryWord]
+                   ) -> tuple[list[QueryWord], list[tuple[tuple[str, float], ...]]]:
+        """The content words that no rule explains, with their dictionary translations as
+        targets; and each translated word's (or English phrase's) translations as one set."""
+        if not (self.bridge.english or self.bridge.chinese):
+            return words, []
+        open_ = [w.role == Role.CONTENT and not w.targets and bool(w.tokens) for w in words]
+        found: dict[int, dict[str, float]] = {}
+        sets: list[tuple[tuple[str, float], ...]] = []
+        stems = [w.tokens[-1] if ok and w.kind == "word" else "\0"
+                 for w, ok in zip(words, open_, strict=True)]
+        for start, end, translations in self.bridge.english_phrases(stems):
+            sets.append(tuple(translations.items()))
+            for i in range(start, end):
+                found[i] = translations
+        for i, word in enumerate(words):
+            if open_[i] and word.kind == "han":
+                translations = self.bridge.chinese.get(word.word)
+                if translations:
+                    sets.append(tuple(translations.items()))
+                    found[i] = translations
+        out = [replace(w, targets=w.targets | frozenset(found[i]))
+               if i in found and self._background_weight(w) >= TRANSLATED_TARGET_MIN_WEIGHT
+               else w
+               for i, w in enumerate(words)]
+        return out, sets
+
+    def _background_weight(self, word: QueryWord) -> float:
+        if word.kind == "han":
+            return chinese_weight(self.segmenter.frequency(word.word),
+                                  self.segmenter.total_frequency)
+        return english_weight(word.word)
 
     def _role(self, group: Group, targets: frozenset[str]) -> Role:
         if group.kind == "num":
@@ -224,6 +279,7 @@ class QueryAnalyser:
 
 
 CONTEXT_WEIGHT = 0.5  # the previous question's terms in a follow-up, against the question's own
+CONTEXT_BUDGET = 1.5  # the previous question's added weight, against the follow-up's own
 SUBJECT_WEIGHT = 1.0  # … and those of what it was about: "它" stands for it (全球狂犬病控制联盟)
 
 
@@ -240,10 +296,18 @@ def in_context(query: Query, previous: Query,
     context = tuple(w for w in (*previous.context, *previous.words)
                     if w.role in (Role.CONTENT, Role.NUMBER, Role.NAME)
                     and not (replaced and kind(w) in replaced))
-    terms = dict(query.terms)
+    added: dict[str, float] = {}
     for word in context:  # the whole words and what rules say they mean, not their parts
         share = SUBJECT_WEIGHT if subject(word) and not other else CONTEXT_WEIGHT
         for term in (*word.tokens[-1:], *word.targets):
-            weight = previous.terms.get(term, 0.0) * share
-            terms[term] = max(terms.get(term, 0.0), weight)
+            weight = previous.terms.get(term, 0.0) * share - query.terms.get(term, 0.0)
+            if weight > added.get(term, 0.0):
+                added[term] = weight
+    # however long the previous question was, its context weighs at most CONTEXT_BUDGET times
+    # the follow-up's own terms (and at least one term's worth)
+    budget = CONTEXT_BUDGET * max(sum(query.terms.values()), 1.0)
+    scale = min(1.0, budget / sum(added.values())) if added else 1.0
+    terms = dict(query.terms)
+    for term, weight in added.items():
+        terms[term] = terms.get(term, 0.0) + weight * scale
     return replace(query, terms=terms, context=context)

@@ -7,19 +7,20 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.lexicon import about_the_bot, is_english_word, refers_back
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
-from cepf_bot.index import bm25
+from cepf_bot.index import bm25, synonym_sets
 from cepf_bot.index.build import Index
 from cepf_bot.search.answer_fact import find_fact
 from cepf_bot.search.answer_sentence import pick_answer
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from cepf_bot.search.spelling import Speller
-from cepf_bot.search.support import Support, support, word_weight
+from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
 from cepf_bot.search.verdict import Evidence, VerdictModel, features
 from cepf_bot.types import Answer, Correction, Hit, Relevance, Results, Verdict
 
@@ -49,6 +50,11 @@ def shipped_model() -> VerdictModel:
 
 ANSWER_CACHE = 1024  # answer sentences kept
 
+# A term in at most this many passages (or this share of them) is some document's own
+RARE_PASSAGES = 20
+RARE_SHARE = 0.02
+
+
 class Searcher:
     """Ranks an index's passages for questions; safe to share between threads."""
 
@@ -62,7 +68,8 @@ class Searcher:
         self.model = model or shipped_model()
         self.expander = QueryExpander.from_json(index.meta.expansion)
         self.traditional = TraditionalConverter(index.meta.traditional)
-        self.analyser = QueryAnalyser(segmenter, self.expander, index.postings)
+        self.analyser = QueryAnalyser(segmenter, self.expander, index.postings,
+                                      bridge=Bridge.from_json(index.meta.bridge))
         self._classes = index.meta.term_classes
         # (question, passage, matched terms) -> its answer sentence: a question asked again
         # (More, a refresh, a burst) costs nothing; thread-safe enough (one dict operation each)
@@ -153,8 +160,23 @@ class Searcher:
         and …) or names no subject of its own (a dictionary term, an acronym, the foundation)."""
         if any(refers_back(w.word) for w in query.words):
             return True
-        return not any(self._is_subject(w) for w in query.words
+        return not any(self._is_subject(w) or self._is_rare_term(w) for w in query.words
                        if w.role in (Role.CONTENT, Role.NAME, Role.ASKED))
+
+    def _is_rare_term(self, word: QueryWord) -> bool:
+        """A content word the corpus has in few passages that is no everyday word: a name or
+        term of some document, whether or not the hand dictionary lists it (a question about a
+        newly added document is complete without the previous one)."""
+        if word.role != Role.CONTENT or len(word.word) < 2 or not word.tokens:
+            return False
+        df = self._document_frequency(word.tokens[-1])
+        return (0 < df <= max(RARE_PASSAGES, RARE_SHARE * self.index.postings.doc_count)
+                and self._weight(word) >= EVERYDAY)
+
+    def _document_frequency(self, term: str) -> int:
+        postings = self.index.postings
+        t = postings.terms.get(term)
+        return 0 if t is None else int(postings.offsets[t + 1] - postings.offsets[t])
 
     def _kind(self, word: QueryWord) -> str | None:
         """The dictionary class of what the word names (观察员 -> status), if any."""
@@ -258,7 +280,7 @@ class Searcher:
     def _rank(self, query: Query) -> tuple[np.ndarray, Judgement]:
         if not query.terms:
             return np.zeros(0), Judgement(query, None, None, Verdict.NONE)
-        scores = bm25.score(self.index.postings, query.terms)
+        scores = self.scores(query)
         top = bm25.top_k(scores, 2)
         best = float(scores[top[0]]) if top else 0.0
         if best < self.relevance.min_score:
@@ -287,6 +309,20 @@ class Searcher:
         """The index's highest idf: what a question's term the index lacks weighs."""
         idf = self.index.postings.idf
         return float(idf.max()) if len(idf) else 0.0
+
+    def scores(self, query: Query) -> np.ndarray:
+        """Every passage's score: BM25 of the question's terms, each dictionary translation set
+        scored as one term (tf summed, df over the union)."""
+        postings = self.index.postings
+        in_sets = query.set_terms if self.index.parts else frozenset()
+        plain = {t: w for t, w in query.terms.items() if t not in in_sets}
+        scores = bm25.score(postings, plain)
+        if in_sets:
+            for docs, contribution in synonym_sets.set_contributions(
+                    postings, self.index.parts["tf"], self.index.parts["doc_len"],
+                    self.index.meta.params, query.sets):
+                scores[docs] += contribution
+        return scores
 
     def paragraph_of(self, doc: int) -> list[int]:
         """`doc`, and the other items of its list paragraph (they are stored side by side)."""

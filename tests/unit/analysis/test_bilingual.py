@@ -1,0 +1,94 @@
+"""CC-CEDICT compiled for one corpus: what an English or Chinese question word meets."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cepf_bot.analysis.bilingual import (
+    Bridge,
+    cedict_path,
+    compile_bridge,
+    pinyin_keys,
+    sense_words,
+)
+from cepf_bot.index import bm25, synonym_sets
+from cepf_bot.types import BM25Params
+
+CEDICT = """\
+# CC-CEDICT sample
+濕地 湿地 [shi1 di4] /wetland/
+穿山甲 穿山甲 [chuan1 shan1 jia3] /pangolin (Manis pentadactylata)/scaly ant-eater/
+基金會 基金会 [ji1 jin1 hui4] /foundation (institution supported by an endowment)/
+根據 根据 [gen1 ju4] /according to/based on/basis/foundation/CL:個|个[ge4]/
+植樹 植树 [zhi2 shu4] /to plant trees/
+湖 湖 [hu2] /lake/
+"""
+
+
+@pytest.fixture
+def cedict(tmp_path: Path) -> Path:
+    path = tmp_path / "cedict.txt"
+    path.write_text(CEDICT, encoding="utf-8")
+    return path
+
+
+def test_a_sense_keeps_its_content_words_stemmed_and_drops_explanations():
+    assert sense_words("pangolin (Manis pentadactylata)") == ("pangolin",)
+    assert sense_words("to plant trees") == ("plant", "tree")
+    assert sense_words("CL:個|个[ge4]") == ()
+
+
+def test_english_words_meet_only_the_chinese_terms_the_corpus_has(cedict: Path):
+    bridge = compile_bridge({"湿地", "基金会", "volunt"}, path=cedict)
+    assert bridge.english[("wetland",)] == {"湿地": 1.0}
+    assert bridge.english[("foundat",)] == {"基金会": 1.0}  # 根据 is not in the corpus
+    assert ("lake",) not in bridge.english  # a single character is never a translation
+
+
+def test_a_phrase_meets_a_sense_in_any_word_order(cedict: Path):
+    bridge = compile_bridge({"植树"}, path=cedict)
+    assert bridge.english_phrases(["tree", "plant"]) == [(0, 2, {"植树": 1.0})]
+
+
+def test_chinese_words_meet_the_english_stems_the_corpus_has(cedict: Path):
+    bridge = compile_bridge({"pangolin", "wetland"}, path=cedict)
+    assert bridge.chinese["穿山甲"] == {"pangolin": 1.0}
+    assert bridge.chinese["湿地"] == {"wetland": 1.0}
+    assert "基金会" not in bridge.chinese
+
+
+def test_the_corpus_names_are_found_by_their_pinyin(cedict: Path):
+    bridge = compile_bridge({"周晋峰", "南汇"}, path=cedict)
+    assert bridge.english_phrases(["zhou", "jinfeng"]) == [(0, 2, {"周晋峰": 1.0})]
+    assert bridge.english_phrases(["nanhui"]) == [(0, 1, {"南汇": 1.0})]
+
+
+def test_a_name_run_together_that_is_an_english_word_is_not_a_key():
+    assert ("bite",) not in pinyin_keys("比特")
+
+
+def test_the_bridge_survives_json(cedict: Path):
+    bridge = compile_bridge({"湿地", "pangolin"}, path=cedict)
+    assert Bridge.from_json(bridge.to_json()) == bridge
+
+
+def test_the_shipped_dictionary_is_found():
+    path = cedict_path()
+    assert path is not None and path.stat().st_size > 5_000_000
+
+
+def test_a_synonym_set_scores_as_one_term_with_summed_tf_and_union_df():
+    docs = [["湿地", "x"], ["湿地", "泽地", "y"], ["z", "w"], ["q", "r"], ["u", "v"], ["o", "p"]]
+    postings = bm25.build_postings(docs, BM25Params())
+    tf = np.ones(len(postings.docs), dtype=np.int32)
+    lengths = np.array([len(d) for d in docs], dtype=np.int32)
+    scores = np.zeros(len(docs))
+    for where, contribution in synonym_sets.set_contributions(
+            postings, tf, lengths, BM25Params(), [(("湿地", 1.0), ("泽地", 1.0))]):
+        scores[where] += contribution
+    # the same as one term "s" that occurs where either member does, as often as both
+    merged = [["s", "x"], ["s", "s", "y"], *docs[2:]]
+    expected = bm25.score(bm25.build_postings(merged, BM25Params()), {"s": 1.0})
+    assert scores == pytest.approx(expected)
+    assert scores[1] > scores[0] > 0

@@ -1,0 +1,105 @@
+"""Documents staff add: asked about in the other language, and not read as a follow-up.
+
+The two pages here are invented for the tests (no page of the foundation's own sites)."""
+
+from pathlib import Path
+
+import pytest
+
+from cepf_bot.search.query import CONTEXT_BUDGET, Query, QueryWord, Role, in_context
+from tests.conftest import open_engine, reindex
+
+CHINESE_PAGE = """# 太湖水獭调查
+
+2023年5月，志愿者在太湖湿地连续三天调查，记录到十二只水獭和四处水獭洞穴。
+"""
+
+ENGLISH_PAGE = """# Ibis chicks at the breeding centre
+
+In June 2023 the breeding centre in Yangxian reported that nine crested ibis chicks
+had hatched, the most in a single season since the centre opened.
+"""
+
+SEAL = "绿会在联合国构建黄渤海斑海豹海洋保护地网络项目里具体做了哪些工作，和哪些机构合作"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    import shutil
+
+    from tests.conftest import REPO_CORPUS
+
+    root = tmp_path_factory.mktemp("documents")
+    corpus = root / "corpus"
+    shutil.copytree(REPO_CORPUS, corpus)
+    (corpus / "otter-survey.md").write_text(CHINESE_PAGE, encoding="utf-8")
+    (corpus / "ibis-chicks.md").write_text(ENGLISH_PAGE, encoding="utf-8")
+    reindex(corpus, root / "index")
+    return open_engine(corpus, root / "index")
+
+
+def top_text(engine, question: str) -> str:  # type: ignore[no-untyped-def]
+    query = engine.searcher.analyse(question)
+    scores = engine.searcher.scores(query)
+    return engine.searcher.index.passages[int(scores.argmax())].text
+
+
+def test_an_english_question_finds_a_chinese_page_through_the_dictionary(engine):
+    assert "十二只水獭" in top_text(engine, "How many otters did volunteers record in the wetland?")
+
+
+def test_a_chinese_question_finds_an_english_page_through_the_dictionary(engine):
+    assert "nine crested ibis chicks" in top_text(engine, "朱鹮孵化了几只")
+
+
+def test_a_question_about_a_new_page_after_a_seal_question_is_not_a_follow_up(engine):
+    results = engine.searcher.ask("太湖水獭调查记录到几只水獭", after=SEAL)
+    assert results.read_with is None
+    assert results.hits and "十二只水獭" in results.hits[0].passage.text
+
+
+def test_a_follow_up_that_refers_back_still_reads_the_previous_question(engine):
+    assert engine.searcher.ask("它的合作机构有哪些", after=SEAL).read_with == SEAL
+
+
+def _word(text: str) -> QueryWord:
+    return QueryWord(text, (text,), frozenset(), Role.CONTENT, "han")
+
+
+def test_a_long_previous_question_weighs_at_most_its_budget():
+    previous_words = tuple(_word(f"词{i}") for i in range(30))
+    previous = Query("…", {w.word: 1.0 for w in previous_words}, (), previous_words)
+    follow_up = Query("那预算呢", {"预算": 1.0}, ("预算",), (_word("预算"),))
+    read = in_context(follow_up, previous)
+    added = sum(w for t, w in read.terms.items() if t != "预算")
+    assert added == pytest.approx(CONTEXT_BUDGET * 1.0)
+    assert read.terms["预算"] == 1.0
+
+
+def test_questions_about_real_pages_find_them_across_languages(tmp_path: Path):
+    import json
+    import shutil
+
+    from tests.conftest import REPO_CORPUS, shared_file
+
+    questions = shared_file("eval", "dev_real.jsonl")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO_CORPUS, corpus)
+    for page in (questions.parent / "real" / "pages").glob("*.md"):
+        shutil.copy(page, corpus / page.name)
+    engine = reindex_and_open(corpus, tmp_path / "index")
+    found: dict[str, list[bool]] = {}
+    for line in questions.read_text("utf-8").splitlines():
+        row = json.loads(line)
+        if row["must"]:
+            pair = ("en" if row["lang"] == "en" else "zh") + "->" + row["doc_lang"]
+            text = top_text(engine, row["q"])
+            found.setdefault(pair, []).append(all(m in text for m in row["must"]))
+    # before the dictionary: Chinese -> English 0 of 16 first, English -> Chinese top-1 rare
+    assert sum(found["zh->en"]) / len(found["zh->en"]) >= 0.3
+    assert sum(found["zh->zh"]) / len(found["zh->zh"]) >= 0.6
+
+
+def reindex_and_open(corpus: Path, index: Path):  # type: ignore[no-untyped-def]
+    reindex(corpus, index)
+    return open_engine(corpus, index)
