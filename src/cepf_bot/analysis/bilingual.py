@@ -163,7 +163,7 @@ def pinyin_keys(term: str) -> list[tuple[str, ...]]:
     syllables = [s.replace("ü", "u") for s in pinyin(term)]
     if len(syllables) != len(term):
         return []
-    keys = [("".join(syllables),)]
+    keys: list[tuple[str, ...]] = [("".join(syllables),)]
     keys += [("".join(syllables[:i]), "".join(syllables[i:])) for i in range(1, len(syllables))]
     # run together, a name must not be an English word (bite is not 比特); split, the pair is
     # specific enough

@@ -59,11 +59,13 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     answer = results.answer if results.verdict == Verdict.ANSWER else None
     closest = results.answer if results.verdict == Verdict.CLOSEST else None
     blocks = []
-    for h in hits:
+    for hit in hits:
+        h = hit
         if answer is not None and h.passage.id == answer.passage_id:
-            h = without_answer(h, answer.text)  # the answer is not shown twice
-            if h is None:
+            rest = without_answer(h, answer.text)  # the answer is not shown twice
+            if rest is None:
                 continue
+            h = rest
         # the closest sentence is shown, underlined, in its passage
         sentence = closest.text if closest and h.passage.id == closest.passage_id else ""
         blocks.append(localise(passage_html(h, budget=EXCERPT, english_title=english_title(

@@ -118,8 +118,8 @@ def _lists(sentence: str) -> list[_Span]:
             continue
         lead = _LIST_LEAD.match(items[0])
         first = lead.end() if lead and lead.end() < len(items[0]) else 0
-        first += len(_BULLET.match(items[0][first:]).group()) if _BULLET.match(
-            items[0][first:]) else 0
+        bullet = _BULLET.match(items[0][first:])
+        first += len(bullet.group()) if bullet else 0
         tail = items[-1]
         typical = max(len(i) for i in items[1:-1])
         end = len(clause) - len(tail) + min(len(tail), _item_end(tail, typical))

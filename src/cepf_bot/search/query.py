@@ -220,13 +220,13 @@ class QueryAnalyser:
         terms.update((t, float(n)) for t, n in Counter(own).items())
         own += parts
         words, sets = self._translate(words)
-        for group in sets:
-            for term, weight in group:
+        for translations in sets:
+            for term, weight in translations:
                 if term not in own:
                     terms[term] = max(terms.get(term, 0.0), weight)
-        sets = [tuple((t, w) for t, w in group if t not in own) for group in sets]
+        unexplained = [tuple((t, w) for t, w in s if t not in own) for s in sets]
         return Query(text, terms, tuple(own), tuple(words), mandarin,
-                     sets=tuple(g for g in sets if g))
+                     sets=tuple(s for s in unexplained if s))
 
     def _translate(self, words: list[QueryWord]
                    ) -> tuple[list[QueryWord], list[tuple[tuple[str, float], ...]]]:
@@ -245,10 +245,10 @@ class QueryAnalyser:
                 found[i] = translations
         for i, word in enumerate(words):
             if open_[i] and word.kind == "han":
-                translations = self.bridge.chinese.get(word.word)
-                if translations:
-                    sets.append(tuple(translations.items()))
-                    found[i] = translations
+                english = self.bridge.chinese.get(word.word)
+                if english:
+                    sets.append(tuple(english.items()))
+                    found[i] = english
         out = [replace(w, targets=w.targets | frozenset(found[i]))
                if i in found and self._background_weight(w) >= TRANSLATED_TARGET_MIN_WEIGHT
                else w

@@ -153,7 +153,10 @@ class VerdictModel:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> VerdictModel:
-        names = tuple(data["features"])  # type: ignore[arg-type]
+        listed = data["features"]
+        if not isinstance(listed, list):
+            raise ValueError("the verdict model lists no features")
+        names = tuple(str(name) for name in listed)
         if names != FEATURES:
             raise ValueError(f"the verdict model was fitted on other features: {names}")
         weights = data["weights"]
