@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from cepf_bot.errors import ConfigError
+from cepf_bot.files import DEFAULT_MAX_FILE_BYTES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -40,7 +41,7 @@ class Paths:
     corpus_dir: Path
     index_path: Path
     cache_dir: Path
-    max_file_bytes: int = 5 * 1024 * 1024  # a larger corpus file is refused
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES  # a larger corpus file is refused
     read_seconds: float = 30.0  # reading one file may take this long (wall clock)
     read_memory_mb: int = 512  # and this much memory
 
@@ -66,7 +67,7 @@ def resolve_paths(
         corpus_dir=Path(corpus_dir) if corpus_dir else default_corpus_dir(cwd),
         index_path=Path(index_path) if index_path else data_home / "cepf-bot" / "index",
         cache_dir=Path(cache_dir) if cache_dir else cache_home / "cepf-bot",
-        max_file_bytes=int(_number(env, "CEPF_MAX_FILE_BYTES", 5 * 1024 * 1024)),
+        max_file_bytes=int(_number(env, "CEPF_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)),
         read_seconds=_number(env, "CEPF_READ_SECONDS", 30) or 30,
         read_memory_mb=int(_number(env, "CEPF_READ_MEMORY_MB", 512)) or 512,
     )
@@ -235,7 +236,7 @@ _PATHS = [
     ("CEPF_INDEX_PATH", "$XDG_DATA_HOME/cepf-bot/index (~/.local/share/cepf-bot/index)",
      "the index folder"),
     ("CEPF_CACHE_DIR", "$XDG_CACHE_HOME/cepf-bot (~/.cache/cepf-bot)", "jieba's cache"),
-    ("CEPF_MAX_FILE_BYTES", "5242880", "a larger corpus file is refused"),
+    ("CEPF_MAX_FILE_BYTES", str(DEFAULT_MAX_FILE_BYTES), "a larger corpus file is refused"),
     ("CEPF_READ_SECONDS", "30", "seconds reading one corpus file may take"),
     ("CEPF_READ_MEMORY_MB", "512", "megabytes of memory reading one corpus file may take"),
 ]

@@ -172,3 +172,11 @@ def test_only_the_engine_touches_index_files_and_builds_searchers(outer):
     path = modules()[outer]
     assert not {m for m in imports_of(outer, path)[0] if m.startswith("index.")}, outer
     assert "Searcher(" not in path.read_text("utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_the_han_range_is_written_once(name):
+    """`analysis.script.HAN` is the one definition of which characters are Chinese."""
+    source = modules()[name].read_text("utf-8")
+    if name != "analysis.script":
+        assert "\\u4e00" not in source and "\\u9fff" not in source, name

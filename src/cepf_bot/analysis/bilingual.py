@@ -24,6 +24,7 @@ from pathlib import Path
 
 from cepf_bot.analysis.english_forms import pinyin
 from cepf_bot.analysis.lexicon import is_english_word
+from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.segment import english_stem
 
 MAX_PHRASE = 3  # English words in a sense matched as one phrase
@@ -44,7 +45,7 @@ _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _LATIN = re.compile(r"[a-z][a-z'-]*")
 _SKIP = re.compile(r"^(?:CL:|variant of|old variant|see |see also|surname |abbr\. for|"
                    r"used in|erhua variant|Japanese variant|\(old\)|archaic)", re.IGNORECASE)
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
+_HAN = re.compile(f"^[{HAN}]{{2,}}$")
 
 
 def cedict_path() -> Path | None:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 
 from cepf_bot.analysis.numerals import LARGEST_FIGURE, chinese_numeral_value, figure_value
+from cepf_bot.analysis.script import HAN
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -44,7 +45,7 @@ FACT = re.compile(
     rf"|(?P<ya>\d{{4}})年至(?P<yb>\d{{4}})年"
     rf"|(?P<yd>\d{{4}})年(?P<md>{_MONTH})月(?P<dd>[12]\d|3[01]|0?[1-9])日"
     rf"|(?P<ym>\d{{4}})年(?P<mm>{_MONTH})月(?P<pm>上旬|中旬|下旬|初|底|末)?"
-    rf"|(?P<yy>\d{{4}})年(?P<py>上半年|下半年|初|底|末|中(?![\u4e00-\u9fff]))?"
+    rf"|(?P<yy>\d{{4}})年(?P<py>上半年|下半年|初|底|末|中(?![{HAN}]))?"
     rf"|(?P<amount>\d+(?:\.\d+)?)(?P<scale>万|亿)?元"
     rf"|第(?P<ordinal>\d+|[一二三四五六七八九十]+)"
     rf"|(?P<pre>近|约|逾|超过|超)?(?P<n>{_NUMBER})(?P<approx>余|多)?"

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from cepf_bot.analysis.script import to_simplified
+from cepf_bot.analysis.script import HAN_CHARACTER, to_simplified
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 # A word never seen in general text weighs as much as one seen about 50 times in jieba's
 # 60-million-word corpus: as much as a rare name, no more (an unknown chat word is no name).
 UNSEEN_WEIGHT = 14.0
 _ZIPF_NATS = math.log(10)  # wordfreq's Zipf scale is log10 of frequency per billion words
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = HAN_CHARACTER
 
 
 def _read(name: str) -> list[str]:

@@ -16,7 +16,11 @@ import opencc
 from cepf_bot.types import Script
 
 _VARIANT = {Script.TAIWAN: "s2tw", Script.HONG_KONG: "s2hk"}
-_HAN = re.compile(r"[\u3400-\u9fff]")
+# The Han characters, in one place: CJK Unified Ideographs, Extension A and the compatibility
+# ideographs (a regular-expression class body, for patterns that need it inside their own).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_CHARACTER = re.compile(f"[{HAN}]")
+_HAN = HAN_CHARACTER
 
 
 @functools.cache

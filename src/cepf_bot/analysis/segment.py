@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cepf_bot.analysis.numerals import approximate_tokens, normalise_numbers
+from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.vocabulary import Vocabulary
 
 
@@ -82,7 +83,7 @@ _PIECES = re.compile(
     r"(?P<num>\d+(?:\.\d+)*%?)"
     r"|(?<=\d)(?P<unit>左右|[余多个人次年月日天场项家位名轮条所届倍元份])"
     r"|(?P<word>[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)"
-    r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
+    rf"|(?P<han>[{HAN}]+)"
 )
 
 

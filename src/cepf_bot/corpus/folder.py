@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cepf_bot.analysis.script import HAN_CHARACTER
 from cepf_bot.analysis.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 from cepf_bot.corpus.document import Block, DocumentText
 from cepf_bot.corpus.readers.markdown import markdown_document
@@ -228,7 +229,7 @@ def _language(passages: list[Passage]) -> str:
     """"en" for a document written in English (front matter `lang:` says so otherwise),
     "zh" for one in Chinese: what most of its letters are."""
     text = "".join(p.text for p in passages[:50])
-    han = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    han = len(HAN_CHARACTER.findall(text))
     latin = sum(1 for c in text if c.isascii() and c.isalpha())
     return "en" if latin > 4 * han else "zh"
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from cepf_bot.analysis.script import HAN_CHARACTER
 from cepf_bot.reply.texts import ui_text
 from cepf_bot.types import Answer, Fact, FactKind, Lang
 
@@ -25,7 +26,7 @@ QUOTE_CHARS = 90  # a quote longer than this is the fact's clause and its neighb
 ANSWER_CHARS = 120  # an answer with no fact: its sentence, cut as a quote is
 _BULLET = re.compile(r"^[\s•·\-*]+")
 _CLAUSE_END = re.compile(r"(?<=[，,；;。！？!?])")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN = HAN_CHARACTER
 
 
 @dataclass(frozen=True)

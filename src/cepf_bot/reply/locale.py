@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from cepf_bot.analysis.script import is_traditional
+from cepf_bot.analysis.script import HAN_CHARACTER, is_traditional
 from cepf_bot.types import Lang, Locale, Script
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN = HAN_CHARACTER
 _LATIN = re.compile(r"[A-Za-z]")
 
 

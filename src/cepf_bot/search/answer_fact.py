@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cepf_bot.analysis.english_forms import FACT
+from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.segment import normalise
 from cepf_bot.search.answer_sentence import QuestionType, asked_unit, question_type
 from cepf_bot.types import Fact, FactKind
@@ -30,7 +31,7 @@ _WHICH_BODY = re.compile(r"哪个(?:单位|部门|机构|组织)|哪家|什么(?
                          r"|哪些(?:单位|部门|机构)"
                          r"|\bwhich (?:body|organi[sz]ation|agency|department|ministry)")
 _BODY_CLASSES = ("government", "organisation")
-_FORMER = re.compile(r"(?:原|前任|曾|曾经|不再|并非|不是|没有|未)[\u4e00-\u9fff]{0,5}$")
+_FORMER = re.compile(f"(?:原|前任|曾|曾经|不再|并非|不是|没有|未)[{HAN}]{{0,5}}$")
 _QUOTED = re.compile(r"《[^《》]{1,60}》|“[^“”]{1,60}”|\"[^\"]{1,60}\"")
 _ITEM_SEPARATOR = re.compile(r"[、/]")
 _MEASURE_ASKED = re.compile(r"(?:几|多少)(个月|[个次场项轮名位人年天家座条所届份])")

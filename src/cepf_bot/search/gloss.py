@@ -20,17 +20,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from cepf_bot.analysis.english_forms import FACT, fact_english
+from cepf_bot.analysis.script import HAN, HAN_CHARACTER
 
 _PIECE = re.compile(
     r"(?P<latin>[A-Za-z][A-Za-z0-9&'./\-]*(?: [A-Za-z0-9&'./\-]+)*)"
     r"|(?P<number>\d+(?:\.\d+)?%?)"
-    r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff]+)"
+    rf"|(?P<han>[{HAN}]+)"
     r"|(?P<mark>[、，,；;。：:（）()])"
 )
 _MARKS = {"、": ",", "，": ",", ",": ",", "；": ";", ";": ";", "。": ";", "：": ":", ":": ":",
           "（": "(", "(": "(", "）": ")", ")": ")"}
-_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_ONLY = re.compile(f"[{HAN}]+")
+_HAN = HAN_CHARACTER
 CONNECTIVES = {"和": "and", "与": "and", "及": "and", "以及": "and", "并": "and"}
 
 
