@@ -26,7 +26,7 @@ from cepf_bot.config import (
 )
 from cepf_bot.corpus.folder import document_paths
 from cepf_bot.engine import Engine, last_failure
-from cepf_bot.errors import CepfError, ConfigError, CorpusError, error_line
+from cepf_bot.errors import CepfError, ConfigError, CorpusError, UploadError, error_line
 from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, safe_line, setup_logging
 from cepf_bot.querylog import QueryLog
 from cepf_bot.reply.locale import reply_locale
@@ -117,6 +117,25 @@ def cmd_reindex(args: argparse.Namespace, paths: Paths) -> int:
           f"rest unchanged), {info.passages} passages from {paths.corpus_dir} in "
           f"{time.perf_counter() - started:.2f} s -> {paths.index_path}")
     print(f"documents by format: {info.by_format()}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace, paths: Paths) -> int:
+    """Add a file to the corpus as an upload in chat does: read in the bounded worker, written
+    whole, reindexed, undone on any failure."""
+    source = Path(args.file)
+    engine = Engine.open(paths)
+    preview = engine.preview_upload(source.name, source.read_bytes())
+    if preview.document is None:
+        raise UploadError(f"{source}: {preview.error}")
+    if preview.replaces and not args.replace:
+        raise UploadError(f"{preview.name} is in the corpus already: --replace to replace it "
+                          f"({preview.added} passages new, {preview.removed} gone, "
+                          f"{preview.kept} unchanged)")
+    info, replaced = engine.add_upload(preview, source.read_bytes())
+    print(f"{'replaced' if replaced else 'added'} {preview.name}: "
+          f"{preview.document.passages} passages; the index has {len(info.documents)} "
+          f"documents, {info.passages} passages")
     return 0
 
 
@@ -260,6 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     re_ = command("reindex", help="rebuild the index from the corpus")
     re_.set_defaults(run=cmd_reindex)
+
+    add = command("add", help="add a file (md, txt, html, docx, pdf) to the corpus and reindex; "
+                  "undone if the reindex fails")
+    add.add_argument("file", help="the file to add; it keeps its name in the corpus folder")
+    add.add_argument("--replace", action="store_true",
+                     help="replace a corpus file of the same name")
+    add.set_defaults(run=cmd_add)
 
     ev = command("eval", help="score a question set (JSONL) by the verdicts")
     ev.add_argument("file", help="questions: q, must, lang, kind (neg: near or far, after) "

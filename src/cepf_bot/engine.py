@@ -17,6 +17,7 @@ from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import Paths
 from cepf_bot.corpus.folder import corpus_fingerprint, load_corpus, read_examples
+from cepf_bot.corpus.upload import UploadPreview, preview_upload, undo_upload, write_upload
 from cepf_bot.corpus.worker import ReadLimits
 from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing
 from cepf_bot.files import place_file
@@ -189,6 +190,26 @@ class Engine:
         log.info("index %s reloaded from disk: %d documents, %d passages", index.generation,
                  index.meta.documents, index.meta.passages)
         return index.generation
+
+    def preview_upload(self, name: str, data: bytes) -> UploadPreview:
+        """What adding `data` as the corpus file `name` would do, read in the bounded worker
+        against the index in use; nothing is written."""
+        index = self.searcher.index
+        return preview_upload(self.paths.corpus_dir, name, data, index.documents,
+                              index.passages, read_limits(self.paths))
+
+    def add_upload(self, preview: UploadPreview, data: bytes) -> tuple[IndexInfo, bool]:
+        """Add a previewed file: written whole into the corpus folder, then reindexed. All or
+        nothing: on any failure of the reindex the folder is put back as it was and the error
+        raised, and the old index keeps serving. The new index, and whether a file was
+        replaced. (The file is read again by the reindex: a preview keeps only a summary.)"""
+        previous = write_upload(self.paths.corpus_dir, preview, data)
+        try:
+            info = self.reindex(warm_up=True)
+        except BaseException:
+            undo_upload(self.paths.corpus_dir, preview.name, previous)
+            raise
+        return info, previous is not None
 
     def info(self) -> IndexInfo:
         """The index in use."""

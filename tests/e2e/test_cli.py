@@ -159,3 +159,13 @@ def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "cepf_bot", "--version"], capture_output=True,
                          text=True, check=True).stdout
     assert out.startswith("cepf-bot ")
+
+
+def test_add_puts_a_file_in_the_corpus_and_answers_from_it(capsys, corpus_dir, tmp_path):
+    page = tmp_path / "wetland.md"
+    page.write_text("# 湿地调查\n\n湿地调查覆盖了十二个保护小区。\n", "utf-8")
+    args = ["--corpus", str(corpus_dir), "--index", str(tmp_path / "i")]
+    code, out, _ = run(capsys, "add", *args, str(page))
+    assert code == 0 and "added wetland.md" in out and (corpus_dir / "wetland.md").exists()
+    code, _, err = run(capsys, "add", *args, str(page))
+    assert code == 1 and "--replace" in err

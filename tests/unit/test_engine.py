@@ -111,3 +111,27 @@ def test_stored_info_checks_the_saved_index(tmp_path, corpus_dir):
     engine = engine_for(corpus_dir, tmp_path)
     stored = Engine.stored_info(engine.paths.index_path)
     assert stored == engine.info() and stored.passages == len(engine.searcher.index.passages)
+
+
+NEW_PAGE = "# 湿地调查\n\n湿地调查覆盖了十二个保护小区，记录到候鸟四十种。\n"
+
+
+def test_an_upload_added_through_the_engine_is_answered(tmp_path, corpus_dir):
+    engine = engine_for(corpus_dir, tmp_path)
+    preview = engine.preview_upload("wetland.md", NEW_PAGE.encode())
+    assert preview.document is not None and not preview.replaces
+    info, replaced = engine.add_upload(preview, NEW_PAGE.encode())
+    assert not replaced and (corpus_dir / "wetland.md").exists()
+    assert any(d.title == "湿地调查" for d in info.documents)
+    assert "湿地调查" in engine.searcher.ask("湿地调查覆盖了多少个保护小区").hits[0].passage.text
+
+
+def test_an_upload_whose_reindex_fails_is_undone_and_the_old_index_serves(tmp_path, corpus_dir):
+    engine = engine_for(corpus_dir, tmp_path)
+    before = engine.info()
+    preview = engine.preview_upload("wetland.md", NEW_PAGE.encode())
+    (corpus_dir / "broken.md").write_bytes(b"\x00 not text")  # the reindex will refuse it
+    with pytest.raises(CorpusError, match=r"broken\.md"):
+        engine.add_upload(preview, NEW_PAGE.encode())
+    assert not (corpus_dir / "wetland.md").exists()
+    assert engine.info().generation == before.generation
