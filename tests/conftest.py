@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import read_vocabulary
-from cepf_bot.config import resolve_paths
+from cepf_bot.config import QueryLogSettings, heartbeat_path, resolve_paths
 from cepf_bot.corpus.folder import load_corpus
 from cepf_bot.engine import Engine
 from cepf_bot.index.build import Index, build_index
@@ -47,24 +48,6 @@ def dev_questions() -> Path:
     return shared_file("eval", "dev_questions.jsonl")
 
 
-def _user_files() -> dict[str, float]:
-    """What the suite must never change: cepf-bot's files in the real home."""
-    found = {}
-    for folder in (REAL_HOME / ".local" / "share" / "cepf-bot", REAL_HOME / ".cache" / "cepf-bot"):
-        if folder.exists():
-            found.update({str(p): p.stat().st_mtime for p in folder.rglob("*")})
-    return found
-
-
-@pytest.fixture(scope="session", autouse=True)
-def real_home_untouched() -> None:
-    """The whole suite, bots in subprocesses included, leaves the real home as it found it."""
-    before = _user_files()
-    yield
-    changed = sorted(set(_user_files().items()) ^ set(before.items()))
-    assert not changed, f"the tests changed files in the real home: {changed[:5]}"
-
-
 @pytest.fixture(scope="session")
 def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("jieba-cache")
@@ -73,7 +56,7 @@ def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def isolated_paths(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jieba_cache: Path
-) -> None:
+) -> Iterator[None]:
     """No test reads or writes the user's real home, index, cache, query log, heartbeat or
     environment settings: HOME, XDG folders and every CEPF_* path point into `tmp_path`."""
     for name in list(os.environ):
@@ -91,6 +74,17 @@ def isolated_paths(
     monkeypatch.setenv("CEPF_INDEX_PATH", str(tmp_path / "index"))
     monkeypatch.setenv("CEPF_CACHE_DIR", str(jieba_cache))
     monkeypatch.setenv("CEPF_QUERY_LOG", str(tmp_path / "queries.sqlite"))
+    yield
+    # what this test's commands and bots (they inherit the environment) would write: never the
+    # real home. Only the suite's own paths are checked, so another process writing the home
+    # while the suite runs cannot fail it.
+    paths = resolve_paths()
+    written = [paths.index_path, paths.cache_dir, heartbeat_path(paths.index_path)]
+    log_path = QueryLogSettings.from_env().path
+    written += [log_path] if log_path else []
+    outside = [p for p in written if REAL_HOME in p.resolve().parents and
+               tmp_path not in p.resolve().parents]
+    assert not outside, f"a test would write into the real home: {outside}"
 
 
 @pytest.fixture

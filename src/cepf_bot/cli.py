@@ -67,7 +67,7 @@ def _answered(searcher: Searcher, question: str, args: argparse.Namespace,
         locale = replace(locale, lang=Lang(args.lang))
     english = locale.lang == Lang.EN
     results = searcher.ask(question, k=args.k, after=after, english=english)
-    gloss = searcher.gloss(results.answer.text) if english and results.answer else ""
+    gloss = results.english.get(results.answer.text, "") if english and results.answer else ""
     return results, locale, gloss or None
 
 
@@ -97,7 +97,7 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
         suggested = [examples[i] for i in suggestions(searcher, args.question, examples)]
     print(terminal(results, color=sys.stdout.isatty(), locale=locale,
                    convert=searcher.traditional, suggested=suggested, gloss=gloss,
-                   english=searcher.gloss))
+                   english=lambda text: results.english.get(text, "")))
     return 0
 
 

@@ -7,7 +7,7 @@ Everything here is a frozen dataclass: the corpus produces `Passage`s, the index
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -148,6 +148,9 @@ class Results:
     read_as: tuple[Correction, ...] = ()
     read_with: str | None = None  # the previous question a follow-up was read with
     verdict: Verdict = None  # type: ignore[assignment]  # set in __post_init__ when left out
+    # for a reader of English: the English of the Chinese the reply shows (the answer
+    # sentence, its fact, the passages' titles), so no reply asks the searcher again
+    english: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.verdict is None:

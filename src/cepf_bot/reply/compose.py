@@ -69,7 +69,7 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
         # the closest sentence is shown, underlined, in its passage
         sentence = closest.text if closest and h.passage.id == closest.passage_id else ""
         blocks.append(localise(passage_html(h, budget=EXCERPT, english_title=english_title(
-            searcher, h, locale), sentence=sentence), locale, convert))
+            results, h, locale), sentence=sentence), locale, convert))
     if offset == 0 and results.verdict == Verdict.CLOSEST:
         blocks.insert(0, interface_html("closest", locale, convert))
     elif answer is not None:
@@ -96,10 +96,10 @@ def without_answer(hit: Hit, sentence: str) -> Hit | None:
 ENGLISH_TITLE_CHARS = 70  # a longer gloss of a title is left out: the phone shows the title
 
 
-def english_title(searcher: Searcher, hit: Hit, locale: Locale) -> str:
+def english_title(results: Results, hit: Hit, locale: Locale) -> str:
     """The passage title's English, for a reader of English ("" for others, when the title is
     English already — a gloss is of Chinese — or when the gloss would be long)."""
-    title = searcher.gloss(hit.passage.title) if locale.lang == Lang.EN else ""
+    title = results.english.get(hit.passage.title, "") if locale.lang == Lang.EN else ""
     return title if len(title) <= ENGLISH_TITLE_CHARS else ""
 
 
@@ -107,7 +107,8 @@ def answer_lines(searcher: Searcher, results: Results, locale: Locale) -> Answer
     """The answer's lines for this reader (the fact first, its quote, the English line)."""
     assert results.answer is not None
     terms = results.hits[0].terms if results.hits else ()
-    return answer_text(results.answer, locale.lang, terms=terms, gloss=searcher.gloss,
+    return answer_text(results.answer, locale.lang, terms=terms,
+                       gloss=lambda text: results.english.get(text, ""),
                        renderings=searcher.index.meta.renderings)
 
 
@@ -212,7 +213,7 @@ def compose_inline(searcher: Searcher, question: str, locale: Locale,
     answers = []
     answer = results.answer if results.verdict == Verdict.ANSWER else None
     for hit in results.hits:
-        english = english_title(searcher, hit, locale)
+        english = english_title(results, hit, locale)
         shown: Hit | None = hit
         if answer is not None and hit.rank == 1 and hit.passage.id == answer.passage_id:
             shown = without_answer(hit, answer.text)  # the answer is not sent twice

@@ -153,7 +153,16 @@ class Searcher:
         if with_answer:
             best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
             answer = self._answer(query, best) if best else None
-        return Results(answer, hits, read_as, read_with, judgement.verdict)
+        return Results(answer, hits, read_as, read_with, judgement.verdict,
+                       self._english_of(answer, hits) if english else {})
+
+    def _english_of(self, answer: Answer | None, hits: list[Hit]) -> dict[str, str]:
+        """The English gloss of what a reply shows a reader of English: the answer sentence,
+        its fact and each passage's title (empty where nothing renders)."""
+        shown = [hit.passage.title for hit in hits]
+        if answer is not None:
+            shown += [answer.text, *([answer.fact.text] if answer.fact else [])]
+        return {text: self.gloss(text) for text in dict.fromkeys(shown)}
 
     def is_follow_up(self, query: Query) -> bool:
         """Whether a question leans on the previous one: it refers back (它, 他们, 那…呢, they,
