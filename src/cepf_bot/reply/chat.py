@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cepf_bot.reply.compose import PAGE, compose_reply, interface_html
+from cepf_bot.reply.compose import PAGE, compose_reply, compose_turn, interface_html
 from cepf_bot.reply.locale import reply_locale
-from cepf_bot.search.conversation import Memory, small_talk, suggestions
+from cepf_bot.search.conversation import Memory
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Lang, Locale
 
@@ -62,16 +62,11 @@ class ChatSession:
         if text.isdigit() and 0 < int(text) <= len(self._offered):
             # an example is answered in the script it was offered in
             text, locale = self._offered[int(text) - 1]
-        if kind := small_talk(self.searcher, text):
-            return self._with_examples(interface_html(f"chat_{kind}", locale,
-                                                      self.searcher.traditional),
-                                       locale, range(3))
         after = self.asked.recall(KEY)
-        page = compose_reply(self.searcher, text, locale, 0, after)
+        page = compose_turn(self.searcher, text, locale, after=after,
+                            examples=list(self.examples.get(locale.lang, [])))
         if not page.hits:
-            examples = list(self.examples.get(locale.lang, []))
-            chosen = suggestions(self.searcher, page.subject, examples)
-            return self._with_examples(page.messages[0], locale, chosen)
+            return self._with_examples(page.messages[0], locale, page.suggested)
         self.asked.remember(KEY, page.subject)
         self._last = (text, after, PAGE if page.more else 0, locale)
         return self._page(page.messages, more=page.more, locale=locale)

@@ -7,6 +7,7 @@ without a bot and the handlers in `bot` only send what these return.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from cepf_bot.analysis.script import TraditionalConverter
@@ -21,6 +22,7 @@ from cepf_bot.reply.render import (
     term_spans,
 )
 from cepf_bot.reply.texts import read_as_text, ui_text
+from cepf_bot.search.conversation import small_talk, suggestions
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Hit, Lang, Locale, Results, Verdict
 
@@ -32,13 +34,35 @@ EXCERPT = 120  # characters of a passage a reply shows around its matched senten
 class Reply:
     """A page of an answer: its hits, the HTML messages that show them (or the no-answer
     text), whether a next page exists, the question it answered (for a follow-up, the
-    previous one it was read with), and the verdict."""
+    previous one it was read with), and the verdict. A turn of a conversation also says
+    whether it was small talk (its kind) and which example questions to offer (their
+    positions in the examples it was given)."""
 
     hits: list[Hit]
     messages: list[str]
     more: bool
     subject: str
     verdict: Verdict = Verdict.ANSWER
+    small_talk: str = ""
+    suggested: tuple[int, ...] = ()
+
+
+GREETING_EXAMPLES = (0, 1, 2)  # the example questions small talk offers
+
+
+def compose_turn(searcher: Searcher, question: str, locale: Locale, *,
+                 examples: Sequence[str], after: str | None = None) -> Reply:
+    """One message of a conversation, in one call: small talk gets its short reply (and the
+    first examples), a question its first page; a question without passages also the
+    `examples` closest to it. What a private chat, a group and the terminal chat send."""
+    if kind := small_talk(searcher, question):
+        html = interface_html(f"chat_{kind}", locale, searcher.traditional)
+        return Reply([], [html], False, question, Verdict.NONE, small_talk=str(kind),
+                     suggested=GREETING_EXAMPLES[:len(examples)])
+    page = compose_reply(searcher, question, locale, 0, after)
+    if page.hits:
+        return page
+    return replace(page, suggested=tuple(suggestions(searcher, page.subject, examples)))
 
 
 def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int = 0,
