@@ -8,9 +8,9 @@ import time
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.ext import ContextTypes
 
-from cepf_bot.bot.send import cosmetic, locale_of, say, send, state_of
+from cepf_bot.bot.send import cosmetic, locale_of, say, send
+from cepf_bot.bot.state import BotContext
 from cepf_bot.errors import CorpusError, os_error_line
 from cepf_bot.reply.render import escape
 from cepf_bot.reply.screens import about_html, documents_html, stats_html
@@ -18,30 +18,34 @@ from cepf_bot.reply.screens import about_html, documents_html, stats_html
 log = logging.getLogger("cepf_bot.bot")
 
 
-async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def about(update: Update, context: BotContext) -> None:
     """What the bot knows: documents, passages, when the index was built."""
-    engine = state_of(context).engine
-    await send(update.effective_message, about_html(engine.info(), locale_of(update),
+    message = update.effective_message
+    if message is None:
+        return
+    engine = context.bot_data.engine
+    await send(message, about_html(engine.info(), locale_of(update),
                                                      engine.searcher.traditional))
 
 
-async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+async def require_admin(update: Update, context: BotContext, command: str) -> bool:
     """Whether the user is in CEPF_ADMIN_IDS; if not, a polite refusal and a log line."""
     user = update.effective_user
-    if user is not None and user.id in state_of(context).settings.admin_ids:
+    if user is not None and user.id in context.bot_data.settings.admin_ids:
         return True
     log.warning("refused %s from user %s (not in CEPF_ADMIN_IDS)", command,
                 user.id if user else "?")
-    await say(update, context, update.effective_message, "not_admin")
+    if update.effective_message is not None:
+        await say(update, context, update.effective_message, "not_admin")
     return False
 
 
-async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reindex_command(update: Update, context: BotContext) -> None:
     """Admins only: rebuild from the corpus folder and swap the index in without a restart."""
-    state = state_of(context)
+    state = context.bot_data
     user = update.effective_user
     message = update.effective_message
-    if not await require_admin(update, context, "/reindex"):
+    if not await require_admin(update, context, "/reindex") or user is None or message is None:
         return
     await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
     started = time.perf_counter()
@@ -60,20 +64,21 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
               formats=info.by_format().upper())
 
 
-async def documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def documents(update: Update, context: BotContext) -> None:
     """Admins only: every document with its format, passage count and link."""
-    if not await require_admin(update, context, "/documents"):
-        return
-    engine = state_of(context).engine
-    for part in documents_html(engine.info(), locale_of(update), engine.searcher.traditional):
-        await send(update.effective_message, part)
-
-
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Admins only: unanswered and down-voted questions, most frequent first."""
-    state = state_of(context)
     message = update.effective_message
-    if not await require_admin(update, context, "/stats"):
+    if not await require_admin(update, context, "/documents") or message is None:
+        return
+    engine = context.bot_data.engine
+    for part in documents_html(engine.info(), locale_of(update), engine.searcher.traditional):
+        await send(message, part)
+
+
+async def stats(update: Update, context: BotContext) -> None:
+    """Admins only: unanswered and down-voted questions, most frequent first."""
+    state = context.bot_data
+    message = update.effective_message
+    if not await require_admin(update, context, "/stats") or message is None:
         return
     if state.query_log is None:
         await say(update, context, message, "stats_off")

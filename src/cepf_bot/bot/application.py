@@ -6,7 +6,8 @@ import asyncio
 import logging
 from typing import Any, TypeAlias
 
-from telegram import BotCommand, BotCommandScopeChat
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
+from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -14,6 +15,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     ExtBot,
     InlineQueryHandler,
     JobQueue,
@@ -22,9 +24,15 @@ from telegram.ext import (
 )
 
 from cepf_bot.bot.admin import about, documents, reindex_command, stats
+from cepf_bot.bot.buttons import (
+    example_button,
+    feedback_button,
+    full_text_button,
+    more_button,
+    stale_button,
+)
 from cepf_bot.bot.questions import (
     ask_command,
-    button,
     error_handler,
     group_text,
     help_command,
@@ -34,7 +42,8 @@ from cepf_bot.bot.questions import (
     unknown_command,
 )
 from cepf_bot.bot.rate_limit import UserRateLimiter
-from cepf_bot.bot.send import BotState, cosmetic
+from cepf_bot.bot.send import cosmetic
+from cepf_bot.bot.state import BotContext, BotState
 from cepf_bot.bot.upload import document_upload, upload_button
 from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
@@ -44,10 +53,11 @@ from cepf_bot.types import Lang
 
 log = logging.getLogger("cepf_bot.application")
 
-# What `build_application` builds: PTB's default context types; the bot's type argument is
-# what AIORateLimiter takes per call (its max_retries, an int).
+# What `build_application` builds: the bot's context (`BotContext`: AIORateLimiter's bot,
+# the bot's state as bot_data) and PTB's default user and chat data; the job queue (unused)
+# keeps the type PTB's builder gives it, as `context_types` does not retype it.
 BotApplication: TypeAlias = Application[
-    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any],
+    ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotState,
     JobQueue[ContextTypes.DEFAULT_TYPE],
 ]
 
@@ -59,12 +69,12 @@ CONCURRENT_UPDATES = 32
 MENU_LANGUAGES = {"": Lang.EN, "zh": Lang.ZH}
 
 
-async def set_menus(application: Application) -> None:
+async def set_menus(application: BotApplication) -> None:
     """The command menu in each language, with the admin commands in each admin's private chat
     only, and the bot's description and short description (all cosmetic: a failure is
     logged and answering goes on)."""
     bot = application.bot
-    state: BotState = application.bot_data["state"]
+    state = application.bot_data
     for code, lang in MENU_LANGUAGES.items():
         public = [BotCommand(c, d) for c, d in commands(lang)]
         admin = [BotCommand(c, d) for c, d in commands(lang, admin=True)]
@@ -79,10 +89,10 @@ async def set_menus(application: Application) -> None:
             ui_text("bot_short_description", lang), language_code=code or None))
 
 
-async def post_init(application: Application) -> None:
+async def post_init(application: BotApplication) -> None:
     """Start-up work: the menus (cosmetic) and jieba's dictionary, off the event loop."""
     await set_menus(application)
-    state: BotState = application.bot_data["state"]
+    state = application.bot_data
     await asyncio.to_thread(state.engine.searcher.segmenter.warm_up)
     info = state.engine.info()
     log.info("serving @%s: %d documents, %d passages (index built %s)",
@@ -90,16 +100,31 @@ async def post_init(application: Application) -> None:
 
 
 def build_application(settings: BotSettings, engine: Engine,
-                      query_log: QueryLog | None = None) -> Application:
+                      query_log: QueryLog | None = None) -> BotApplication:
     """The configured python-telegram-bot Application with every handler registered."""
     timeout = settings.timeout
     limiter = AIORateLimiter(
         overall_max_rate=settings.flood_rate, group_max_rate=settings.group_flood_rate,
         max_retries=3,
     )
+
+    class State(BotState):
+        """This bot's state: PTB makes `bot_data` by calling its type with no arguments."""
+
+        def __init__(self) -> None:
+            super().__init__(engine=engine, settings=settings,
+                             limiter=UserRateLimiter(settings.user_rate, settings.user_burst),
+                             query_log=query_log)
+
+    context_types: ContextTypes[BotContext, dict[Any, Any], dict[Any, Any], BotState] = \
+        ContextTypes(context=BotContext, bot_data=State)
     application = (
         ApplicationBuilder()
         .token(settings.token)
+        .context_types(context_types)
+        # every message and inline result is HTML without link previews
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
         .rate_limiter(limiter)
@@ -118,11 +143,6 @@ def build_application(settings: BotSettings, engine: Engine,
         .post_init(post_init)
         .build()
     )
-    application.bot_data["state"] = BotState(
-        engine=engine, settings=settings,
-        limiter=UserRateLimiter(settings.user_rate, settings.user_burst),
-        query_log=query_log,
-    )
     messages = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
@@ -137,8 +157,13 @@ def build_application(settings: BotSettings, engine: Engine,
     application.add_handler(MessageHandler(messages & filters.ChatType.GROUPS, group_text))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE,
                                            unknown_command))
+    # one handler per kind of button; the last takes whatever data none of them knows
     application.add_handler(CallbackQueryHandler(upload_button, pattern=r"^up:"))
-    application.add_handler(CallbackQueryHandler(button))
+    application.add_handler(CallbackQueryHandler(example_button, pattern=r"^ex:"))
+    application.add_handler(CallbackQueryHandler(full_text_button, pattern=r"^full:"))
+    application.add_handler(CallbackQueryHandler(more_button, pattern=r"^more:"))
+    application.add_handler(CallbackQueryHandler(feedback_button, pattern=r"^fb:"))
+    application.add_handler(CallbackQueryHandler(stale_button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(error_handler)
     return application

@@ -1,6 +1,6 @@
-"""The Telegram bot's conversation handlers: questions, follow-ups, small talk, buttons,
-inline queries. Nothing about ranking or files lives here; `application` registers them and
-`admin` has the admin commands."""
+"""The Telegram bot's conversation handlers: questions, follow-ups, small talk, inline
+queries. Nothing about ranking or files lives here; `application` registers them, `buttons`
+has the inline buttons and `admin` the admin commands."""
 
 from __future__ import annotations
 
@@ -15,19 +15,16 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     Update,
 )
-from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from cepf_bot.bot.send import cosmetic, locale_of, question_of, say, send, state_of, toast
+from cepf_bot.bot.send import cosmetic, locale_of, question_of, say, send
+from cepf_bot.bot.state import BotContext
 from cepf_bot.reply.compose import (
     PAGE,
     compose_inline,
     compose_reply,
-    full_passage_html,
     interface_html,
     plain_interface,
 )
@@ -41,25 +38,26 @@ INLINE_RESULTS = 5
 INLINE_CACHE_SECONDS = 10  # short, so that a reindex shows up soon
 
 
-def _examples(context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> list[str]:
-    return state_of(context).engine.examples.get(lang, [])
+def examples_for(context: BotContext, lang: Lang) -> list[str]:
+    """The example questions in `lang` (the corpus's, else the shipped ones)."""
+    return context.bot_data.engine.examples.get(lang, [])
 
 
-def _example_buttons(context: ContextTypes.DEFAULT_TYPE, lang: Lang, script: str,
+def _example_buttons(context: BotContext, lang: Lang, script: Script,
                      chosen: list[int]) -> list[list[InlineKeyboardButton]]:
     """A button per example question, labelled with the whole question in the reader's
     script (callback: its id and that script, so that pressing it answers in the script)."""
-    examples = _examples(context, lang)
-    convert = state_of(context).engine.searcher.traditional.convert
-    return [[InlineKeyboardButton(convert(examples[i], script),  # type: ignore[arg-type]
+    examples = examples_for(context, lang)
+    convert = context.bot_data.engine.searcher.traditional.convert
+    return [[InlineKeyboardButton(convert(examples[i], script),
                                   callback_data=f"ex:{lang}:{i}:{script}")]
             for i in chosen if i < len(examples)]
 
 
-def _keyboard(context: ContextTypes.DEFAULT_TYPE, locale: Locale, *, more_offset: int | None,
+def _keyboard(context: BotContext, locale: Locale, *, more_offset: int | None,
               source: str, log_row: int | None, full: str | None) -> InlineKeyboardMarkup | None:
     rows = []
-    convert = state_of(context).engine.searcher.traditional
+    convert = context.bot_data.engine.searcher.traditional
     if log_row is not None:
         rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{log_row}:+"),
                      InlineKeyboardButton("👎", callback_data=f"fb:{log_row}:-")])
@@ -77,7 +75,7 @@ def _keyboard(context: ContextTypes.DEFAULT_TYPE, locale: Locale, *, more_offset
 
 async def answer(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     question: str,
     *,
     reply_to: Message,
@@ -87,7 +85,7 @@ async def answer(
 ) -> None:
     """Search and reply with a page of passages, or with the no-answer text. `locale`: the
     reply's, when a button says it (an example offered in 繁體 is answered in 繁體)."""
-    state = state_of(context)
+    state = context.bot_data
     started = time.perf_counter()
     user = update.effective_user
     locale = locale or locale_of(update, question)
@@ -125,7 +123,7 @@ async def answer(
     sent: list[Message | None] = []
     if not reply.hits:
         chosen = await asyncio.to_thread(suggestions, searcher, reply.subject,
-                                         _examples(context, locale.lang))
+                                         examples_for(context, locale.lang))
         buttons = _example_buttons(context, locale.lang, locale.script, chosen)
         sent.append(await send(reply_to, reply.messages[0],
                                reply_markup=InlineKeyboardMarkup(buttons) if buttons else None))
@@ -145,30 +143,37 @@ async def answer(
              len(reply.hits), offset, reply.subject != question)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Greet, with example questions as buttons that ask them; `/start help` (the inline
     "how to ask" link) opens the help."""
     if context.args and context.args[0] == "help":
         await help_command(update, context)
         return
+    message = update.effective_message
+    if message is None:
+        return
     locale = locale_of(update)
     keyboard = _example_buttons(context, locale.lang, locale.script, [0, 1, 2, 3])
-    await say(update, context, update.effective_message, "start",
+    await say(update, context, message, "start",
               reply_markup=InlineKeyboardMarkup(keyboard))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """Explain how to ask in private chats, groups and inline; to an admin, the admin
     commands too."""
-    user = update.effective_user
-    admin = user is not None and user.id in state_of(context).settings.admin_ids
-    await say(update, context, update.effective_message, "help_admin" if admin else "help",
+    user, message = update.effective_user, update.effective_message
+    if message is None:
+        return
+    admin = user is not None and user.id in context.bot_data.settings.admin_ids
+    await say(update, context, message, "help_admin" if admin else "help",
               username=context.bot.username)
 
 
-async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask_command(update: Update, context: BotContext) -> None:
     """/ask <question>, in any chat."""
     message = update.effective_message
+    if message is None:
+        return
     question = question_of(message, context.bot.username)
     if not question:
         await say(update, context, message, "ask_usage")
@@ -176,15 +181,19 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await answer(update, context, question, reply_to=message)
 
 
-async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_text(update: Update, context: BotContext) -> None:
     """In a private chat every text message is a question."""
     message = update.effective_message
+    if message is None:
+        return
     await answer(update, context, message.text or "", reply_to=message)
 
 
-async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_text(update: Update, context: BotContext) -> None:
     """In groups: answer mentions of the bot and replies to its messages, ignore the rest."""
     message = update.effective_message
+    if message is None:
+        return
     username = context.bot.username or ""
     # the whole username: @cepf_bot is not mentioned by @cepf_bot_evil
     mentioned = bool(username) and re.search(rf"@{re.escape(username)}(?![A-Za-z0-9_])",
@@ -197,164 +206,38 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await answer(update, context, question_of(message, username), reply_to=message)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     """A command the bot does not have, in a private chat: how to ask."""
     await help_command(update, context)
 
 
-def _over_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def over_limit(update: Update, context: BotContext) -> bool:
     """Inline queries and button presses count against the asker's rate like messages."""
     user = update.effective_user
-    return user is not None and not state_of(context).limiter.allow(user.id)[0]
+    return user is not None and not context.bot_data.limiter.allow(user.id)[0]
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Inline buttons: an example question, or the next page of an answer."""
-    query = update.callback_query
-    if _over_limit(update, context):
-        await toast(update, context, "rate_limited")
-        return
-    data = query.data or ""
-    message = query.message if isinstance(query.message, Message) else None
-    kind, _, rest = data.partition(":")
-    if kind == "fb":
-        await feedback(update, context, rest, message)
-        return
-    await cosmetic("answering a button", query.answer())
-    if message is None:
-        return
-    if kind == "ex" and (question := _example(context, rest)):
-        await answer(update, context, question, reply_to=message, source=f"ex{rest}",
-                     locale=_pressed_locale(update, rest))
-        return
-    key, _, script = rest.partition(":")
-    if kind == "full" and (html := full_passage_html(
-            state_of(context).engine.searcher, key, _pressed_locale(update, f"::{script}"))):
-        for part in html:
-            await send(message, part)
-        return
-    if kind == "more":
-        offset_text, _, source = rest.partition(":")
-        locale = None
-        if source == "q":  # the answer quotes the question it answers
-            question = question_of(message.reply_to_message, context.bot.username)
-            target = message.reply_to_message
-        else:
-            question = _example(context, source.removeprefix("ex"))
-            locale = _pressed_locale(update, source.removeprefix("ex"))
-            target = message
-        # a real "more" button pages on (offset > 0): "more:0" would log the question again
-        if _small_number(offset_text) and int(offset_text) > 0 and question \
-                and target is not None:
-            # the first page keeps its 👍/👎 and Full text; only "More results" goes
-            await cosmetic("removing the button", message.edit_reply_markup(
-                without_more(message.reply_markup)))
-            await answer(update, context, question, reply_to=target, offset=int(offset_text),
-                         source=source, locale=locale)
-            return
-    await say(update, context, message, "expired")
-
-
-def without_more(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
-    """A page's buttons once its "More results" is pressed: the others stay."""
-    if markup is None:
-        return None
-    rows = [[b for b in row if not str(b.callback_data or "").startswith("more:")]
-            for row in markup.inline_keyboard]
-    rows = [row for row in rows if row]
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
-def _pressed_locale(update: Update, key: str) -> Locale:
-    """The locale a button was made for ("zh:3:zh-tw": an example's language and script),
-    else the presser's."""
-    lang_text, _, rest = key.partition(":")
-    script = rest.partition(":")[2]
-    presser = locale_of(update)
-    lang = Lang(lang_text) if lang_text in (Lang.ZH, Lang.EN) else presser.lang
-    scripts = {s.value for s in Script}
-    return Locale(lang, Script(script) if script in scripts else presser.script)
-
-
-def _small_number(text: str, digits: int = 4) -> bool:
-    """ASCII digits only, at most `digits` of them: forged button data ("²", "٣") is no
-    number, never a ValueError."""
-    return text.isascii() and text.isdigit() and len(text) <= digits
-
-
-def _example(context: ContextTypes.DEFAULT_TYPE, key: str) -> str:
-    """The example question a button's "zh:3" (or "zh:3:zh-tw") names, or "" (forged, or the
-    file changed)."""
-    lang, _, number = key.partition(":")
-    number = number.partition(":")[0]
-    if lang not in (Lang.ZH, Lang.EN) or not _small_number(number):
-        return ""
-    examples = _examples(context, Lang(lang))
-    return examples[int(number)] if int(number) < len(examples) else ""
-
-
-async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str,
-                   message: Message | None) -> None:
-    """👍/👎: recorded (a second press changes the vote), thanked with a toast, and shown on
-    the buttons."""
-    query = update.callback_query
-    row, _, vote = rest.partition(":")
-    state = state_of(context)
-    if state.query_log is None or not _small_number(row, 18) or vote not in ("+", "-"):
-        await cosmetic("answering a button", query.answer())
-        return
-    user = update.effective_user
-    counted = await asyncio.to_thread(state.query_log.feedback, int(row),
-                                      1 if vote == "+" else -1,
-                                      user_id=user.id if user else -1)
-    if not counted:  # someone else's answer (a group), or a row gone: no vote
-        await toast(update, context, "only_asker")
-        return
-    log.info("feedback %s on logged answer %s", vote, row)
-    await toast(update, context, "thanks_up" if vote == "+" else "thanks_down")
-    if message is not None and message.reply_markup is not None:
-        await cosmetic("showing the vote", message.edit_reply_markup(
-            voted(message.reply_markup, vote)))
-
-
-def voted(markup: InlineKeyboardMarkup, vote: str) -> InlineKeyboardMarkup:
-    """The same buttons, the chosen vote marked ✓ (both stay: pressing the other changes it)."""
-    rows = []
-    for row in markup.inline_keyboard:
-        buttons = []
-        for b in row:
-            data = b.callback_data if isinstance(b.callback_data, str) else ""
-            if data.startswith("fb:"):
-                mark = data.endswith(":" + vote)
-                face = "👍" if data.endswith(":+") else "👎"
-                buttons.append(InlineKeyboardButton(f"{face} ✓" if mark else face,
-                                                    callback_data=data))
-            else:
-                buttons.append(b)
-        rows.append(buttons)
-    return InlineKeyboardMarkup(rows)
-
-
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: BotContext) -> None:
     """@bot question: the top passages as articles to send into any chat."""
     query = update.inline_query
+    if query is None:
+        return
     question = query.query.strip()
     locale = reply_locale(question, query.from_user.language_code)
     found = []
-    if question and not _over_limit(update, context):
-        found = await asyncio.to_thread(compose_inline, state_of(context).engine.searcher,
+    if question and not over_limit(update, context):
+        found = await asyncio.to_thread(compose_inline, context.bot_data.engine.searcher,
                                         question, locale, INLINE_RESULTS)
     results = [
         InlineQueryResultArticle(
             id=a.id, title=a.title, description=a.description,
-            input_message_content=InputTextMessageContent(
-                a.html, parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True)),
+            # HTML and no link preview: the Application's Defaults
+            input_message_content=InputTextMessageContent(a.html),
         )
         for a in found
     ]
     button_ = None if found or not question else InlineQueryResultsButton(
-        text=plain_interface("inline_none", locale, state_of(context).engine.searcher.traditional),
+        text=plain_interface("inline_none", locale, context.bot_data.engine.searcher.traditional),
         start_parameter="help")
     # personal: the results are in the asker's script
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=True,
@@ -362,7 +245,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     log.info("answered chat=inline passages=%d", len(found))
 
 
-async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def error_handler(update: object, context: BotContext) -> None:
     """Log every error with its update in one line; tell the person, briefly."""
     error = context.error
     if update is None:  # polling itself: Telegram unreachable, a conflict, a timeout
@@ -373,4 +256,5 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     log.debug("traceback of update %s", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
         await cosmetic("the apology", update.effective_message.reply_text(plain_interface(
-            "apology", locale_of(update), state_of(context).engine.searcher.traditional)))
+            "apology", locale_of(update), context.bot_data.engine.searcher.traditional),
+            parse_mode=None))  # plain text, whatever the Defaults say

@@ -1,4 +1,4 @@
-"""What every handler shares: the bot's state, the reader's locale, sending a reply safely."""
+"""What every handler shares: the reader's locale, sending a reply safely."""
 
 from __future__ import annotations
 
@@ -6,45 +6,19 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import ContextTypes
 
-from cepf_bot.bot.rate_limit import UserRateLimiter
-from cepf_bot.config import BotSettings
-from cepf_bot.engine import Engine
-from cepf_bot.querylog import QueryLog
+from cepf_bot.bot.state import BotContext
 from cepf_bot.reply.compose import interface_html, plain_interface
 from cepf_bot.reply.locale import reply_locale
-from cepf_bot.search.conversation import Memory
 from cepf_bot.types import Locale
 
 log = logging.getLogger("cepf_bot.bot")
 
 SEND_ATTEMPTS = 3
-SENT_SECONDS = 86_400  # a reply to one of the bot's answers is read with its question this long
 _COMMAND_PREFIX = re.compile(r"^/\w+(@\w+)?\s*")
-
-
-@dataclass
-class BotState:
-    """What the handlers share, kept in `application.bot_data["state"]`."""
-
-    engine: Engine
-    settings: BotSettings
-    limiter: UserRateLimiter
-    query_log: QueryLog | None = None
-    # each user's last question in each chat (for follow-ups), and the question each answer
-    # the bot sent was for (for a reply to it): bounded, forgetting the oldest
-    asked: Memory = field(default_factory=Memory)
-    answered: Memory = field(default_factory=lambda: Memory(seconds=SENT_SECONDS))
-
-
-def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
-    state: BotState = context.bot_data["state"]
-    return state
 
 
 def locale_of(update: Update, question: str = "") -> Locale:
@@ -52,18 +26,20 @@ def locale_of(update: Update, question: str = "") -> Locale:
     return reply_locale(question, user.language_code if user else None)
 
 
-async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, key: str,
+async def say(update: Update, context: BotContext, message: Message, key: str,
                question: str = "", *, reply_markup: InlineKeyboardMarkup | None = None,
                **kwargs: object) -> Message | None:
     """Reply with one interface text, in the reader's language and script."""
     html = interface_html(key, locale_of(update, question),
-                          state_of(context).engine.searcher.traditional, **kwargs)
+                          context.bot_data.engine.searcher.traditional, **kwargs)
     return await send(message, html, reply_markup=reply_markup)
 
 
-async def toast(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+async def toast(update: Update, context: BotContext, key: str) -> None:
     """Answer a button press with a short notice, in the presser's language and script."""
-    text = plain_interface(key, locale_of(update), state_of(context).engine.searcher.traditional)
+    if update.callback_query is None:
+        return
+    text = plain_interface(key, locale_of(update), context.bot_data.engine.searcher.traditional)
     await cosmetic("answering a button", update.callback_query.answer(text))
 
 
@@ -83,9 +59,8 @@ async def send(message: Message, html: str, *,
     rate limiter); a message Telegram refuses is logged, never raised."""
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:
-            return await message.reply_html(html, do_quote=True,
-                                            disable_web_page_preview=True,
-                                            reply_markup=reply_markup)
+            # HTML and no link previews: the Application's Defaults
+            return await message.reply_text(html, do_quote=True, reply_markup=reply_markup)
         except BadRequest as e:
             log.warning("Telegram refused a reply in chat %s: %s", message.chat_id, e)
             return None

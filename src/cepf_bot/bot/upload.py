@@ -17,18 +17,17 @@ import shutil
 import tempfile
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from cepf_bot.bot.admin import require_admin
-from cepf_bot.bot.send import cosmetic, locale_of, say, send, state_of, toast
+from cepf_bot.bot.send import cosmetic, locale_of, say, send, toast
+from cepf_bot.bot.state import BotContext, PendingUpload
+from cepf_bot.corpus.reading import FORMATS
 from cepf_bot.corpus.upload import (
-    FORMATS,
     UploadPreview,
     preview_upload,
     safe_file_name,
@@ -51,24 +50,9 @@ PENDING_SECONDS = 900
 MAX_PENDING = 8
 
 
-@dataclass
-class PendingUpload:
-    user_id: int
-    preview: UploadPreview
-    folder: Path  # the temporary folder holding the download
-    at: float
-
-    @property
-    def data(self) -> bytes:
-        return (self.folder / self.preview.name).read_bytes()
-
-    def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _pending(context: ContextTypes.DEFAULT_TYPE) -> OrderedDict[str, PendingUpload]:
+def _pending(context: BotContext) -> OrderedDict[str, PendingUpload]:
     """Previews waiting for a button, oldest first; expired ones dropped."""
-    pending = context.bot_data.setdefault("uploads", OrderedDict())
+    pending = context.bot_data.uploads
     now = time.monotonic()
     for token in [t for t, p in pending.items() if now - p.at > PENDING_SECONDS]:
         pending.pop(token).discard()
@@ -77,11 +61,12 @@ def _pending(context: ContextTypes.DEFAULT_TYPE) -> OrderedDict[str, PendingUplo
     return pending
 
 
-async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def document_upload(update: Update, context: BotContext) -> None:
     """A file sent in a private chat: a preview for an admin, a polite refusal for others."""
-    message = update.effective_message
-    document = message.document
-    if document is None or not await require_admin(update, context, "a document upload"):
+    message, user = update.effective_message, update.effective_user
+    document = message.document if message is not None else None
+    if (document is None or not await require_admin(update, context, "a document upload")
+            or message is None or user is None):
         return
     name = safe_file_name(document.file_name or "document")
     if unsupported_format(name):  # not downloaded at all
@@ -90,7 +75,10 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     # the reindex's limit for its format, before the download and the preview
     if document.file_size and (too_large := size_refusal(name, document.file_size)):
-        await say(update, context, message, "upload_too_large", **dict(too_large))
+        # values by name, straight to the text: `say`'s own keywords are not among them
+        await send(message, interface_html("upload_too_large", locale_of(update),
+                                           context.bot_data.engine.searcher.traditional,
+                                           **dict(too_large)))
         return
     await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
     folder = Path(tempfile.mkdtemp(prefix="cepf-upload-"))
@@ -103,7 +91,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         log.warning("download of %s failed: %s", name, e)
         await say(update, context, message, "upload_download_failed", error=type(e).__name__)
         return
-    engine = state_of(context).engine
+    engine = context.bot_data.engine
     index = engine.searcher.index
     preview = await asyncio.to_thread(preview_upload, engine.paths.corpus_dir, name, data,
                                       index.documents, index.passages,
@@ -111,12 +99,12 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if preview.document is None:
         shutil.rmtree(folder, ignore_errors=True)
         values = {k: escape(v) if isinstance(v, str) else v for k, v in preview.values}
-        await say(update, context, message, preview.reason or "upload_failed",
-                  error=escape(preview.error), **values)
+        await send(message, interface_html(preview.reason or "upload_failed", locale_of(update),
+                                           engine.searcher.traditional,
+                                           error=escape(preview.error), **values))
         return
     token = secrets.token_hex(6)
-    _pending(context)[token] = PendingUpload(update.effective_user.id, preview, folder,
-                                             time.monotonic())
+    _pending(context)[token] = PendingUpload(user.id, preview, folder, time.monotonic())
     locale = locale_of(update)
     convert = engine.searcher.traditional
     buttons = InlineKeyboardMarkup([[
@@ -141,9 +129,11 @@ def preview_html(preview: UploadPreview, lang: Lang) -> str:
                    passages=document.passages, first=escape(first), change=change)
 
 
-async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def upload_button(update: Update, context: BotContext) -> None:
     """"up:add:<token>" or "up:no:<token>": only the admin who sent the file decides."""
-    query = update.callback_query
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
     parts = (query.data or "").split(":")
     action, token = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
     pending = _pending(context)
@@ -152,7 +142,7 @@ async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if upload is None or message is None or action not in ("add", "no"):
         await toast(update, context, "expired")
         return
-    if update.effective_user.id != upload.user_id:
+    if user.id != upload.user_id:
         await toast(update, context, "upload_not_yours")
         return
     pending.pop(token)
@@ -167,9 +157,9 @@ async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         upload.discard()
 
 
-async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message,
+async def _add(update: Update, context: BotContext, message: Message,
                upload: PendingUpload) -> None:
-    engine = state_of(context).engine
+    engine = context.bot_data.engine
     corpus_dir = engine.paths.corpus_dir
     name = upload.preview.name
     try:

@@ -169,7 +169,7 @@ def full_passage_html(searcher: Searcher, key: str, locale: Locale) -> list[str]
     if not re.fullmatch(r"[0-9a-f]{1,16}(?:-[0-9]{1,5})?", key):
         return []
     passages = searcher.index.passages
-    at = next((i for i, p in enumerate(passages) if p.id.endswith(f"#{key}")), None)
+    at = searcher.passage_keys.get(key)
     if at is None:
         return []
     found = passages[at]

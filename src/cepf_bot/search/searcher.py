@@ -100,6 +100,15 @@ class Searcher:
         return [replace(h, rank=first + i) for i, h in enumerate(ordered)]
 
     @functools.cached_property
+    def passage_keys(self) -> dict[str, int]:
+        """Each passage's key (the hash its id ends with, "-2" for a repeat) -> its position,
+        built once per index, so a "Full text" button finds its passage in O(1)."""
+        keys: dict[str, int] = {}
+        for at, passage in enumerate(self.index.passages):
+            keys.setdefault(passage.id.rpartition("#")[2], at)  # the first, as a scan finds
+        return keys
+
+    @functools.cached_property
     def glosser(self) -> Glosser:
         """English glosses with the index's renderings."""
         return Glosser(self.index.meta.renderings, self.segmenter.words, self.segmenter.stopwords)

@@ -19,7 +19,6 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
 from cepf_bot.bot.application import BotApplication
-from cepf_bot.bot.send import BotState
 from cepf_bot.config import BotSettings, heartbeat_path
 from cepf_bot.serving.heartbeat import remove_heartbeat, write_heartbeat
 from cepf_bot.serving.webhook import webhook_server
@@ -33,7 +32,7 @@ PRUNE_SECONDS = 3600  # how often a serving bot applies the query log's retentio
 async def housekeeping(application: BotApplication, alive: Callable[[], bool], mode: str
                        ) -> None:
     """Every WATCH_SECONDS (or at once on SIGHUP): heartbeat while `alive()`, index watch."""
-    state: BotState = application.bot_data["state"]
+    state = application.bot_data
     wake = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):

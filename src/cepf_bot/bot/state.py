@@ -1,0 +1,59 @@
+"""What the handlers share: the bot's state in `bot_data`, typed through PTB's `ContextTypes`."""
+
+from __future__ import annotations
+
+import shutil
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from cepf_bot.bot.rate_limit import UserRateLimiter
+from cepf_bot.config import BotSettings
+from cepf_bot.corpus.upload import UploadPreview
+from cepf_bot.engine import Engine
+from cepf_bot.querylog import QueryLog
+from cepf_bot.search.conversation import Memory
+
+SENT_SECONDS = 86_400  # a reply to one of the bot's answers is read with its question this long
+
+
+@dataclass
+class PendingUpload:
+    """A previewed upload waiting for its "Add" or "Cancel" button."""
+
+    user_id: int
+    preview: UploadPreview
+    folder: Path  # the temporary folder holding the download
+    at: float
+
+    @property
+    def data(self) -> bytes:
+        return (self.folder / self.preview.name).read_bytes()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass
+class BotState:
+    """What the handlers share: `context.bot_data` (see `BotContext`)."""
+
+    engine: Engine
+    settings: BotSettings
+    limiter: UserRateLimiter
+    query_log: QueryLog | None = None
+    # each user's last question in each chat (for follow-ups), and the question each answer
+    # the bot sent was for (for a reply to it): bounded, forgetting the oldest
+    asked: Memory = field(default_factory=Memory)
+    answered: Memory = field(default_factory=lambda: Memory(seconds=SENT_SECONDS))
+    # previews waiting for a button, by token, oldest first
+    uploads: OrderedDict[str, PendingUpload] = field(default_factory=OrderedDict)
+
+
+class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotState]):
+    """The context every handler gets: AIORateLimiter's bot (its per-call argument is
+    max_retries, an int), PTB's default user and chat data, the bot's state as `bot_data`.
+    A class, not an alias: `ContextTypes` instantiates it."""
