@@ -201,8 +201,9 @@ class Engine:
     def add_upload(self, preview: UploadPreview, data: bytes) -> tuple[IndexInfo, bool]:
         """Add a previewed file: written whole into the corpus folder, then reindexed. All or
         nothing: on any failure of the reindex the folder is put back as it was and the error
-        raised, and the old index keeps serving. The new index, and whether a file was
-        replaced. (The file is read again by the reindex: a preview keeps only a summary.)"""
+        raised, and the old index keeps serving; a file that cannot be written is an
+        `UploadError` (and nothing changed). The new index, and whether a file was replaced.
+        (The file is read again by the reindex: a preview keeps only a summary.)"""
         previous = write_upload(self.paths.corpus_dir, preview, data)
         try:
             info = self.reindex(warm_up=True)

@@ -8,6 +8,7 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import Sequence
 
 from telegram import (
     InlineKeyboardButton,
@@ -24,12 +25,11 @@ from cepf_bot.bot.state import BotContext
 from cepf_bot.reply.compose import (
     PAGE,
     compose_inline,
-    compose_reply,
+    compose_turn,
     interface_html,
     plain_interface,
 )
 from cepf_bot.reply.locale import reply_locale
-from cepf_bot.search.conversation import small_talk, suggestions
 from cepf_bot.types import Lang, Locale, Script
 
 log = logging.getLogger("cepf_bot.bot")
@@ -44,7 +44,7 @@ def examples_for(context: BotContext, lang: Lang) -> list[str]:
 
 
 def _example_buttons(context: BotContext, lang: Lang, script: Script,
-                     chosen: list[int]) -> list[list[InlineKeyboardButton]]:
+                     chosen: Sequence[int]) -> list[list[InlineKeyboardButton]]:
     """A button per example question, labelled with the whole question in the reader's
     script (callback: its id and that script, so that pressing it answers in the script)."""
     examples = examples_for(context, lang)
@@ -99,18 +99,20 @@ async def answer(
             return
     searcher = state.engine.searcher
     chat, who = reply_to.chat_id, user.id if user else 0
-    if offset == 0 and (kind := await asyncio.to_thread(small_talk, searcher, question)):
-        examples = _example_buttons(context, locale.lang, locale.script, [0, 1, 2])
-        await send(reply_to, interface_html(f"chat_{kind}", locale, searcher.traditional),
-                   reply_markup=InlineKeyboardMarkup(examples))
-        log.info("small talk (%s) chat=%s", kind, reply_to.chat.type)
-        return
     # a reply to one of the bot's answers is read with that answer's question; any other
     # message with the asker's last question in this chat (if it is a follow-up)
     replied = reply_to.reply_to_message
     after = (state.answered.recall((chat, replied.message_id)) if replied is not None
              else None) or state.asked.recall((chat, who))
-    reply = await asyncio.to_thread(compose_reply, searcher, question, locale, offset, after)
+    # one call: small talk, the page and the examples to offer
+    reply = await asyncio.to_thread(lambda: compose_turn(
+        searcher, question, locale, examples=examples_for(context, locale.lang), after=after,
+        offset=offset))
+    if reply.small_talk:
+        examples = _example_buttons(context, locale.lang, locale.script, reply.suggested)
+        await send(reply_to, reply.messages[0], reply_markup=InlineKeyboardMarkup(examples))
+        log.info("small talk (%s) chat=%s", reply.small_talk, reply_to.chat.type)
+        return
     log_row = None
     if state.query_log is not None and offset == 0 and user is not None:
         log_row = await asyncio.to_thread(  # 0: over the user's daily cap, no buttons
@@ -122,9 +124,7 @@ async def answer(
         state.asked.remember((chat, who), reply.subject)
     sent: list[Message | None] = []
     if not reply.hits:
-        chosen = await asyncio.to_thread(suggestions, searcher, reply.subject,
-                                         examples_for(context, locale.lang))
-        buttons = _example_buttons(context, locale.lang, locale.script, chosen)
+        buttons = _example_buttons(context, locale.lang, locale.script, reply.suggested)
         sent.append(await send(reply_to, reply.messages[0],
                                reply_markup=InlineKeyboardMarkup(buttons) if buttons else None))
     else:

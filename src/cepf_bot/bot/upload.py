@@ -29,14 +29,10 @@ from cepf_bot.bot.state import BotContext, PendingUpload
 from cepf_bot.corpus.reading import FORMATS
 from cepf_bot.corpus.upload import (
     UploadPreview,
-    preview_upload,
     safe_file_name,
     size_refusal,
-    undo_upload,
     unsupported_format,
-    write_upload,
 )
-from cepf_bot.engine import read_limits
 from cepf_bot.errors import UploadError, os_error_line
 from cepf_bot.logging_setup import safe_line
 from cepf_bot.reply.compose import interface_html
@@ -92,10 +88,7 @@ async def document_upload(update: Update, context: BotContext) -> None:
         await say(update, context, message, "upload_download_failed", error=type(e).__name__)
         return
     engine = context.bot_data.engine
-    index = engine.searcher.index
-    preview = await asyncio.to_thread(preview_upload, engine.paths.corpus_dir, name, data,
-                                      index.documents, index.passages,
-                                      read_limits(engine.paths))
+    preview = await asyncio.to_thread(engine.preview_upload, name, data)
     if preview.document is None:
         shutil.rmtree(folder, ignore_errors=True)
         values = {k: escape(v) if isinstance(v, str) else v for k, v in preview.values}
@@ -160,28 +153,23 @@ async def upload_button(update: Update, context: BotContext) -> None:
 async def _add(update: Update, context: BotContext, message: Message,
                upload: PendingUpload) -> None:
     engine = context.bot_data.engine
-    corpus_dir = engine.paths.corpus_dir
     name = upload.preview.name
-    try:
-        previous = await asyncio.to_thread(
-            lambda: write_upload(corpus_dir, upload.preview, upload.data))
-    except (UploadError, OSError) as e:
-        error = os_error_line(e) if isinstance(e, OSError) else str(e)
-        log.warning("upload of %s by admin %s not written: %s", name, upload.user_id, error)
-        await say(update, context, message, "upload_failed", error=escape(error))
-        return
     await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
-    try:
-        info = await asyncio.to_thread(engine.reindex, warm_up=True)
-    except Exception as e:  # whatever failed, the folder is put back: Add is all or nothing
-        await asyncio.to_thread(undo_upload, corpus_dir, name, previous)
+    try:  # the engine writes the file, reindexes, and puts the folder back on any failure
+        info, replaced = await asyncio.to_thread(engine.add_upload, upload.preview,
+                                                 upload.data)
+    except UploadError as e:
+        log.warning("upload of %s by admin %s not written: %s", name, upload.user_id, e)
+        await say(update, context, message, "upload_failed", error=escape(str(e)))
+        return
+    except Exception as e:  # the folder is put back: Add is all or nothing
         error = os_error_line(e) if isinstance(e, OSError) else safe_line(str(e))
         log.warning("upload of %s by admin %s undone, reindex failed: %s", name,
                     upload.user_id, error)
         await say(update, context, message, "reindex_failed", error=escape(error))
         return
     log.info("%s %s by admin %s: %d documents, %d passages", name,
-             "replaced" if previous is not None else "added", upload.user_id,
+             "replaced" if replaced else "added", upload.user_id,
              len(info.documents), info.passages)
     await say(update, context, message, "upload_added", name=escape(name),
               documents=len(info.documents), passages=info.passages)

@@ -51,15 +51,15 @@ GREETING_EXAMPLES = (0, 1, 2)  # the example questions small talk offers
 
 
 def compose_turn(searcher: Searcher, question: str, locale: Locale, *,
-                 examples: Sequence[str], after: str | None = None) -> Reply:
+                 examples: Sequence[str], after: str | None = None, offset: int = 0) -> Reply:
     """One message of a conversation, in one call: small talk gets its short reply (and the
-    first examples), a question its first page; a question without passages also the
+    first examples), a question its page at `offset`; a page without passages also the
     `examples` closest to it. What a private chat, a group and the terminal chat send."""
-    if kind := small_talk(searcher, question):
+    if offset == 0 and (kind := small_talk(searcher, question)):
         html = interface_html(f"chat_{kind}", locale, searcher.traditional)
         return Reply([], [html], False, question, Verdict.NONE, small_talk=str(kind),
                      suggested=GREETING_EXAMPLES[:len(examples)])
-    page = compose_reply(searcher, question, locale, 0, after)
+    page = compose_reply(searcher, question, locale, offset, after)
     if page.hits:
         return page
     return replace(page, suggested=tuple(suggestions(searcher, page.subject, examples)))
