@@ -140,8 +140,13 @@ def test_a_reindex_by_another_process_reaches_the_running_bot(fake, tmp_path, ji
         subprocess.run([sys.executable, "-m", "cepf_bot", "reindex"], env=bot.env, check=True,
                        capture_output=True, timeout=60)
         if nudge == "sighup":
-            bot.proc.send_signal(signal.SIGHUP)
-        bot.wait_for_log("reloaded from disk", timeout=10 if nudge == "watch" else 1.8)
+            # until serving starts a SIGHUP is ignored: send it until the bot says it heard it
+            deadline = time.monotonic() + 30
+            while "SIGHUP: looking at the index now" not in bot.log():
+                assert time.monotonic() < deadline, bot.log()[-2000:]
+                bot.proc.send_signal(signal.SIGHUP)
+                time.sleep(0.5)
+        bot.wait_for_log("reloaded from disk", timeout=30)
         fake.message("观鸟节", chat_id=310)
         assert "观鸟节" in fake.wait_for("sendMessage", chat_id=310)[0].params["text"]
     finally:

@@ -35,8 +35,13 @@ async def housekeeping(application: BotApplication, alive: Callable[[], bool], m
     state = application.bot_data
     wake = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def hang_up() -> None:
+        log.info("SIGHUP: looking at the index now")
+        wake.set()
+
     with contextlib.suppress(NotImplementedError, RuntimeError):
-        loop.add_signal_handler(signal.SIGHUP, wake.set)
+        loop.add_signal_handler(signal.SIGHUP, hang_up)
     beat = heartbeat_path(state.engine.paths.index_path)
     next_prune = time.monotonic() + PRUNE_SECONDS
     try:
