@@ -307,9 +307,10 @@ class QueryLog:
                     f" ORDER BY n DESC, last DESC, MIN(at) LIMIT ?",
                     (kind, limit)).fetchall()
                 found = []
-                for normal, count, last_at in groups:  # the first asked names the group
+                for normal, count, last_at in groups:  # the first asked names the group (NULL:
+                    # rows an older version wrote since this one opened the log)
                     question, passage_ids = reader.execute(
-                        f"SELECT question, passage_ids FROM queries WHERE normal = ?"
+                        f"SELECT question, passage_ids FROM queries WHERE normal IS ?"
                         f" AND {_KIND} = ? ORDER BY at, id LIMIT 1", (normal, kind)).fetchone()
                     top = None if kind == "unanswered" else (json.loads(passage_ids)
                                                              or [None])[0]
