@@ -16,11 +16,13 @@ import hmac
 import json
 import logging
 import os
+import queue
 import secrets
 import sqlite3
 import threading
 import time
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,11 +44,18 @@ CREATE TABLE IF NOT EXISTS queries (
     scores TEXT NOT NULL,
     answered INTEGER NOT NULL,
     feedback INTEGER,
-    verdict TEXT
+    verdict TEXT,
+    normal TEXT
 );
 CREATE INDEX IF NOT EXISTS queries_at ON queries(at);
 CREATE INDEX IF NOT EXISTS queries_user ON queries(user_hash, at);
 """
+_SCHEMA_VERSION = 2  # 1: the verdict column; 2: the normalised question, grouped by the summary
+_INDEX_NORMAL = "CREATE INDEX IF NOT EXISTS queries_normal ON queries(normal, at, id)"
+# Which list a row belongs to, in the order the summary has always decided it.
+_KIND = ("CASE WHEN answered = 0 THEN 'unanswered' WHEN verdict = 'closest' THEN 'closest'"
+         " WHEN feedback = -1 THEN 'down' END")
+QUEUE_ROWS = 10_000  # rows waiting for the writer thread; beyond, a question is not logged
 
 
 @dataclass(frozen=True)
@@ -131,7 +140,35 @@ class QueryLog:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(queries)")}
         if "verdict" not in columns:  # a log written before the verdicts
             self._db.execute("ALTER TABLE queries ADD COLUMN verdict TEXT")
+        if "normal" not in columns:  # a log written before the summary grouped in SQL
+            self._db.execute("ALTER TABLE queries ADD COLUMN normal TEXT")
+        self._fill_normal()
+        self._db.execute(_INDEX_NORMAL)
+        self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
         self.prune()
+        self._next_id = int(self._db.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM queries").fetchone()[0])
+        self._id_lock = threading.Lock()
+        self._recent: dict[str, deque[float]] = {}  # user hash -> times queued, today
+        self._pending: queue.Queue[tuple[Any, ...] | None] = queue.Queue(QUEUE_ROWS)
+        self._writer = threading.Thread(target=self._write_queued, name="querylog-writer",
+                                        daemon=True)
+        self._writer.start()
+
+    def _fill_normal(self) -> None:
+        """Store the normalised question of rows logged before it was stored, in batches."""
+        after = -1
+        while True:  # by id, so each batch reads only its own rows
+            rows = self._db.execute("SELECT id, question FROM queries WHERE id > ?"
+                                    " AND normal IS NULL ORDER BY id LIMIT 5000",
+                                    (after,)).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            self._db.execute("BEGIN")  # one transaction a batch (the connection autocommits)
+            self._db.executemany("UPDATE queries SET normal = ? WHERE id = ?",
+                                 [(_normal(q), i) for i, q in rows])
+            self._db.execute("COMMIT")
 
     @classmethod
     def open(cls, path: Path, *, env_salt: str = "", retention_days: float = 90) -> QueryLog:
@@ -149,32 +186,77 @@ class QueryLog:
         user reached today's cap or the log cannot be written (a full disk): the question is
         answered all the same, not logged, and one warning names the database."""
         try:
-            verdict = verdict or (Verdict.ANSWER if hits else Verdict.NONE)
-            return self._record(question, lang, chat_type, user_id, hits, at, verdict)
+            return self._record(self._row(question, lang, chat_type, user_id, hits, at,
+                                          verdict))
         except sqlite3.Error as e:
             log.warning("query log %s: cannot write (%s); the question is answered, not logged",
                         self.path, e)
             return 0
 
-    def _record(self, question: str, lang: str, chat_type: str, user_id: int,
-                hits: list[Hit], at: float | None, verdict: Verdict) -> int:
-        at = time.time() if at is None else at
-        who = self.user_hash(user_id)
+    def record_soon(self, *, question: str, lang: str, chat_type: str, user_id: int,
+                    hits: list[Hit], at: float | None = None, verdict: Verdict | None = None
+                    ) -> int:
+        """Like `record`, without waiting for the database: the row id is chosen now and the
+        row written by the log's own thread, so a reply never waits for the log (nor for a
+        summary being read). 0 when the user reached today's cap or the queue is full."""
+        row = self._row(question, lang, chat_type, user_id, hits, at, verdict)
+        at_, who = row[1], row[5]
+        times = self._recent.setdefault(who, deque())
+        while times and times[0] <= at_ - 86400:
+            times.popleft()
+        if len(times) >= self.daily_cap:
+            return 0
+        try:
+            self._pending.put_nowait(row)
+        except queue.Full:
+            log.warning("query log %s: %d rows waiting; the question is answered, not logged",
+                        self.path, QUEUE_ROWS)
+            return 0
+        times.append(at_)
+        if len(self._recent) > 100_000:  # forget users with nothing today
+            self._recent = {k: v for k, v in self._recent.items() if v}
+        return int(row[0])
+
+    def flush(self) -> None:
+        """Wait until every row queued by `record_soon` is written."""
+        self._pending.join()
+
+    def _write_queued(self) -> None:
+        while (row := self._pending.get()) is not None:
+            try:
+                self._record(row)
+            except sqlite3.Error as e:
+                log.warning("query log %s: cannot write (%s); a question is not logged",
+                            self.path, e)
+            finally:
+                self._pending.task_done()
+        self._pending.task_done()
+
+    def _row(self, question: str, lang: str, chat_type: str, user_id: int, hits: list[Hit],
+             at: float | None, verdict: Verdict | None) -> tuple[Any, ...]:
+        """The row to insert, its id chosen now (ids are never reused within a process)."""
+        verdict = verdict or (Verdict.ANSWER if hits else Verdict.NONE)
+        with self._id_lock:
+            self._next_id += 1
+            row_id = self._next_id
+        question = question[:1000]
+        return (row_id, time.time() if at is None else at, question, lang, chat_type,
+                self.user_hash(user_id), json.dumps([h.passage.id for h in hits]),
+                json.dumps([round(h.score, 4) for h in hits]), int(bool(hits)),
+                verdict.value, _normal(question))
+
+    def _record(self, values: tuple[Any, ...]) -> int:
+        row, at, who = int(values[0]), values[1], values[5]
         with self._lock:
             today = self._db.execute(
                 "SELECT COUNT(*) FROM queries WHERE user_hash = ? AND at > ?",
                 (who, at - 86400)).fetchone()[0]
             if today >= self.daily_cap:
                 return 0
-            cursor = self._db.execute(
-                "INSERT INTO queries (at, question, lang, chat_type, user_hash, passage_ids,"
-                " scores, answered, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (at, question[:1000], lang, chat_type, who,
-                 json.dumps([h.passage.id for h in hits]),
-                 json.dumps([round(h.score, 4) for h in hits]), int(bool(hits)),
-                 verdict.value),
-            )
-            row = int(cursor.lastrowid or 0)
+            self._db.execute(
+                "INSERT INTO queries (id, at, question, lang, chat_type, user_hash, passage_ids,"
+                " scores, answered, verdict, normal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values)
             if row % _CAP_CHECK_EVERY == 0 or self.max_rows < _CAP_CHECK_EVERY:
                 self._keep_at_most(self.max_rows)
             return row
@@ -188,6 +270,7 @@ class QueryLog:
     def feedback(self, row_id: int, value: int, *, user_id: int | None = None) -> bool:
         """Record 👍 (+1) or 👎 (-1) for a logged answer, replacing an earlier vote; with
         `user_id`, only when that user asked it. False if the row is gone or not theirs."""
+        self.flush()  # the row may still be queued by `record_soon`
         with self._lock:
             if user_id is None:
                 cursor = self._db.execute("UPDATE queries SET feedback = ? WHERE id = ?",
@@ -206,41 +289,42 @@ class QueryLog:
 
     def summary(self, limit: int = 20) -> LogSummary:
         """Unanswered, closest-only and down-voted questions, most frequent first: what the
-        corpus lacks."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT question, at, answered, feedback, passage_ids, verdict FROM queries"
-                " ORDER BY at").fetchall()
-        unanswered: dict[str, list[Any]] = {}
-        closest: dict[str, list[Any]] = {}
-        down: dict[str, list[Any]] = {}
-        ups = downs = answered = confident = 0
-        for question, at, was_answered, feedback, passage_ids, verdict in rows:
-            answered += was_answered
-            confident += bool(was_answered) and verdict in (None, Verdict.ANSWER)
-            ups += feedback == 1
-            downs += feedback == -1
-            key = _normal(question)
-            if not was_answered:
-                entry = unanswered.setdefault(key, [question, 0, 0.0, None])
-            elif verdict == Verdict.CLOSEST:
-                top = (json.loads(passage_ids) or [None])[0]
-                entry = closest.setdefault(key, [question, 0, 0.0, top])
-            elif feedback == -1:
-                top = (json.loads(passage_ids) or [None])[0]
-                entry = down.setdefault(key, [question, 0, 0.0, top])
-            else:
-                continue
-            entry[1] += 1
-            entry[2] = max(entry[2], at)
+        corpus lacks. Grouped in SQL on a read connection of its own, in bounded memory and
+        without the writers' lock, so questions are logged while it runs."""
+        self.flush()
+        reader = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            questions, answered, ups, downs, confident = reader.execute(
+                "SELECT COUNT(*), COALESCE(SUM(answered), 0),"
+                " COALESCE(SUM(feedback = 1), 0), COALESCE(SUM(feedback = -1), 0),"
+                " COALESCE(SUM(answered != 0 AND (verdict IS NULL OR verdict = 'answer')), 0)"
+                " FROM queries").fetchone()
 
-        def ranked(groups: dict[str, list[Any]]) -> list[Missing]:
-            items = [Missing(q, n, last, top) for q, n, last, top in groups.values()]
-            return sorted(items, key=lambda m: (-m.count, -m.last_at))[:limit]
+            def ranked(kind: str) -> list[Missing]:
+                groups = reader.execute(
+                    f"SELECT normal, COUNT(*) AS n, MAX(at) AS last FROM queries"
+                    f" WHERE {_KIND} = ? GROUP BY normal"
+                    f" ORDER BY n DESC, last DESC, MIN(at) LIMIT ?",
+                    (kind, limit)).fetchall()
+                found = []
+                for normal, count, last_at in groups:  # the first asked names the group (NULL:
+                    # rows an older version wrote since this one opened the log)
+                    question, passage_ids = reader.execute(
+                        f"SELECT question, passage_ids FROM queries WHERE normal IS ?"
+                        f" AND {_KIND} = ? ORDER BY at, id LIMIT 1", (normal, kind)).fetchone()
+                    top = None if kind == "unanswered" else (json.loads(passage_ids)
+                                                             or [None])[0]
+                    found.append(Missing(question, count, last_at, top))
+                return found
 
-        return LogSummary(len(rows), answered, ups, downs, ranked(unanswered), ranked(down),
-                          ranked(closest), confident)
+            return LogSummary(questions, answered, ups, downs, ranked("unanswered"),
+                              ranked("down"), ranked("closest"), confident)
+        finally:
+            reader.close()
 
     def close(self) -> None:
+        """Write what is queued, then close."""
+        self._pending.put(None)
+        self._writer.join()
         with self._lock:
             self._db.close()

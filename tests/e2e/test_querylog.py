@@ -126,3 +126,81 @@ def test_report_command_on_a_seeded_log(tmp_path):
 def test_log_turned_off(tmp_path):
     result = report(tmp_path, CEPF_QUERY_LOG="off")
     assert result.returncode == 2 and "off" in result.stderr
+
+
+def test_a_log_before_the_normalised_column_gains_it_and_a_schema_version(tmp_path):
+    path = tmp_path / "q.sqlite"
+    seeded(tmp_path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("DROP INDEX queries_normal")
+        db.execute("ALTER TABLE queries DROP COLUMN normal")
+        db.execute("PRAGMA user_version = 0")
+    log = QueryLog.open(path)
+    summary = log.summary()
+    log.close()
+    assert [(m.question, m.count) for m in summary.unanswered] == [
+        ("怎么申请实习", 3), ("怎么申请 实习 ", 1), ("绿发会的总部在哪", 1)]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] >= 2
+        assert db.execute("SELECT COUNT(*) FROM queries WHERE normal IS NULL").fetchone()[0] == 0
+
+
+def test_record_soon_gives_the_row_id_at_once_and_feedback_reaches_the_row(tmp_path):
+    log = QueryLog.open(tmp_path / "q.sqlite")
+    first = log.record(question="秘书长是谁", lang="zh-hans", chat_type="private", user_id=1,
+                       hits=hits("d#1"))
+    rows = [log.record_soon(question=f"问题{i}", lang="zh-hans", chat_type="private",
+                            user_id=2, hits=hits("d#2"), verdict=Verdict.CLOSEST)
+            for i in range(5)]
+    assert rows == list(range(first + 1, first + 6))
+    assert log.feedback(rows[2], -1, user_id=2)
+    assert not log.feedback(rows[2], -1, user_id=3)
+    summary = log.summary()
+    log.close()
+    assert summary.questions == 6 and summary.thumbs_down == 1
+    assert {m.question for m in summary.closest} == {f"问题{i}" for i in range(5)}
+
+
+def test_summary_of_200k_rows_is_bounded_and_never_delays_record(tmp_path):
+    import threading
+    import time
+    import tracemalloc
+
+    path = tmp_path / "q.sqlite"
+    QueryLog.open(path).close()
+    with sqlite3.connect(path) as db:
+        db.executemany(
+            "INSERT INTO queries (at, question, lang, chat_type, user_hash, passage_ids, scores,"
+            " answered, feedback, verdict) VALUES (?, ?, 'zh-hans', 'private', ?, ?, '[1.0]',"
+            " ?, ?, ?)",
+            ((1_800_000_000.0 + i, f"问题 {i % 5000} " + "长" * 20, f"u{i % 997}",
+              '["d#1"]', i % 3 != 0, -1 if i % 7 == 0 else None,
+              "closest" if i % 3 == 1 else "answer") for i in range(200_000)))
+    log = QueryLog(path, salt=b"s" * 32, retention_days=10_000, max_rows=2_000_000)
+    waits: list[float] = []
+    done = threading.Event()
+
+    def ask() -> None:
+        while not done.is_set():
+            start = time.perf_counter()
+            log.record(question="收入总额", lang="zh-hans", chat_type="private",
+                       user_id=len(waits), hits=hits("d#1"), at=1_900_000_000.0)
+            waits.append(time.perf_counter() - start)
+            time.sleep(0.01)
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    tracemalloc.start()
+    try:
+        summary = log.summary(10)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        done.set()
+        asker.join()
+        log.close()
+    assert summary.questions >= 200_000
+    assert summary.unanswered[0].count >= 13  # 40 rows a question, a third unanswered
+    assert len(summary.closest) == 10 and len(summary.down_voted) == 10
+    assert peak < 20 << 20, f"{peak / 2**20:.0f} MB"  # today: every row in memory
+    assert max(waits) < 0.25, f"record() waited {max(waits):.2f} s"

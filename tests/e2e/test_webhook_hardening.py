@@ -176,3 +176,40 @@ def test_sighup_during_start_up_does_not_kill_the_bot(fake, started_bot):
         time.sleep(0.2)
     fake.wait_for("getUpdates", count=polled + 1, timeout=30)
     assert started_bot.proc.poll() is None
+
+
+def test_idle_connections_without_headers_never_cut_off_a_slow_real_update(fake, hook):
+    bot, port = hook
+    body = update(41, 341, "收入总额")
+    real = connect(port)
+    real.sendall(headers(len(body)))  # the secret is right; the body comes late
+    time.sleep(0.3)
+    idle = []
+    try:
+        for _ in range(MAX_CONNECTIONS * 3):  # churn from one address, no headers sent
+            sock = connect(port)
+            sock.sendall(b"POST /telegram/hook HTTP/1.1\r\n")
+            idle.append(sock)
+        real.sendall(body)
+        response = real.recv(4096)
+        assert response.split(b" ", 2)[1] == b"200", response
+        fake.wait_for("sendMessage", chat_id=341)
+    finally:
+        real.close()
+        for sock in idle:
+            sock.close()
+    assert "Traceback" not in bot.log()
+
+
+@pytest.mark.parametrize("body", [
+    b'{"update_id": 42, "message": {"message_id": 1, "date": 1e20, "text": "x",'
+    b' "chat": {"id": 342, "type": "private"}}}',
+    b'{"update_id": 43, "message": ' + b'{"a": ' * 100_000 + b'1' + b'}' * 100_001,
+], ids=["huge-date", "deep-json"])
+def test_an_undecodable_update_with_the_right_secret_is_400_not_500(hook, body):
+    bot, port = hook
+    before = len(bot.log())
+    assert post(f"http://127.0.0.1:{port}/telegram/hook", body, SECRET) == 400
+    written = bot.log()[before:]
+    assert "handler error" not in written
+    assert "Traceback" not in written

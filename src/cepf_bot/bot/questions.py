@@ -115,8 +115,8 @@ async def answer(
         return
     log_row = None
     if state.query_log is not None and offset == 0 and user is not None:
-        log_row = await asyncio.to_thread(  # 0: over the user's daily cap, no buttons
-            state.query_log.record, question=question,
+        log_row = state.query_log.record_soon(  # 0: over the daily cap, no buttons; no wait
+            question=question,
             lang=locale.script if locale.lang == Lang.ZH else locale.lang,
             chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits,
             verdict=reply.verdict) or None

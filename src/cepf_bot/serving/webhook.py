@@ -9,9 +9,10 @@ What nginx does for a small-body API endpoint, done in tornado:
   no unfinished body is ever kept.
 - **Timeouts.** HEADER_SECONDS to send the headers (also how long an idle keep-alive
   connection is kept), BODY_SECONDS to send the body.
-- **A bound on connections, oldest closed first.** At MAX_CONNECTIONS open connections, a new
-  one closes the oldest: stalled clients can never keep Telegram (up to 40 connections from a
-  few addresses) out.
+- **A bound on connections that have not sent their headers.** At most PENDING_PER_ADDRESS
+  of them from one address, and at MAX_CONNECTIONS open connections a new one closes the
+  oldest of them. A connection whose headers arrived with the right secret is never closed for
+  a newcomer, so no one without the secret can cut off Telegram's own requests.
 - **One line per kind of refusal, rate-limited** (see `logging_setup.RateLimitFilter`); no
   traceback.
 """
@@ -21,8 +22,9 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import weakref
 from collections import OrderedDict, deque
-from typing import Any
+from typing import Any, ClassVar
 
 import tornado.httpserver
 import tornado.iostream
@@ -40,6 +42,7 @@ MAX_HEADERS = 16 << 10
 HEADER_SECONDS = 5.0
 BODY_SECONDS = 5.0
 MAX_CONNECTIONS = 128
+PENDING_PER_ADDRESS = 16  # connections from one address still sending headers
 RECENT_UPDATES = 2048  # update ids remembered to drop Telegram's redeliveries
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -58,6 +61,7 @@ class WebhookHandler(tornado.web.RequestHandler):
 
     def prepare(self) -> None:
         """Runs on the headers alone; refusing here closes the connection unread."""
+        stream = getattr(self.request.connection, "stream", None)
         if self.request.method != "POST":
             self._refuse(405, "not a POST")
             return
@@ -71,6 +75,8 @@ class WebhookHandler(tornado.web.RequestHandler):
         elif int(length) > MAX_BODY:
             self._refuse(413, f"a body of {int(length):,} bytes announced "
                               f"(at most {MAX_BODY:,})")
+        elif stream is not None:  # the secret is right: never evicted for a newcomer
+            BoundedHTTPServer.trusted.add(stream)
 
     def data_received(self, chunk: bytes) -> None:
         if self._finished:  # refused already: the rest is dropped as the connection closes
@@ -86,7 +92,7 @@ class WebhookHandler(tornado.web.RequestHandler):
             return
         try:
             update = Update.de_json(json.loads(b"".join(self.chunks)), self.telegram.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as e:
+        except Exception as e:  # any odd update (1e20 dates, deep JSON) is the sender's
             self._refuse(400, f"a malformed update ({type(e).__name__})")
             return
         if update is None:
@@ -114,22 +120,40 @@ class WebhookHandler(tornado.web.RequestHandler):
 
 
 class BoundedHTTPServer(tornado.httpserver.HTTPServer):
-    """An HTTPServer holding at most `max_connections`; a new connection closes the oldest."""
+    """An HTTPServer holding at most `max_connections`; a new connection closes the oldest
+    one that has not sent its headers with the right secret, and one address keeps at most
+    `pending_per_address` such connections."""
+
+    # streams whose headers carried the right secret (set by WebhookHandler.prepare)
+    trusted: ClassVar[weakref.WeakSet[tornado.iostream.IOStream]] = weakref.WeakSet()
 
     def initialize(self, *args: Any, max_connections: int = MAX_CONNECTIONS,
-                   **kwargs: Any) -> None:
+                   pending_per_address: int = PENDING_PER_ADDRESS, **kwargs: Any) -> None:
         super().initialize(*args, **kwargs)
         self.max_connections = max_connections
-        self._streams: deque[tornado.iostream.IOStream] = deque()
+        self.pending_per_address = pending_per_address
+        self._streams: deque[tuple[tornado.iostream.IOStream, str]] = deque()
 
     def handle_stream(self, stream: tornado.iostream.IOStream, address: tuple[Any, ...]) -> None:
-        self._streams = deque(s for s in self._streams if not s.closed())
-        if len(self._streams) >= self.max_connections:
-            log.warning("webhook: %d connections open; closing the oldest",
+        host = str(address[0]) if address else ""
+        self._streams = deque((s, a) for s, a in self._streams if not s.closed())
+        pending = [(s, a) for s, a in self._streams if s not in self.trusted]
+        mine = [s for s, a in pending if a == host]
+        if len(mine) >= self.pending_per_address:
+            log.warning("webhook: %s holds %d connections without headers; closing its oldest",
+                        host, len(mine))
+            mine[0].close()
+        elif len(self._streams) >= self.max_connections:
+            if not pending:  # every connection is Telegram's: the newcomer waits its turn
+                log.warning("webhook: %d connections open, all trusted; refusing a new one",
+                            len(self._streams))
+                stream.close()
+                return
+            log.warning("webhook: %d connections open; closing the oldest without headers",
                         len(self._streams))
-            while len(self._streams) >= self.max_connections:
-                self._streams.popleft().close()
-        self._streams.append(stream)
+            pending[0][0].close()
+        self._streams = deque((s, a) for s, a in self._streams if not s.closed())
+        self._streams.append((stream, host))
         super().handle_stream(stream, address)
 
 
