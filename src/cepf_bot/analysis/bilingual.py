@@ -45,7 +45,7 @@ _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _LATIN = re.compile(r"[a-z][a-z'-]*")
 _SKIP = re.compile(r"^(?:CL:|variant of|old variant|see |see also|surname |abbr\. for|"
                    r"used in|erhua variant|Japanese variant|\(old\)|archaic)", re.IGNORECASE)
-_HAN = re.compile(f"^[{HAN}]{{2,}}$")
+_HAN_WORD = re.compile(f"^[{HAN}]{{2,}}$")  # a Chinese word of two or more characters
 
 
 def cedict_path() -> Path | None:
@@ -78,7 +78,7 @@ def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]
                 continue
             head, _, rest = line.partition("/")
             fields = head.split(" ", 2)
-            if len(fields) < 2 or not _HAN.match(fields[1]):
+            if len(fields) < 2 or not _HAN_WORD.match(fields[1]):
                 continue
             senses = []
             for chunk in rest.rstrip().rstrip("/").split("/"):
@@ -178,7 +178,7 @@ def names_in_pinyin(corpus_terms: Iterable[str], rendered: Container[str] = ()
     glossary renders itself (its rendering is for showing, never a question word)."""
     table: dict[tuple[str, ...], dict[str, float]] = {}
     for term in corpus_terms:
-        if 2 <= len(term) <= 4 and _HAN.match(term) and term not in rendered:
+        if 2 <= len(term) <= 4 and _HAN_WORD.match(term) and term not in rendered:
             for key in map(phrase_key, pinyin_keys(term)):
                 table.setdefault(key, {})[term] = 1.0
     return {k: v for k, v in table.items() if len(v) <= MAX_CANDIDATES}

@@ -23,7 +23,6 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 # 60-million-word corpus: as much as a rare name, no more (an unknown chat word is no name).
 UNSEEN_WEIGHT = 14.0
 _ZIPF_NATS = math.log(10)  # wordfreq's Zipf scale is log10 of frequency per billion words
-_HAN = HAN_CHARACTER
 
 
 def _read(name: str) -> list[str]:
@@ -136,7 +135,7 @@ def chinese_weight(frequency: int, total: int) -> float:
 
 
 def is_chinese(word: str) -> bool:
-    return bool(_HAN.search(word))
+    return bool(HAN_CHARACTER.search(word))
 
 
 def is_question_word(word: str) -> bool:

@@ -20,7 +20,6 @@ _VARIANT = {Script.TAIWAN: "s2tw", Script.HONG_KONG: "s2hk"}
 # ideographs (a regular-expression class body, for patterns that need it inside their own).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_CHARACTER = re.compile(f"[{HAN}]")
-_HAN = HAN_CHARACTER
 
 
 @functools.cache
@@ -30,7 +29,7 @@ def _converter(config: str) -> opencc.OpenCC:
 
 def to_simplified(text: str) -> str:
     """Traditional Chinese -> simplified (OpenCC t2s); other text passes unchanged."""
-    return _converter("t2s").convert(text) if _HAN.search(text) else text
+    return _converter("t2s").convert(text) if HAN_CHARACTER.search(text) else text
 
 
 def question_to_simplified(text: str) -> str:
@@ -42,7 +41,7 @@ def question_to_simplified(text: str) -> str:
 
 def is_traditional(text: str) -> bool:
     """Whether the text is written in traditional characters (it changes under t2s)."""
-    return bool(_HAN.search(text)) and to_simplified(text) != text
+    return bool(HAN_CHARACTER.search(text)) and to_simplified(text) != text
 
 
 class TraditionalConverter:
@@ -62,7 +61,7 @@ class TraditionalConverter:
 
     def convert(self, text: str, script: Script) -> str:
         """`text` in `script`; simplified returns it unchanged."""
-        if script == Script.SIMPLIFIED or not _HAN.search(text):
+        if script == Script.SIMPLIFIED or not HAN_CHARACTER.search(text):
             return text
         converted: str = _converter(_VARIANT[script]).convert(text)  # opencc: untyped return
         for wrong, right in self._fixes_for(script):

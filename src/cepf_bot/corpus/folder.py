@@ -40,7 +40,7 @@ from cepf_bot.errors import CorpusError
 from cepf_bot.files import DEFAULT_MAX_FILE_BYTES, file_digest, fingerprint, read_raw
 from cepf_bot.types import Document, Lang, Passage
 
-__all__ = ["DEFAULT_MAX_FILE_BYTES", "Corpus", "CorpusError", "corpus_fingerprint",
+__all__ = ["Corpus", "corpus_fingerprint",
            "load_corpus", "parse_document"]
 
 log = logging.getLogger("cepf_bot.corpus")

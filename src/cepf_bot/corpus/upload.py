@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cepf_bot.corpus.folder import (
-    MAX_BINARY_BYTES,
     NOT_DOCUMENTS,
     document_id,
     document_of,
@@ -30,7 +29,6 @@ from cepf_bot.errors import CorpusError, UploadError
 from cepf_bot.files import file_digest, place_file
 from cepf_bot.types import Document, DocumentInfo, Passage
 
-MAX_UPLOAD_BYTES = MAX_BINARY_BYTES  # what Telegram lets a bot download
 _UNSAFE = re.compile(r"[^\w\-. ]+")
 _NAME_CHARS = 120
 _NAME_BYTES = 180  # room left for the suffix and the temporary file's prefix and tail

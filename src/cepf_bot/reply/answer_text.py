@@ -26,7 +26,6 @@ QUOTE_CHARS = 90  # a quote longer than this is the fact's clause and its neighb
 ANSWER_CHARS = 120  # an answer with no fact: its sentence, cut as a quote is
 _BULLET = re.compile(r"^[\s•·\-*]+")
 _CLAUSE_END = re.compile(r"(?<=[，,；;。！？!?])")
-_HAN = HAN_CHARACTER
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def fact_phrase(fact: Fact, lang: Lang, english: Callable[[str], str]) -> str:
     """The first line's words for a fact: 是的，… / Yes — … for a yes; for a reader of
     English the fact's English (`english`), the Chinese kept when nothing renders."""
     text = fact.text
-    if lang == Lang.EN and _HAN.search(text):
+    if lang == Lang.EN and HAN_CHARACTER.search(text):
         text = english(text) or text
     if fact.kind == FactKind.YES:
         return f"Yes — {text}" if lang == Lang.EN else f"是的，{text}"
@@ -113,7 +112,7 @@ def answer_text(answer: Answer, lang: Lang, *, terms: Iterable[str] = (),
         first, quote = quote_of(answer.text, telling, ANSWER_CHARS), ""
     else:
         first, quote = fact_phrase(fact, lang, gloss), quote_of(answer.text, fact.text)
-    if lang == Lang.EN and _HAN.search(answer.text):
+    if lang == Lang.EN and HAN_CHARACTER.search(answer.text):
         whole = gloss(answer.text)
         keys = key_terms(answer.text, terms, renderings or {}, skip=first)
         if whole and len(whole) <= len(answer.text) and fact is None:

@@ -7,14 +7,13 @@ import re
 from cepf_bot.analysis.script import HAN_CHARACTER, is_traditional
 from cepf_bot.types import Lang, Locale, Script
 
-_HAN = HAN_CHARACTER
 _LATIN = re.compile(r"[A-Za-z]")
 
 
 def reply_language(question: str = "", language_code: str | None = None) -> Lang:
     """The question's language first (Han characters, then Latin letters), then the user's
     Telegram setting."""
-    if _HAN.search(question):
+    if HAN_CHARACTER.search(question):
         return Lang.ZH
     if _LATIN.search(question):
         return Lang.EN
@@ -25,7 +24,7 @@ def reply_script(question: str = "", language_code: str | None = None) -> Script
     """The question's script, then the Telegram setting: a Hong Kong or Taiwan user who writes
     no Chinese (a command, English) gets their script; one who writes simplified gets it."""
     code = (language_code or "").lower().replace("_", "-")
-    writes_chinese = bool(_HAN.search(question))
+    writes_chinese = bool(HAN_CHARACTER.search(question))
     if code in ("zh-hk", "zh-mo"):
         return Script.HONG_KONG if is_traditional(question) or not writes_chinese \
             else Script.SIMPLIFIED

@@ -31,7 +31,6 @@ _PIECE = re.compile(
 _MARKS = {"、": ",", "，": ",", ",": ",", "；": ";", ";": ";", "。": ";", "：": ":", ":": ":",
           "（": "(", "(": "(", "）": ")", ")": ")"}
 _HAN_ONLY = re.compile(f"[{HAN}]+")
-_HAN = HAN_CHARACTER
 CONNECTIVES = {"和": "and", "与": "and", "及": "and", "以及": "and", "并": "and"}
 
 
@@ -68,7 +67,7 @@ class Glosser:
     def gloss(self, sentence: str) -> Gloss:
         """The gloss of a Chinese sentence; an empty one for a sentence with no Chinese (an
         English passage needs none)."""
-        if not _HAN.search(sentence):
+        if not HAN_CHARACTER.search(sentence):
             return Gloss("", 0, 0)
         pieces: list[str] = []
         rendered = content = 0
