@@ -22,6 +22,10 @@ class LazyPassages(Sequence[Passage]):
     def _passage(self, i: int) -> Passage:
         raise NotImplementedError
 
+    def ids(self) -> list[str]:
+        """Every passage's id, in order (subclasses that keep ids decode no text for it)."""
+        return [self._passage(i).id for i in range(len(self))]
+
     @overload
     def __getitem__(self, i: int) -> Passage: ...
     @overload
@@ -51,6 +55,9 @@ class PassageStore(LazyPassages):
     def __len__(self) -> int:
         return len(self._rows)
 
+    def ids(self) -> list[str]:
+        return [row[0] for row in self._rows]
+
     def _passage(self, i: int) -> Passage:
         pid, doc, title, paragraph, section, page, original = self._rows[i]
         start, end = int(self._offsets[i]), int(self._offsets[i + 1])
@@ -72,6 +79,9 @@ class PassageRange(LazyPassages):
 
     def _passage(self, i: int) -> Passage:
         return self._store._passage(self._start + i)
+
+    def ids(self) -> list[str]:
+        return [row[0] for row in self._store._rows[self._start : self._stop]]
 
     def stored(self) -> tuple[list[list[Any]], memoryview, np.ndarray]:
         """The passages' [id, document index, title, paragraph key, section, page, original]
@@ -96,3 +106,11 @@ class PassageChain(LazyPassages):
     def _passage(self, i: int) -> Passage:
         d = bisect.bisect_right(self._starts, i) - 1
         return self.documents[d][i - self._starts[d]]
+
+    def ids(self) -> list[str]:
+        return [pid for document in self.documents for pid in passage_ids(document)]
+
+
+def passage_ids(passages: Sequence[Passage]) -> list[str]:
+    """The passages' ids in order, without decoding a stored passage's text."""
+    return passages.ids() if isinstance(passages, LazyPassages) else [p.id for p in passages]

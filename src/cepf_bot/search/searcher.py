@@ -15,6 +15,7 @@ from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
 from cepf_bot.index import bm25, synonym_sets
 from cepf_bot.index.build import Index
+from cepf_bot.index.lazy import passage_ids
 from cepf_bot.search.answer_fact import find_fact
 from cepf_bot.search.answer_sentence import pick_answer
 from cepf_bot.search.gloss import Glosser
@@ -104,8 +105,8 @@ class Searcher:
         """Each passage's key (the hash its id ends with, "-2" for a repeat) -> its position,
         built once per index, so a "Full text" button finds its passage in O(1)."""
         keys: dict[str, int] = {}
-        for at, passage in enumerate(self.index.passages):
-            keys.setdefault(passage.id.rpartition("#")[2], at)  # the first, as a scan finds
+        for at, pid in enumerate(passage_ids(self.index.passages)):  # no text decoded
+            keys.setdefault(pid.rpartition("#")[2], at)  # the first, as a scan finds
         return keys
 
     @functools.cached_property

@@ -157,3 +157,13 @@ def test_corrupt_index_is_rebuilt_from_the_corpus(tmp_path, corpus_dir):
     (current_generation(tmp_path / "idx") / "terms.json").write_text("[")
     rebuilt, _ = open_index(corpus_dir, tmp_path / "idx", BM25Params())
     assert load_index(tmp_path / "idx").meta.built_at == rebuilt.meta.built_at
+
+
+def test_a_loaded_index_gives_its_passage_ids_without_decoding_texts(tmp_path, corpus_dir):
+    from cepf_bot.index.lazy import LazyPassages, passage_ids
+
+    engine = open_engine(corpus_dir, tmp_path / "idx")
+    engine.reindex()
+    loaded = open_engine(corpus_dir, tmp_path / "idx").searcher.index.passages
+    assert isinstance(loaded, LazyPassages)
+    assert passage_ids(loaded) == [p.id for p in loaded]
