@@ -101,6 +101,9 @@ def general_lexicon() -> GeneralLexicon:
                           frozenset(markers.split()))
 
 
+COMMON_ENGLISH_WORDS = 50_000  # what a mistyped English word is read against
+
+
 class _ZipfFrequency(Protocol):
     def __call__(self, word: str, lang: str, wordlist: str = ..., minimum: float = ...
                  ) -> float: ...
@@ -122,6 +125,14 @@ def english_weight(word: str) -> float:
 def english_zipf(word: str) -> float:
     """wordfreq's Zipf frequency of `word` in English (0: not in the small list)."""
     return _english_zipf()(word, "en", wordlist="small")
+
+
+def common_english_words(count: int = COMMON_ENGLISH_WORDS) -> list[str]:
+    """wordfreq's `count` most frequent English words that are plain letters, most frequent
+    first."""
+    from wordfreq import top_n_list
+
+    return [w for w in top_n_list("en", count, wordlist="small") if w.isascii() and w.isalpha()]
 
 
 def is_english_word(word: str) -> bool:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.expansion import QueryExpander
-from cepf_bot.analysis.lexicon import about_the_bot, is_english_word, refers_back
-from cepf_bot.analysis.script import TraditionalConverter
-from cepf_bot.analysis.segment import Segmenter, normalise
+from cepf_bot.analysis.lexicon import (
+    about_the_bot,
+    common_english_words,
+    is_english_word,
+    refers_back,
+)
+from cepf_bot.analysis.script import HAN, TraditionalConverter
+from cepf_bot.analysis.segment import Segmenter, english_stem, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
 from cepf_bot.index import bm25, synonym_sets
 from cepf_bot.index.build import Index
@@ -50,6 +57,10 @@ def shipped_model() -> VerdictModel:
 
 
 ANSWER_CACHE = 1024  # answer sentences kept
+SPELLED_HAN_CHARS = 3  # an index word this long or longer is a spelling the corrector knows
+# (two characters are too often a homophone of two others: 猫一 is not 贸易)
+_HAN_WORD = re.compile(f"[{HAN}]+")
+_VERDICT_ORDER = {Verdict.NONE: 0, Verdict.CLOSEST: 1, Verdict.ANSWER: 2}
 
 # A term in at most this many passages (or this share of them) is some document's own
 RARE_PASSAGES = 20
@@ -147,7 +158,8 @@ class Searcher:
                                kind=self._kind)
         scores, judgement = self._rank(query)
         read_as: tuple[Correction, ...] = ()
-        if not judgement.answered and (corrected := self._read_again(query)) is not None:
+        if not judgement.answered and (corrected := self._read_again(
+                query, judgement.verdict)) is not None:
             scores, judgement, read_as = corrected  # a mistyped word, read as the corpus's
             query = judgement.query
         if judgement.verdict == Verdict.NONE:
@@ -214,10 +226,10 @@ class Searcher:
         """An ASCII word the corpus's own text uses (IUCN, GARC, icc-4)."""
         return word.kind == "word" and len(word.word) > 1 and word.word in self.index.postings.terms
 
-    def _read_again(self, query: Query
+    def _read_again(self, query: Query, verdict: Verdict
                     ) -> tuple[np.ndarray, Judgement, tuple[Correction, ...]] | None:
-        """The ranking of the question with its mistyped words corrected, if that is
-        answered."""
+        """The ranking of the question with its mistyped words corrected, if that gets a
+        better verdict (answer over closest over none)."""
         corrections = self.speller.corrections(self.segmenter.groups(query.mandarin))
         if not corrections:
             return None
@@ -225,22 +237,34 @@ class Searcher:
         for c in corrections:
             text = text.replace(c.typed, c.read, 1)
         scores, judgement = self._rank(self.analyse(text))
-        return (scores, judgement, tuple(corrections)) if judgement.answered else None
+        better = _VERDICT_ORDER[judgement.verdict] > _VERDICT_ORDER[verdict]
+        return (scores, judgement, tuple(corrections)) if better else None
 
     @functools.cached_property
     def speller(self) -> Speller:
         """Corrections against this index's terms (made on the first question that needs it)."""
         names = self.segmenter.aliases
-        chinese = [normalise(line.split()[0]) for line in self.segmenter.user_words
-                   if line and not line.isascii()]
-        latin = [key[0] for key in self.expander.table if len(key) == 1 and key[0].isascii()
-                 and key[0].isalpha()]
         terms = self.index.postings.terms
+        user_words = [normalise(line.split()[0]) for line in self.segmenter.user_words
+                      if line and not line.isascii()]
+
+        def chinese() -> Iterator[str]:  # the dictionary's words, the names, the index's words
+            yield from user_words
+            yield from names
+            yield from (t for t in terms if len(t) >= SPELLED_HAN_CHARS
+                        and _HAN_WORD.fullmatch(t))
+
+        def latin() -> Iterator[str]:  # glossary words, and English words the corpus matches
+            yield from (key[0] for key in self.expander.table if len(key) == 1
+                        and key[0].isascii() and key[0].isalpha())
+            stems = {key[0] for key in self.analyser.bridge.english if len(key) == 1}
+            yield from (w for w in common_english_words()
+                        if english_stem(w) in stems or english_stem(w) in terms)
 
         def known(word: str) -> bool:
             return word in terms or word in names or (word,) in self.expander.table
 
-        return Speller([*chinese, *names], latin, known, is_english_word)
+        return Speller(chinese(), latin(), known, is_english_word)
 
     def _best_hit(self, scores: np.ndarray, query: Query) -> Hit | None:
         top = bm25.top_k(scores, 1)

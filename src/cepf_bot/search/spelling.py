@@ -1,10 +1,12 @@
 """Forgiving typing: a word typed the way a pinyin keyboard or a slip of the finger makes it.
 
-Chinese: a run of the question's characters that sounds like exactly one corpus term (the same
-pinyin, tones ignored: 绿法会 -> 绿发会, 秘书张 -> 秘书长). Latin: a word of four or more letters,
-unknown to the corpus, its rules and everyday English, one edit (or one swap of neighbours)
-away from exactly one acronym the corpus uses or one glossary word (IUNC -> IUCN). The search
-uses a correction only when the corrected question is answered, and the reply says so.
+Chinese: a run of the question's characters that sounds like exactly one corpus term
+(the same pinyin, tones ignored: 绿法会 -> 绿发会, 秘书张 -> 秘书长, 济洲岛 -> 济州岛); the
+corpus terms are the dictionary's, the names and the index's own words. Latin: a word of four
+or more letters, unknown to the corpus, its rules and everyday English, one edit (or one swap
+of neighbours) away from exactly one acronym the corpus uses, glossary word or common English
+word whose stem the corpus can match (IUNC -> IUCN, expendature -> expenditure). The search
+uses a correction only when the corrected question gets a better verdict; the reply says so.
 """
 
 from __future__ import annotations
@@ -41,15 +43,36 @@ def one_edit_apart(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+def _deletions(word: str) -> set[str]:
+    """The word and every word one letter shorter."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 class Speller:
     """Corrections against one corpus's terms."""
 
     def __init__(self, chinese_terms: Iterable[str], latin_terms: Iterable[str],
                  is_known: Callable[[str], bool], is_english: Callable[[str], bool]) -> None:
-        self._chinese = sorted({t for t in chinese_terms if len(t) > 1})
-        self._latin = sorted({t for t in latin_terms if len(t) >= MIN_LATIN_LETTERS - 1})
+        """`chinese_terms` and `latin_terms` may be large (a whole index's vocabulary): both
+        are read once, on the first question that has a word to correct."""
+        self._chinese_terms = chinese_terms
+        self._latin_terms = latin_terms
         self._is_known = is_known
         self._is_english = is_english
+
+    @functools.cached_property
+    def _chinese(self) -> list[str]:
+        return sorted({t for t in self._chinese_terms if len(t) > 1})
+
+    @functools.cached_property
+    def _latin(self) -> dict[str, set[str]]:
+        """Each Latin term by itself and by each of its one-letter deletions: a word one edit
+        from a term shares one of these keys with it (checked exactly after)."""
+        table: dict[str, set[str]] = defaultdict(set)
+        for term in {t for t in self._latin_terms if len(t) >= MIN_LATIN_LETTERS - 1}:
+            for key in _deletions(term):
+                table[key].add(term)
+        return table
 
     @functools.cached_property
     def _by_sound(self) -> dict[str, set[str]]:
@@ -83,7 +106,8 @@ class Speller:
         if (len(word) < MIN_LATIN_LETTERS or not word.isalpha() or self._is_known(word)
                 or self._is_english(word)):
             return None
-        near = [t for t in self._latin if one_edit_apart(word, t)]
+        candidates = {t for key in _deletions(word) for t in self._latin.get(key, ())}
+        near = [t for t in candidates if one_edit_apart(word, t)]
         return Correction(word, near[0]) if len(near) == 1 else None
 
     def _chinese_corrections(self, run: list[Group], budget: int) -> list[Correction]:

@@ -1,0 +1,75 @@
+"""Mistyped words read as the corpus's own: by sound for Chinese, by one edit for Latin."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from cepf_bot.analysis.segment import Group
+from cepf_bot.search.searcher import Searcher
+from cepf_bot.search.spelling import Speller
+from cepf_bot.types import Correction, Verdict
+from tests.conftest import REPO_CORPUS, open_engine
+from tests.unit.search.test_verdict import model_that_says
+
+
+def test_a_latin_slip_is_read_as_the_one_word_of_a_large_vocabulary_one_edit_away():
+    words = ["expenditure", "expenditures", "income", "chair", "choir", "expected"]
+    speller = Speller([], iter(words), is_known=lambda w: False, is_english=lambda w: False)
+    assert speller.corrections([Group("expendature", ("expendature",), "word")]) == [
+        Correction("expendature", "expenditure")]
+    # two words one edit away: no guess
+    assert speller.corrections([Group("chiir", ("chiir",), "word")]) == []
+
+
+def test_the_vocabulary_is_read_only_when_a_word_needs_it():
+    read: list[str] = []
+
+    def vocabulary():  # type: ignore[no-untyped-def]
+        read.append("read")
+        yield "expenditure"
+
+    speller = Speller([], vocabulary(), is_known=lambda w: False, is_english=lambda w: False)
+    assert speller.corrections([Group("在", ("在",), "han")]) == [] and read == []
+    speller.corrections([Group("expendture", ("expendture",), "word")])
+    assert read == ["read"]
+
+
+def test_the_profile_reads_a_mistyped_english_word_as_the_word_it_matches(searcher: Searcher):
+    results = searcher.ask("How much was the foundation's total expendture?")
+    assert [c.read for c in results.read_as] == ["expenditure"]
+    assert results.hits and "23122739.73" in results.hits[0].passage.text
+
+
+def test_a_three_character_word_of_a_new_document_is_read_by_its_sound(tmp_path: Path):
+    # no hand dictionary lists 湄公河: the index's own word is what the typo is read against
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO_CORPUS, corpus)
+    (corpus / "river.md").write_text(
+        "# 流域项目\n\n湄公河流域湿地保护项目于2021年3月在老挝启动，由三国联合开展。\n",
+        "utf-8")
+    searcher = open_engine(corpus, tmp_path / "index").searcher
+    assert searcher.ask("湄公河的项目什么时候启动").verdict == Verdict.ANSWER
+    results = searcher.ask("眉公河的项目什么时候启动")
+    assert [(c.typed, c.read) for c in results.read_as] == [("眉公河", "湄公河")]
+    assert results.hits and "2021年3月" in results.hits[0].passage.text
+
+
+def test_two_characters_are_never_read_as_another_index_word_of_the_same_sound(
+        searcher: Searcher):
+    # 猫一 (mao yi) sounds like 贸易, a word of the profile: not a reading of 大熊猫一天
+    results = searcher.ask("大熊猫一天要吃多少斤竹子")
+    assert all(c.read != "贸易" for c in results.read_as)
+
+
+def test_a_reading_that_finds_closest_passages_is_used_when_the_typed_question_finds_none(
+        searcher: Searcher):
+    # a model that is never sure: the typed question ranks nothing (济/洲/岛 are no words of
+    # the corpus), its reading ranks the Jeju meeting and is shown as closest
+    unsure = Searcher(searcher.index, searcher.segmenter, searcher.relevance,
+                      model_that_says(Verdict.CLOSEST))
+    assert unsure.judge("济洲岛是什么时候").verdict == Verdict.NONE
+    results = unsure.ask("济洲岛是什么时候")
+    assert results.verdict == Verdict.CLOSEST
+    assert [c.read for c in results.read_as] == ["济州岛"]
+    assert "济州岛" in results.hits[0].passage.text
