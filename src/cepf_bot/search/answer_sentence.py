@@ -33,6 +33,7 @@ _FIGURE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年初|年底|年末|年中|\d{4}")
 _WHO = re.compile(r"[长席记委员士官]|同志|联盟|协会|组织|部门|署|部")
+_TITLE = re.compile(r"《[^《》]{1,60}》")
 _CURRENT = re.compile(r"现任|现为|目前|现已|如今")
 _PAST_ASKED = re.compile(r"第.届|原|前任|时任|历任|当时|former|previous|past|first|second|third"
                          r"|fourth|fifth")
@@ -119,6 +120,8 @@ def type_matches(kind: QuestionType, unit: str | None, sentence: str,
         return sentence.count("、") >= 2
     if kind == QuestionType.NAME:
         return "《" in sentence or "“" in sentence
+    if kind in (QuestionType.AMOUNT, QuestionType.WHEN):
+        sentence = _TITLE.sub("", sentence)  # 《2015年…报告》: a title's figures answer nothing
     if kind == QuestionType.AMOUNT:
         if unit is not None:
             return bool(re.search(rf"(\d|[十百千万余多])\s*{unit}", sentence))
