@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
                 kinds = set(wanted_kinds(mandarin))
                 group = "fact" if kinds & FACTS else str(next(iter(kinds), "other"))
                 group = fixed.get(key, group)
-                answer = searcher.ask(row["q"], after=row.get("after")).answer
+                results = searcher.ask(row["q"], after=row.get("after"))
+                answer = results.answer
+                passage = normalise(results.hits[0].passage.text) if results.hits else ""
                 fact = normalise(answer.fact.text) if answer and answer.fact else ""
                 sentence_right = bool(answer) and any(m in normalise(answer.text) for m in must)
                 right = bool(fact) and any(m in fact or fact in m for m in must)
@@ -94,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                 saved_rows.append({"q": row["q"], "after": row.get("after"), "group": group,
                                    "right": right})
                 if args.misses and not right:
-                    why = "sentence" if not sentence_right else "span"
+                    why = "span" if sentence_right else "sentence in passage" if any(
+                        m in passage for m in must) else "passage"
                     print(f"miss [{group}/{why}] {row['q']} | must {row['must']} | fact "
                           f"{fact or None} | {answer.text[:160] if answer else None}",
                           file=sys.stderr)

@@ -50,6 +50,7 @@ _BULLET = re.compile(r"^[\s•·\-*]+")
 # a yes/no question about a figure: 有两千多吗, 二千三百几万, about 27 million
 _FIGURE_ASKED = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:多|几)?[万亿千百]|\bmillion\b"
                            r"|\bthousand\b|\bbillion\b")
+_UNIT_NAMED = re.compile(f"[{HAN}]")  # a widened body names more than its acronym
 _CLOSING_COUNT = re.compile(r"等(?:\d+|[一二两三四五六七八九十]+)(?:项|个|种|类|方面)")
 _SENTENCE_BREAK = re.compile(r"[；;。：:！？!?\n]")
 _COMMA = re.compile(r"[,，]")
@@ -216,8 +217,15 @@ def find_fact(question: str, sentence: str, *, focus: Iterable[str],
     if kinds == (FactKind.ROLE,):
         role = role_clause(sentence, terms, classes)
         return Fact(sentence[role[0]:role[1]].strip(), FactKind.ROLE) if role else None
-    spans = [s for s in candidates(sentence, classes) if s.kind in kinds
-             and not _inside(s, own) and s.end - s.start <= MAX_FACT_CHARS]
+    found = [s for s in candidates(sentence, classes) if s.kind in kinds
+             and s.end - s.start <= MAX_FACT_CHARS]
+    spans = [s for s in found if not _inside(s, own)]
+    # a body the question names is not the answer, but a unit of it named after it is:
+    # which IUCN body -> 世界自然保护联盟(IUCN)暗夜顾问委员会
+    spans += [_Span(s.kind, s.start, whole[1], cut=True) for s in found
+              if s.kind == FactKind.ORGANISATION and _inside(s, own)
+              for whole in [whole_body(sentence, s.start, s.end)]
+              if _UNIT_NAMED.search(sentence, s.end, whole[1])]
     if FactKind.PERSON in kinds:  # 整理/Cyan、Linda; 主要针对 …
         spans += [_Span(kinds[0], a, b, cut=True)
                   for a, b in labelled(sentence, _anchors(sentence, focus))]

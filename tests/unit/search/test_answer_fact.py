@@ -209,3 +209,11 @@ def test_a_yes_no_question_about_a_figure_gets_the_exact_figure():
                 required=[frozenset({"收入"})]).text == "27103400.95元"
     assert fact("爱心人次有两千多吗", FINANCES, focus=["爱心"],
                 required=[frozenset({"爱心"})]).text == "2240次"
+
+
+def test_a_unit_of_a_body_the_question_names_answers_which_body():
+    sentence = "两个暗夜保护地通过世界自然保护联盟(IUCN)暗夜顾问委员会审核"
+    found = fact("which iucn body approved the dark-sky reserves?", sentence,
+                 focus=["审核"], terms=["世界自然保护联盟", "审核"],
+                 classes={**CLASSES, "世界自然保护联盟": "organisation"})
+    assert found.text == "世界自然保护联盟(IUCN)暗夜顾问委员会"
