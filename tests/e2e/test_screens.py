@@ -226,3 +226,20 @@ def test_a_chat_menu_telegram_refuses_is_one_log_line_and_the_answer_comes(fake,
     log = bot.wait_for_log("setting a chat's command menu failed")
     line = next(x for x in log.splitlines() if "setting a chat's command menu failed" in x)
     assert "chat not found" in line.lower() and "Traceback" not in log
+
+
+@pytest.mark.parametrize(("language", "said", "not_said"), [
+    ("zh-hans", "broken.pdf：已损坏，或不是 PDF 文件", "已損壞"),
+    ("zh-tw", "broken.pdf：已損壞，或不是 PDF 文件", "已损坏"),
+    ("zh-hk", "broken.pdf：已損壞，或不是 PDF 文件", "已损坏"),
+    ("en", "broken.pdf: damaged, or not a PDF file", "已"),
+])
+def test_an_upload_error_detail_is_in_the_admins_language_and_script(
+        fake, bot, language, said, not_said):
+    before = len(fake.calls_of("sendMessage", chat_id=ADMIN))
+    fake.document("broken.pdf", b"%PDF-1.4 this is not a pdf", chat_id=ADMIN, user_id=ADMIN,
+                  language_code=language)
+    reply = visible(fake.wait_for("sendMessage", before + 1, chat_id=ADMIN)[-1].params["text"])
+    assert said in reply and not_said not in reply, reply
+    if language != "en":  # none of the reader's English words inside the Chinese sentence
+        assert not re.search(r"damaged|cannot|not a|encrypted", reply), reply
