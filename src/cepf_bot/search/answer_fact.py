@@ -19,9 +19,10 @@ from dataclasses import dataclass, replace
 from cepf_bot.analysis.english_forms import FACT
 from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.segment import normalise
-from cepf_bot.search.answer_kinds import wanted_kinds
+from cepf_bot.search.answer_kinds import asks_full_name, wanted_kinds
 from cepf_bot.search.answer_sentence import asked_unit
 from cepf_bot.search.answer_spans import (
+    full_names,
     labelled,
     object_of,
     role_clause,
@@ -50,6 +51,7 @@ _BULLET = re.compile(r"^[\s•·\-*]+")
 # a yes/no question about a figure: 有两千多吗, 二千三百几万, about 27 million
 _FIGURE_ASKED = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:多|几)?[万亿千百]|\bmillion\b"
                            r"|\bthousand\b|\bbillion\b")
+_HAN_AT = re.compile(f"[{HAN}]")
 _UNIT_NAMED = re.compile(f"[{HAN}]")  # a widened body names more than its acronym
 _CLOSING_COUNT = re.compile(r"等(?:\d+|[一二两三四五六七八九十]+)(?:项|个|种|类|方面)")
 _SENTENCE_BREAK = re.compile(r"[；;。：:！？!?\n]")
@@ -226,6 +228,10 @@ def find_fact(question: str, sentence: str, *, focus: Iterable[str],
               if s.kind == FactKind.ORGANISATION and _inside(s, own)
               for whole in [whole_body(sentence, s.start, s.end)]
               if _UNIT_NAMED.search(sentence, s.end, whole[1])]
+    if asks_full_name(question):  # 全称: the name before its 简称
+        full = full_names(sentence)
+        if full:
+            return Fact(sentence[full[0][0]:full[0][1]].strip(), FactKind.NAME)
     if FactKind.PERSON in kinds:  # 整理/Cyan、Linda; 主要针对 …
         spans += [_Span(kinds[0], a, b, cut=True)
                   for a, b in labelled(sentence, _anchors(sentence, focus))]
@@ -254,7 +260,10 @@ def _after_asked_verb(sentence: str, best: _Span, anchors: list[tuple[int, int]]
         return best
     first = _ANY_SEPARATOR.search(sentence, best.start, best.end)
     stop = first.start() if first else best.end
-    inside = [b for a, b in anchors if best.start <= a and b < stop]
+    # not a word inside a title (《…国际贸易公约》): the list would start mid-name
+    inside = [b for a, b in anchors if best.start <= a and b < stop
+              and _HAN_AT.match(sentence, b)
+              and sentence.count("《", best.start, a) == sentence.count("》", best.start, a)]
     return replace(best, start=max(inside)) if inside else best
 
 

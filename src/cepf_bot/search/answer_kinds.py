@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from cepf_bot.analysis.script import HAN
 from cepf_bot.search.answer_sentence import QuestionType, asked_unit, question_type
 from cepf_bot.types import FactKind
 
@@ -19,7 +20,7 @@ _WHICH_BODY = re.compile(rf"哪个{_BODY_NOUN}|哪家|什么{_BODY_NOUN}|哪些{
                          r"|authority)"
                          r"|\bwhat (?:body|organi[sz]ation|agency|authority)")
 # a post, role or tie: 担任什么职务, 是什么角色, 跟 UNEP 啥关系, what is his role
-_ROLE = re.compile(r"(?:什么|啥|哪些|哪个)(?:职务|职位|角色|身份|头衔|关系|级别的职务)"
+_ROLE = re.compile(rf"(?:什么|啥|哪些|哪个)[{HAN}]{{0,4}}?(?:职务|职位|角色|身份|头衔|关系)"
                    r"|干什么的|做什么的|是干啥的|什么级别"
                    r"|\brole\b|\bposition\b|\bpost\b|\brelationship\b|\bwhat did .+ do before")
 # a duration (多久, 多长时间, how long: a count of years or months first) or a period (哪段时间)
@@ -29,8 +30,15 @@ _PERIOD = re.compile(r"哪段(?:时间|期间|时期)|什么期间|\bperiod\b")
 _MONEY = re.compile(r"\b(?:revenue|expenditure|expenses|outgoings|yuan|rmb)\b|come to\b"
                     r"|收入总额|支出总额")
 _WHICH_TIMES = re.compile(r"哪几(?:年|个月|月|天)|\bwhich years\b")
+_HOW_MANY = re.compile(r"\bhow many\b|\bhow much\b|多少|几[个次场项轮名位人年天]")
+_FULL_NAME = re.compile(r"全称|全名|\bfull (?:\w+ )*name\b|\bofficial name\b")
 _TITLE_NOUN = re.compile(r"(?:什么|啥|哪个|哪份|哪本)"
                          r"(?:报告|名录|协议|提案|书|书籍|公约|文件|标题)")
+
+
+def asks_full_name(question: str) -> bool:
+    """Whether the question asks the full name of something (全称, full name)."""
+    return bool(_FULL_NAME.search(question.lower()))
 
 
 def wanted_kinds(question: str) -> tuple[FactKind, ...]:
@@ -46,6 +54,10 @@ def wanted_kinds(question: str) -> tuple[FactKind, ...]:
     if _WHERE.search(text):
         return (FactKind.PLACE, FactKind.ORGANISATION)
     kind = question_type(text)
+    if kind == QuestionType.LIST and _HOW_MANY.search(text):
+        kind = QuestionType.AMOUNT  # how many … does the page list: a count, not a list
+    if _FULL_NAME.search(text):
+        return (FactKind.NAME,)  # 全称: the name an abbreviation stands for
     if kind in (QuestionType.AMOUNT, QuestionType.WHEN, QuestionType.OTHER):
         if _DURATION.search(text):
             return (FactKind.COUNT, FactKind.DATE)

@@ -62,6 +62,14 @@ def with_count(sentence: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_SHORT_FOR = re.compile(r"([^\s，,。；;:：()（）“”]{2,40})\s*[(（]?\s*简称")
+
+
+def full_names(sentence: str) -> list[tuple[int, int]]:
+    """The full names a sentence gives an abbreviation for: X(简称“Y”) -> X."""
+    return [(m.start(1), m.end(1)) for m in _SHORT_FOR.finditer(sentence)]
+
+
 def labelled(sentence: str, anchors: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """The values written after an asked label: 整理/Cyan、Linda -> Cyan、Linda."""
     spans = []

@@ -217,3 +217,17 @@ def test_a_unit_of_a_body_the_question_names_answers_which_body():
                  focus=["审核"], terms=["世界自然保护联盟", "审核"],
                  classes={**CLASSES, "世界自然保护联盟": "organisation"})
     assert found.text == "世界自然保护联盟(IUCN)暗夜顾问委员会"
+
+
+def test_a_full_name_is_the_name_its_abbreviation_stands_for():
+    sentence = "中国生物多样性保护与绿色发展基金会(简称“中国绿发会”、“绿会”),是经国务院批准成立"
+    for question in ("绿会全称是什么", "what is 绿会's full chinese name?"):
+        assert wanted_kinds(question) == (FactKind.NAME,)
+        assert fact(question, sentence, focus=["全称"]).text == "中国生物多样性保护与绿色发展基金会"
+
+
+def test_how_many_a_page_lists_is_a_count_and_a_list_does_not_start_inside_a_title():
+    assert wanted_kinds("how many visits does the page list") == (FactKind.AMOUNT,
+                                                                   FactKind.COUNT)
+    found = fact("都有哪些公约", CONVENTIONS, focus=["公约"])
+    assert found.text.startswith("联合国《第1号"), found.text
