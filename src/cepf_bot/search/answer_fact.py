@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from cepf_bot.analysis.english_forms import FACT
+from cepf_bot.analysis.english_forms import FACT, MEASURES
 from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.segment import normalise
 from cepf_bot.search.answer_kinds import asks_full_name, wanted_kinds
@@ -213,7 +213,10 @@ def find_fact(question: str, sentence: str, *, focus: Iterable[str],
     if kinds == (FactKind.YES,):
         return _yes(sentence, focus or terms, list(required), classes)
     own = _anchors(sentence, terms)
-    anchors = _anchors(sentence, focus) or _anchors(sentence, terms, once=True) or own
+    # the asked measure (多少人: 人) is in every count, not where the answer is
+    places = [t for t in terms if t not in MEASURES]
+    anchors = _anchors(sentence, [t for t in focus if t not in MEASURES]) \
+        or _anchors(sentence, places, once=True) or _anchors(sentence, places) or own
     if FactKind.PERSON in kinds and any(classes.get(t) == "person" for t in terms):
         kinds = (FactKind.ROLE,)  # 胡德平是谁, 周晋峰是什么人: the role of the person named
     if kinds == (FactKind.ROLE,):

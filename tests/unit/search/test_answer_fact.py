@@ -231,3 +231,9 @@ def test_how_many_a_page_lists_is_a_count_and_a_list_does_not_start_inside_a_tit
                                                                    FactKind.COUNT)
     found = fact("都有哪些公约", CONVENTIONS, focus=["公约"])
     assert found.text.startswith("联合国《第1号"), found.text
+
+
+def test_the_asked_measure_is_not_where_the_count_is():
+    sentence = "2900余人参加培训,其中幼儿40余人、中小学生2600余人、大学生及志愿者260余人"
+    terms = ["中小学生", "学生", "人"]
+    assert fact("中小学生有多少人", sentence, focus=terms, terms=terms).text == "2600余人"
