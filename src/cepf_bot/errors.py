@@ -12,6 +12,10 @@
     └── EvalFileError      a question file is malformed (names the line)
 
 An `OSError` is not wrapped: `os_error_line` gives it the same one-line form.
+
+Each error may carry a `code` and its `params` (what went wrong, as values: `too_many_pages`
+with `pages` and `limit`): the message stays English for logs and the CLI, and a reply renders
+the code in the reader's own language (`reply.texts.error_detail`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,13 @@ from pathlib import Path
 
 
 class CepfError(Exception):
-    """An error cepf-bot raises on purpose; its message is one line for a person to read."""
+    """An error cepf-bot raises on purpose; its message is one line for a person to read,
+    `code` and `params` the same for a reply in another language ("" when it has none)."""
+
+    def __init__(self, message: str = "", *, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class ConfigError(CepfError):

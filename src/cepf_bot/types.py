@@ -100,6 +100,7 @@ class FactKind(StrEnum):
     ORGANISATION = "organisation"
     LIST = "list"
     NAME = "name"
+    ROLE = "role"  # a post, role or tie of a named person or body: the clause that states it
     YES = "yes"  # a yes/no question the sentence answers yes; `text` is what states it
 
 

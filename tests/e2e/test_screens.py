@@ -6,6 +6,7 @@ More results (keeping the first page's buttons), Full text, toasts, /about, /sta
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -152,3 +153,93 @@ def test_inline_results_start_at_a_boundary_and_send_no_link_preview(fake, bot):
     assert first.count(quote.strip("「」…")[:30]) == 1  # the answer is not sent twice
     passage_texts = [r["description"] for r in results]
     assert all(not d.startswith(("余人", "人参加", "个保护")) for d in passage_texts)
+
+
+def chat_menus(fake: FakeTelegram, chat_id: int) -> list[dict]:
+    """The setMyCommands calls scoped to one chat (the fake records the JSON scope)."""
+    return [c.params for c in fake.calls_of("setMyCommands")
+            if (c.params.get("scope") or {}).get("chat_id") == chat_id]
+
+
+def wait_for_chat_menus(fake: FakeTelegram, chat_id: int, count: int = 1) -> list[dict]:
+    deadline = time.monotonic() + 15
+    while len(chat_menus(fake, chat_id)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return chat_menus(fake, chat_id)
+
+
+@pytest.mark.parametrize(("chat_id", "language", "text"), [
+    (641, "zh-tw", "綠發會的秘書長是誰"),  # Taiwan, writing traditional
+    (642, "zh-hk", "/start"),  # Hong Kong by Telegram's language alone
+    (643, "en", "綠會有冇加入聯合國全球契約"),  # writes Cantonese, Telegram set to English
+])
+def test_a_traditional_readers_chat_gets_the_menu_in_their_script_once(
+        fake, bot, chat_id, language, text):
+    fake.message(text, chat_id=chat_id, language_code=language)
+    replies(fake, chat_id)
+    fake.message(text, chat_id=chat_id, language_code=language)
+    fake.wait_for("sendMessage", 2, chat_id=chat_id)
+    menus = wait_for_chat_menus(fake, chat_id)
+    assert len(menus) == 1, menus  # once, not per message
+    assert menus[0]["scope"] == {"type": "chat", "chat_id": chat_id}
+    assert menus[0].get("language_code") is None  # the chat's menu in every language
+    described = [c["description"] for c in menus[0]["commands"]]
+    assert [c["command"] for c in menus[0]["commands"]] == ["start", "help", "ask", "about"]
+    assert "怎麼問" in described and not SIMPLIFIED_ONLY.search("".join(described)), described
+
+
+@pytest.mark.parametrize(("chat_id", "language", "text"), [
+    (644, "zh-hans", "绿发会的秘书长是谁"), (645, "en", "who is the secretary-general"),
+    (646, "zh-tw", "绿发会的秘书长是谁"),  # a Taiwan user who writes simplified reads it
+])
+def test_simplified_and_english_readers_keep_the_menu_of_their_language(
+        fake, bot, chat_id, language, text):
+    fake.message(text, chat_id=chat_id, language_code=language)
+    replies(fake, chat_id)
+    time.sleep(0.5)  # the menu call runs beside the answer: give it time to show up
+    assert chat_menus(fake, chat_id) == []
+
+
+def test_an_admin_writing_traditional_gets_the_admin_menu_in_traditional(fake, bot):
+    fake.wait_for("setMyShortDescription", 2)  # start-up's menus are set first
+    fake.message("綠發會的秘書長是誰", chat_id=ADMIN, user_id=ADMIN, language_code="zh-tw")
+    replies(fake, ADMIN)
+
+    def traditional() -> list[dict]:  # start-up's admin menus are simplified and English
+        return [m for m in chat_menus(fake, ADMIN) if "怎麼問" in str(m["commands"])]
+
+    deadline = time.monotonic() + 15
+    while len(traditional()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    menus = traditional()  # set once, by this message or an earlier one in this chat
+    # without a language and for "zh": start-up's simplified admin menu for zh is replaced
+    assert sorted(str(m.get("language_code")) for m in menus) == ["None", "zh"]
+    for m in menus:
+        assert [c["command"] for c in m["commands"]][-3:] == ["reindex", "documents", "stats"]
+        assert not SIMPLIFIED_ONLY.search("".join(c["description"] for c in m["commands"]))
+
+
+def test_a_chat_menu_telegram_refuses_is_one_log_line_and_the_answer_comes(fake, bot):
+    fake.fail("setMyCommands", status=400, description="Bad Request: chat not found")
+    fake.message("綠發會的秘書長是誰", chat_id=647, language_code="zh-hk")
+    assert "周晋峰" in visible(replies(fake, 647)[0]["text"]).replace("周晉峰", "周晋峰")
+    log = bot.wait_for_log("setting a chat's command menu failed")
+    line = next(x for x in log.splitlines() if "setting a chat's command menu failed" in x)
+    assert "chat not found" in line.lower() and "Traceback" not in log
+
+
+@pytest.mark.parametrize(("language", "said", "not_said"), [
+    ("zh-hans", "broken.pdf：已损坏，或不是 PDF 文件", "已損壞"),
+    ("zh-tw", "broken.pdf：已損壞，或不是 PDF 文件", "已损坏"),
+    ("zh-hk", "broken.pdf：已損壞，或不是 PDF 文件", "已损坏"),
+    ("en", "broken.pdf: damaged, or not a PDF file", "已"),
+])
+def test_an_upload_error_detail_is_in_the_admins_language_and_script(
+        fake, bot, language, said, not_said):
+    before = len(fake.calls_of("sendMessage", chat_id=ADMIN))
+    fake.document("broken.pdf", b"%PDF-1.4 this is not a pdf", chat_id=ADMIN, user_id=ADMIN,
+                  language_code=language)
+    reply = visible(fake.wait_for("sendMessage", before + 1, chat_id=ADMIN)[-1].params["text"])
+    assert said in reply and not_said not in reply, reply
+    if language != "en":  # none of the reader's English words inside the Chinese sentence
+        assert not re.search(r"damaged|cannot|not a|encrypted", reply), reply

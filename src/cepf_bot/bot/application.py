@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Any, TypeAlias
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -31,6 +31,7 @@ from cepf_bot.bot.buttons import (
     more_button,
     stale_button,
 )
+from cepf_bot.bot.menus import chat_menu, set_menus
 from cepf_bot.bot.questions import (
     ask_command,
     error_handler,
@@ -42,14 +43,11 @@ from cepf_bot.bot.questions import (
     unknown_command,
 )
 from cepf_bot.bot.rate_limit import UserRateLimiter
-from cepf_bot.bot.send import cosmetic
 from cepf_bot.bot.state import BotContext, BotState
 from cepf_bot.bot.upload import document_upload, upload_button
 from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
 from cepf_bot.querylog import QueryLog
-from cepf_bot.reply.texts import commands, ui_text
-from cepf_bot.types import Lang
 
 log = logging.getLogger("cepf_bot.application")
 
@@ -64,34 +62,9 @@ BotApplication: TypeAlias = Application[
 CONNECTIONS = 16
 CONCURRENT_UPDATES = 32
 
-# Telegram's language_code for menus and descriptions is two letters: "zh" covers every
-# Chinese user (the menu is simplified); any other language gets the default, English.
-MENU_LANGUAGES = {"": Lang.EN, "zh": Lang.ZH}
-
-
-async def set_menus(application: BotApplication) -> None:
-    """The command menu in each language, with the admin commands in each admin's private chat
-    only, and the bot's description and short description (all cosmetic: a failure is
-    logged and answering goes on)."""
-    bot = application.bot
-    state = application.bot_data
-    for code, lang in MENU_LANGUAGES.items():
-        public = [BotCommand(c, d) for c, d in commands(lang)]
-        admin = [BotCommand(c, d) for c, d in commands(lang, admin=True)]
-        await cosmetic("setting the command menu", bot.set_my_commands(
-            public, language_code=code or None))
-        for admin_id in sorted(state.settings.admin_ids):
-            await cosmetic("setting the admins' command menu", bot.set_my_commands(
-                admin, scope=BotCommandScopeChat(admin_id), language_code=code or None))
-        await cosmetic("setting the description", bot.set_my_description(
-            ui_text("bot_description", lang), language_code=code or None))
-        await cosmetic("setting the short description", bot.set_my_short_description(
-            ui_text("bot_short_description", lang), language_code=code or None))
-
-
 async def post_init(application: BotApplication) -> None:
     """Start-up work: the menus (cosmetic) and jieba's dictionary, off the event loop."""
-    await set_menus(application)
+    await set_menus(application.bot, application.bot_data)
     state = application.bot_data
     await asyncio.to_thread(state.engine.searcher.segmenter.warm_up)
     info = state.engine.info()
@@ -144,6 +117,9 @@ def build_application(settings: BotSettings, engine: Engine,
         .build()
     )
     messages = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    # a traditional reader's chat gets its menu in their script, beside the answer
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE,
+                                           chat_menu, block=False), group=-1)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("ask", ask_command))

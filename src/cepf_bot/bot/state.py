@@ -16,6 +16,7 @@ from cepf_bot.corpus.upload import UploadPreview
 from cepf_bot.engine import Engine
 from cepf_bot.querylog import QueryLog
 from cepf_bot.search.conversation import Memory
+from cepf_bot.types import Script
 
 SENT_SECONDS = 86_400  # a reply to one of the bot's answers is read with its question this long
 
@@ -51,6 +52,8 @@ class BotState:
     answered: Memory = field(default_factory=lambda: Memory(seconds=SENT_SECONDS))
     # previews waiting for a button, by token, oldest first
     uploads: OrderedDict[str, PendingUpload] = field(default_factory=OrderedDict)
+    # private chats given their own (traditional) command menu, oldest first
+    chat_menus: OrderedDict[int, Script] = field(default_factory=OrderedDict)
 
 
 class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotState]):

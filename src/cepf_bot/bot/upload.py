@@ -36,6 +36,7 @@ from cepf_bot.corpus.upload import (
 from cepf_bot.errors import UploadError, os_error_line
 from cepf_bot.logging_setup import safe_line
 from cepf_bot.reply.compose import interface_html
+from cepf_bot.reply.error_texts import error_detail
 from cepf_bot.reply.render import escape
 from cepf_bot.reply.texts import ui_text
 from cepf_bot.types import Lang
@@ -92,6 +93,11 @@ async def document_upload(update: Update, context: BotContext) -> None:
     if preview.document is None:
         shutil.rmtree(folder, ignore_errors=True)
         values = {k: escape(v) if isinstance(v, str) else v for k, v in preview.values}
+        # the reader's own detail in the admin's language, when its error says it as values
+        detail = error_detail(preview.detail_code, dict(preview.detail_params),
+                              locale_of(update).lang)
+        if detail is not None and "detail" in values:
+            values["detail"] = escape(detail)
         await send(message, interface_html(preview.reason or "upload_failed", locale_of(update),
                                            engine.searcher.traditional,
                                            error=escape(preview.error), **values))
@@ -160,7 +166,8 @@ async def _add(update: Update, context: BotContext, message: Message,
                                                  upload.data)
     except UploadError as e:
         log.warning("upload of %s by admin %s not written: %s", name, upload.user_id, e)
-        await say(update, context, message, "upload_failed", error=escape(str(e)))
+        detail = error_detail(e.code, e.params, locale_of(update).lang) or str(e)
+        await say(update, context, message, "upload_failed", error=escape(detail))
         return
     except Exception as e:  # the folder is put back: Add is all or nothing
         error = os_error_line(e) if isinstance(e, OSError) else safe_line(str(e))

@@ -196,11 +196,13 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
     """A document's passages from what its reader found; a `CorpusError` if it has no title
     or no text."""
     if not text.title:
-        raise CorpusError(f"{path}: no title (the first '# ' heading)")
+        raise CorpusError(f"{path}: no title (the first '# ' heading)", code="no_title",
+                          file=path.name)
     title = short_title(text.title)
     blocks = _gather_furniture(text.blocks, text.metadata)
     if not blocks:
-        raise CorpusError(f"{path}: no text under the title")
+        raise CorpusError(f"{path}: no text under the title", code="no_text_under_title",
+                          file=path.name)
     passages = []
     seen: dict[str, int] = {}
     for block in blocks:
@@ -219,7 +221,8 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
                 paragraph=paragraph, section=section or "", page=block.page, url=text.url))
         if len(passages) > MAX_PASSAGES:
             raise CorpusError(f"{path}: more than {MAX_PASSAGES:,} passages (the limit per "
-                              "document)")
+                              "document)", code="too_many_passages", file=path.name,
+                              limit=MAX_PASSAGES)
     metadata = {**text.metadata, "lang": text.metadata.get("lang") or _language(passages)}
     return Document(id=doc_id, path=str(path), title=title, metadata=metadata,
                     passages=tuple(passages), digest=digest, url=text.url, format=text.format)

@@ -56,7 +56,8 @@ def read_document(path: Path, data: bytes) -> DocumentText | None:
     (logged). A file that cannot be read is a `CorpusError` naming it — never a traceback."""
     kind = format_of(path)
     if kind is None:
-        raise CorpusError(f"{path}: not a document format ({', '.join(sorted(FORMATS))})")
+        raise CorpusError(f"{path}: not a document format ({', '.join(sorted(FORMATS))})",
+                          code="not_a_format", file=path.name)
     try:
         text = _reader(kind)(path, data)
     except CorpusError:
@@ -65,10 +66,13 @@ def read_document(path: Path, data: bytes) -> DocumentText | None:
         log.warning("%s: skipped, %s", path, e)
         return None
     except Unreadable as e:
-        raise CorpusError(f"{path}: cannot read this {kind.upper()} file ({e})") from None
+        raise CorpusError(f"{path}: cannot read this {kind.upper()} file ({e})",
+                          code=e.code or "unreadable", file=path.name, format=kind.upper(),
+                          **e.params) from None
     except Exception as e:  # a damaged file can break a library anywhere: name it, go on
         raise CorpusError(f"{path}: cannot read this {kind.upper()} file "
-                          f"({type(e).__name__}: {e})") from None
+                          f"({type(e).__name__}: {e})", code="unreadable", file=path.name,
+                          format=kind.upper()) from None
     text.format = kind
     # the one place a link is checked: the index holds only http(s) links, or none
     text.url = web_url(text.url or text.metadata.get("source", ""))

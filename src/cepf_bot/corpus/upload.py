@@ -71,6 +71,9 @@ class UploadPreview:
     # (`error` is the same in English, for logs and the CLI)
     reason: str = ""
     values: tuple[tuple[str, object], ...] = ()
+    # a reader's error as values (`CepfError.code`, `params`), for the detail in any language
+    detail_code: str = ""
+    detail_params: tuple[tuple[str, object], ...] = ()
 
 
 def safe_file_name(name: str) -> str:
@@ -140,7 +143,8 @@ def preview_upload(corpus_dir: Path, name: str, data: bytes, documents: Sequence
     except CorpusError as e:
         detail = str(e).replace(str(corpus_dir) + os.sep, "")
         return UploadPreview(name, None, detail, reason="upload_unreadable",
-                             values=(("detail", detail),))
+                             values=(("detail", detail),), detail_code=e.code,
+                             detail_params=tuple(sorted(e.params.items())))
     old = {p.id for p in _passages_of(doc_id, documents, passages)}
     new = {p.id for p in document.passages}
     return UploadPreview(name, DocumentSummary.of(document), replaces=path.exists(),
@@ -170,7 +174,7 @@ def write_upload(corpus_dir: Path, preview: UploadPreview, data: bytes) -> bytes
         place_file(target, data, overwrite=preview.replaces, mode=0o644)
     except FileExistsError:  # linked, never renamed over: no silent overwrite
         raise UploadError(f"{preview.name} exists now; send the file again to see what "
-                          "replacing it changes") from None
+                          "replacing it changes", code="exists_now", file=preview.name) from None
     except OSError as e:
         raise _write_error(e, corpus_dir) from None
     return previous
@@ -188,6 +192,9 @@ def undo_upload(corpus_dir: Path, name: str, previous: bytes | None) -> None:
 def _write_error(error: OSError, corpus_dir: Path) -> UploadError:
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return UploadError(f"the corpus folder {corpus_dir} is read-only here (mounted "
-                           "read-only?): add the file where the corpus is kept, then /reindex")
-    return UploadError(f"cannot write into {corpus_dir}: {error.strerror or error}")
+                           "read-only?): add the file where the corpus is kept, then /reindex",
+                           code="read_only", folder=str(corpus_dir))
+    return UploadError(f"cannot write into {corpus_dir}: {error.strerror or error}",
+                       code="cannot_write", folder=str(corpus_dir),
+                       cause=error.strerror or type(error).__name__)
 

@@ -77,10 +77,12 @@ class _Worker:
                 if left <= 0 or not selector.select(left):
                     self.kill()
                     raise CorpusError(f"{path}: reading it took more than {limits.seconds:g} s "
-                                      "(the limit per file)")
+                                      "(the limit per file)", code="too_slow", file=path.name,
+                                      seconds=limits.seconds)
                 chunk = os.read(fd, 1 << 20)
                 if not chunk:
-                    raise CorpusError(f"{path}: {self._death()}")
+                    raise CorpusError(f"{path}: {self._death()}", code="reader_stopped",
+                                      file=path.name, memory_mb=self.memory_mb)
                 chunks.append(chunk)
                 if chunk.endswith(b"\n"):
                     return json.loads(b"".join(chunks))  # type: ignore[no-any-return]
@@ -146,7 +148,9 @@ def read_bounded(path: Path, data: bytes, limits: ReadLimits | None = None) -> D
     for line in reply.get("warnings", []):  # type: ignore[attr-defined]
         log.warning("%s", line)
     if "error" in reply:
-        raise CorpusError(str(reply["error"]))
+        params = reply.get("params") or {}
+        assert isinstance(params, dict)
+        raise CorpusError(str(reply["error"]), code=str(reply.get("code") or ""), **params)
     text = reply.get("text")
     if text is None:
         return None
@@ -198,16 +202,19 @@ def _serve(memory_mb: int) -> None:
             chars = 0 if text is None else sum(len(line) for b in text.blocks for line in b.lines)
             if chars > request["max_chars"]:
                 raise CorpusError(f"{path}: more than {request['max_chars']:,} characters of "
-                                  "text (the limit per document)")
+                                  "text (the limit per document)", code="too_much_text",
+                                  file=path.name, limit=request["max_chars"])
             reply = {"text": None if text is None else asdict(text)}
-        except CorpusError as e:
-            reply = {"error": str(e)}
+        except CorpusError as e:  # what went wrong as values too, for a reply in any language
+            reply = {"error": str(e), "code": e.code, "params": e.params}
         except MemoryError:
             text = None
             reply = {"error": f"{path}: reading it needs more than {memory_mb} MB of memory "
-                              "(the limit per file)", "retire": True}
+                              "(the limit per file)", "retire": True, "code": "too_much_memory",
+                     "params": {"file": path.name, "memory_mb": memory_mb}}
         except Exception as e:  # the reader's own bug: still one line naming the file
-            reply = {"error": f"{path}: cannot read ({type(e).__name__}: {e})"}
+            reply = {"error": f"{path}: cannot read ({type(e).__name__}: {e})",
+                     "code": "read_failed", "params": {"file": path.name}}
         reply["warnings"] = list(warnings.lines)
         reply["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if "error" in reply and reply["maxrss_kb"] * 1024 > 0.8 * limit:  # type: ignore[operator]
@@ -215,6 +222,8 @@ def _serve(memory_mb: int) -> None:
             # error"): name the limit instead
             reply["error"] = (f"{path}: reading it needs more than {memory_mb} MB of memory "
                               "(the limit per file)")
+            reply["code"], reply["params"] = "too_much_memory", {"file": path.name,
+                                                                "memory_mb": memory_mb}
             reply["retire"] = True
         if reply.get("retire"):
             reply["maxrss_kb"] = 1 << 40

@@ -14,22 +14,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from cepf_bot.analysis.english_forms import FACT
+from cepf_bot.analysis.english_forms import FACT, MEASURES
 from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.segment import normalise
-from cepf_bot.search.answer_sentence import QuestionType, asked_unit, question_type
+from cepf_bot.search.answer_kinds import asks_full_name, wanted_kinds
+from cepf_bot.search.answer_sentence import asked_unit
+from cepf_bot.search.answer_spans import (
+    full_names,
+    labelled,
+    object_of,
+    role_clause,
+    whole_body,
+    with_acronym,
+    with_count,
+)
 from cepf_bot.types import Fact, FactKind
+
+__all__ = ["MAX_FACT_CHARS", "candidates", "find_fact", "wanted_kinds"]
 
 MAX_FACT_CHARS = 80
 YES_WINDOW_CHARS = 30  # a yes states its words together, or names the most specific one
 
-_WHERE = re.compile(r"哪里|哪儿|哪裡|在哪(?![一年个天月段些位])|何处|何地|哪个(?:城市|国家|地方|省)"
-                    r"|\bwhere\b")
-_WHICH_BODY = re.compile(r"哪个(?:单位|部门|机构|组织)|哪家|什么(?:单位|部门|机构)"
-                         r"|哪些(?:单位|部门|机构)"
-                         r"|\bwhich (?:body|organi[sz]ation|agency|department|ministry)")
 _BODY_CLASSES = ("government", "organisation")
 _FORMER = re.compile(f"(?:原|前任|曾|曾经|不再|并非|不是|没有|未)[{HAN}]{{0,5}}$")
 _QUOTED = re.compile(r"《[^《》]{1,60}》|“[^“”]{1,60}”|\"[^\"]{1,60}\"")
@@ -41,6 +48,15 @@ _CLAUSE = re.compile(r"[，,；;。：:！？!?\n]")
 _LIST_LEAD = re.compile(
     r".*(?:成为|包括|包含|涉及|覆盖|例如|如|有|在|与|和|由|为|是|了|对|向|从|等|赴|到|去|往)")
 _BULLET = re.compile(r"^[\s•·\-*]+")
+# a yes/no question about a figure: 有两千多吗, 二千三百几万, about 27 million
+_FIGURE_ASKED = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:多|几)?[万亿千百]|\bmillion\b"
+                           r"|\bthousand\b|\bbillion\b")
+_HAN_AT = re.compile(f"[{HAN}]")
+_UNIT_NAMED = re.compile(f"[{HAN}]")  # a widened body names more than its acronym
+_CLOSING_COUNT = re.compile(r"等(?:\d+|[一二两三四五六七八九十]+)(?:项|个|种|类|方面)")
+_SENTENCE_BREAK = re.compile(r"[；;。：:！？!?\n]")
+_COMMA = re.compile(r"[,，]")
+_ANY_SEPARATOR = re.compile(r"[、/,，]")
 
 
 @dataclass(frozen=True)
@@ -48,37 +64,17 @@ class _Span:
     kind: FactKind
     start: int
     end: int
-
-
-def wanted_kinds(question: str) -> tuple[FactKind, ...]:
-    """What kinds of span answer the question (Mandarin or English), most likely first."""
-    text = question.strip().lower()
-    if _WHICH_BODY.search(text):
-        return (FactKind.ORGANISATION,)
-    if _WHERE.search(text):
-        return (FactKind.PLACE, FactKind.ORGANISATION)
-    kind = question_type(text)
-    unit = asked_unit(text)
-    if kind == QuestionType.OTHER and unit == "元":  # what is the total income
-        kind = QuestionType.AMOUNT
-    if kind == QuestionType.AMOUNT:
-        if unit == "元":
-            return (FactKind.AMOUNT,)
-        return (FactKind.COUNT,) if unit else (FactKind.AMOUNT, FactKind.COUNT)
-    return {
-        QuestionType.WHEN: (FactKind.DATE,),
-        QuestionType.WHO: (FactKind.PERSON, FactKind.ORGANISATION),
-        QuestionType.LIST: (FactKind.LIST,),
-        QuestionType.NAME: (FactKind.NAME,),
-        QuestionType.YES_NO: (FactKind.YES,),
-    }.get(kind, ())
+    cut: bool = False  # already cut to its kind (a value after a label)
 
 
 def candidates(sentence: str, classes: Mapping[str, str]) -> list[_Span]:
     """Every span of `sentence` that is a date, count, amount, person, place, body, name or
     list, by pattern."""
     spans: list[_Span] = []
+    titles = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
     for m in FACT.finditer(sentence):
+        if any(a < m.start() and m.end() < b for a, b in titles):
+            continue  # 《2015年中国…报告》: a title's words, not the date or count asked
         g = m.groupdict()
         if g["amount"]:
             kind = FactKind.AMOUNT
@@ -115,17 +111,37 @@ def _lists(sentence: str) -> list[_Span]:
         start = at
         at += len(clause) + 1
         items = _ITEM_SEPARATOR.split(clause)
-        if len(items) < 3:
-            continue
+        if len(items) < 3 and not (len(items) == 2 and "等" in items[-1]):
+            continue  # three items, or two closed by 等
         lead = _LIST_LEAD.match(items[0])
         first = lead.end() if lead and lead.end() < len(items[0]) else 0
         bullet = _BULLET.match(items[0][first:])
         first += len(bullet.group()) if bullet else 0
         tail = items[-1]
-        typical = max(len(i) for i in items[1:-1])
+        typical = max(len(i) for i in items[:-1][-1:] + items[1:-1])
         end = len(clause) - len(tail) + min(len(tail), _item_end(tail, typical))
-        spans.append(_Span(FactKind.LIST, start + first, start + end))
+        spans.append(_fitting(sentence, start + first, start + end))
+    # clauses joined by commas and closed by their count: 编撰…,…剪辑、播放,…等5项重点工作
+    for m in _CLOSING_COUNT.finditer(sentence):
+        begin = max((b.end() for b in _SENTENCE_BREAK.finditer(sentence, 0, m.start())),
+                    default=0)
+        if len(_COMMA.findall(sentence, begin, m.start())) < 2:
+            continue
+        head = _COMMA.split(sentence[begin:m.start()])[0]
+        lead = _LIST_LEAD.match(head)
+        first = begin + (lead.end() if lead and lead.end() < len(head) else 0)
+        spans.append(_fitting(sentence, first, m.start()))
     return spans
+
+
+def _fitting(sentence: str, start: int, end: int) -> _Span:
+    """A list span cut to the whole items that fit in MAX_FACT_CHARS (a list of twelve
+    conventions answers with its first ones)."""
+    if end - start > MAX_FACT_CHARS:
+        cuts = [m.start() for m in _ANY_SEPARATOR.finditer(sentence, start, end)
+                if m.start() - start <= MAX_FACT_CHARS]
+        end = max(cuts, default=start + MAX_FACT_CHARS)
+    return _Span(FactKind.LIST, start, end)
 
 
 def _item_end(item: str, typical: int) -> int:
@@ -190,14 +206,41 @@ def find_fact(question: str, sentence: str, *, focus: Iterable[str],
     if not kinds:
         return None
     focus, terms = list(focus), list(terms)
+    if kinds == (FactKind.YES,) and _FIGURE_ASKED.search(question):
+        # 收入是不是两千多万, 人次有两千多吗: the exact figure, of the measure asked
+        kinds = (FactKind.AMOUNT, FactKind.COUNT) if asked_unit(question) in (None, "元") \
+            else (FactKind.COUNT, FactKind.AMOUNT)
     if kinds == (FactKind.YES,):
         return _yes(sentence, focus or terms, list(required), classes)
     own = _anchors(sentence, terms)
-    anchors = _anchors(sentence, focus) or _anchors(sentence, terms, once=True) or own
+    # the asked measure (多少人: 人) is in every count, not where the answer is
+    places = [t for t in terms if t not in MEASURES]
+    anchors = _anchors(sentence, [t for t in focus if t not in MEASURES]) \
+        or _anchors(sentence, places, once=True) or _anchors(sentence, places) or own
     if FactKind.PERSON in kinds and any(classes.get(t) == "person" for t in terms):
-        return None  # 周晋峰是什么人: a role of the person it names, not a person
-    spans = [s for s in candidates(sentence, classes) if s.kind in kinds
-             and not _inside(s, own) and s.end - s.start <= MAX_FACT_CHARS]
+        kinds = (FactKind.ROLE,)  # 胡德平是谁, 周晋峰是什么人: the role of the person named
+    if kinds == (FactKind.ROLE,):
+        role = role_clause(sentence, terms, classes)
+        return Fact(sentence[role[0]:role[1]].strip(), FactKind.ROLE) if role else None
+    found = [s for s in candidates(sentence, classes) if s.kind in kinds
+             and s.end - s.start <= MAX_FACT_CHARS]
+    spans = [s for s in found if not _inside(s, own)]
+    # a body the question names is not the answer, but a unit of it named after it is:
+    # which IUCN body -> 世界自然保护联盟(IUCN)暗夜顾问委员会
+    spans += [_Span(s.kind, s.start, whole[1], cut=True) for s in found
+              if s.kind == FactKind.ORGANISATION and _inside(s, own)
+              for whole in [whole_body(sentence, s.start, s.end)]
+              if _UNIT_NAMED.search(sentence, s.end, whole[1])]
+    if asks_full_name(question):  # 全称: the name before its 简称
+        full = full_names(sentence)
+        if full:
+            return Fact(sentence[full[0][0]:full[0][1]].strip(), FactKind.NAME)
+    if FactKind.PERSON in kinds:  # 整理/Cyan、Linda; 主要针对 …
+        spans += [_Span(kinds[0], a, b, cut=True)
+                  for a, b in labelled(sentence, _anchors(sentence, focus))]
+        slot = object_of(question, sentence)
+        if slot:
+            return Fact(sentence[slot[0]:slot[1]].strip(), kinds[0])
     if not spans:
         return None
     measure = _MEASURE_ASKED.search(question)
@@ -206,9 +249,46 @@ def find_fact(question: str, sentence: str, *, focus: Iterable[str],
     best = min(spans, key=lambda s: (kinds.index(s.kind), not _has_unit(sentence, s, unit),
                                      -_entities(sentence, s, known),
                                      _distance(sentence, s, anchors), s.start))
-    best = _joined_run(sentence, best, spans)
+    if not best.cut:
+        best = _shaped(sentence, _joined_run(sentence, best, spans))
+        best = _after_asked_verb(sentence, best, anchors)
     text = sentence[best.start:best.end].strip()
     return Fact(text, best.kind) if text else None
+
+
+def _after_asked_verb(sentence: str, best: _Span, anchors: list[tuple[int, int]]) -> _Span:
+    """A list starts after the question's own word in its first item (报告报送全国人大、… ->
+    全国人大、…)."""
+    if best.kind != FactKind.LIST and not _ITEM_SEPARATOR.search(sentence, best.start, best.end):
+        return best
+    first = _ANY_SEPARATOR.search(sentence, best.start, best.end)
+    stop = first.start() if first else best.end
+    # not a word inside a title (《…国际贸易公约》): the list would start mid-name
+    inside = [b for a, b in anchors if best.start <= a and b < stop
+              and _HAN_AT.match(sentence, b)
+              and sentence.count("《", best.start, a) == sentence.count("》", best.start, a)]
+    return replace(best, start=max(inside)) if inside else best
+
+
+def _shaped(sentence: str, best: _Span) -> _Span:
+    """The span cut to its kind: a body that is one item of a list answers with the list; a
+    body with its acronym and unit; a list with the count that closes it."""
+    start, end = best.start, best.end
+    if best.kind in (FactKind.ORGANISATION, FactKind.PERSON):
+        parts = len(_ITEM_SEPARATOR.findall(sentence, start, end))
+        for s in _lists(sentence):
+            if s.start <= start and end <= s.end \
+                    and len(_ITEM_SEPARATOR.findall(sentence, s.start, s.end)) > parts:
+                start, end = s.start, s.end
+                break
+        else:
+            start, end = whole_body(sentence, start, end) if best.kind == \
+                FactKind.ORGANISATION else (start, end)
+    if best.kind == FactKind.NAME:
+        start, end = with_acronym(sentence, start, end)
+    if best.kind == FactKind.LIST or _ITEM_SEPARATOR.search(sentence, start, end):
+        start, end = with_count(sentence, start, end)
+    return _Span(best.kind, start, end)
 
 
 def _has_unit(sentence: str, span: _Span, unit: str | None) -> bool:
@@ -259,13 +339,31 @@ def _yes(sentence: str, focus: list[str], required: list[frozenset[str]],
     start = min(a for a, _ in stated)
     end = max(b for _, b in stated)
     if end - start > YES_WINDOW_CHARS:  # far apart: the most specific name alone
-        names = [_whole_name(normal, a, b, classes) for a, b in stated]
-        # a name as the passage writes it, not the ASCII word in brackets beside it
-        start, end = max(names, key=lambda ab: (not normal[ab[0]:ab[1]].isascii(),
+        names = [_whole_name(normal, a, b, classes) for a, b in _runs(stated)]
+
+        def asked_in(ab: tuple[int, int]) -> int:  # how many asked words the name holds
+            name = normal[ab[0]:ab[1]]
+            return sum(1 for word in required if any(t and t in name for t in word))
+
+        # the name holding most asked words (联合国环境规划署 for 联合国/环境/署), as the
+        # passage writes it, not the ASCII word in brackets beside it
+        start, end = max(names, key=lambda ab: (asked_in(ab), not normal[ab[0]:ab[1]].isascii(),
                                                 ab[1] - ab[0]))
     else:
         start, end = _whole_name(normal, start, end, classes)
+    start, end = with_acronym(sentence, start, end)
     return Fact(sentence[start:end].strip(), FactKind.YES)
+
+
+def _runs(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans that touch or overlap merged into one (联合国|环境|规划署 -> 联合国环境规划署)."""
+    runs: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if runs and a <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(b, runs[-1][1]))
+        else:
+            runs.append((a, b))
+    return runs
 
 
 def _whole_name(normal: str, start: int, end: int, classes: Mapping[str, str]

@@ -33,6 +33,7 @@ _FIGURE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年初|年底|年末|年中|\d{4}")
 _WHO = re.compile(r"[长席记委员士官]|同志|联盟|协会|组织|部门|署|部")
+_TITLE = re.compile(r"《[^《》]{1,60}》")
 _CURRENT = re.compile(r"现任|现为|目前|现已|如今")
 _PAST_ASKED = re.compile(r"第.届|原|前任|时任|历任|当时|former|previous|past|first|second|third"
                          r"|fourth|fifth")
@@ -62,7 +63,8 @@ _TYPES = [
         r"叫什么|叫啥|名字|名称|全称|题目|标题|\bname\b|\btitle\b|\bcalled\b")),
     (QuestionType.LIST, re.compile(r"哪些|哪几|\bwhich\b|what (?:are|were)\b|\blist\b")),
     (QuestionType.WHEN, re.compile(
-        r"哪年|哪一年|哪个月|什么时候|啥时候?|啥时后|何时|几时|几月|日期|\bwhen\b|what year"
+        r"哪年|哪一年|哪个月|什么时候|啥时候?|啥时后|何时|几时|几月|日期|哪段(?:时间|期间|时期)"
+        r"|\bwhen\b|what year"
         r"|which year|what date")),
     (QuestionType.AMOUNT, re.compile(
         r"多少|几[个次场项轮名位人年天]|几多|多大|多长|how many|how much|\bnumber of|amount"
@@ -119,6 +121,8 @@ def type_matches(kind: QuestionType, unit: str | None, sentence: str,
         return sentence.count("、") >= 2
     if kind == QuestionType.NAME:
         return "《" in sentence or "“" in sentence
+    if kind in (QuestionType.AMOUNT, QuestionType.WHEN):
+        sentence = _TITLE.sub("", sentence)  # 《2015年…报告》: a title's figures answer nothing
     if kind == QuestionType.AMOUNT:
         if unit is not None:
             return bool(re.search(rf"(\d|[十百千万余多])\s*{unit}", sentence))

@@ -81,5 +81,5 @@ def read_markdown_file(path: Path, data: bytes) -> DocumentText:
 def markdown_document(path: Path, text: str) -> DocumentText:
     """The text of the Markdown (or .txt) file at `path`; a `CorpusError` if it is empty."""
     if not text.strip():
-        raise CorpusError(f"{path}: empty file")
+        raise CorpusError(f"{path}: empty file", code="empty", file=path.name)
     return read_markdown(text, plain=path.suffix.lower() == ".txt")

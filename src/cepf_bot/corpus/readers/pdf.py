@@ -48,17 +48,18 @@ def read_pdf(path: Path, data: bytes) -> DocumentText:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise Unreadable("encrypted: it needs a password")
+            raise Unreadable("encrypted: it needs a password", code="encrypted")
         if len(reader.pages) > MAX_PAGES:
-            raise Unreadable(f"{len(reader.pages):,} pages (at most {MAX_PAGES:,} a document)")
+            raise Unreadable(f"{len(reader.pages):,} pages (at most {MAX_PAGES:,} a document)",
+                             code="too_many_pages", pages=len(reader.pages), limit=MAX_PAGES)
         pages = [page.extract_text() or "" for page in reader.pages]
         title = (reader.metadata.get("/Title") or "") if reader.metadata else ""
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
-        raise Unreadable(f"damaged or not a PDF: {e}") from None
+        raise Unreadable(f"damaged or not a PDF: {e}", code="damaged") from None
     except NotImplementedError as e:  # pypdf: an encryption it cannot open
-        raise Unreadable(f"encrypted: {e}") from None
+        raise Unreadable(f"encrypted: {e}", code="encrypted") from None
     lines_by_page = [[" ".join(line.split()) for line in text.splitlines()]
                      for text in pages]
     lines_by_page = [[line for line in lines if line and not _PAGE_NUMBER.match(line)]

@@ -34,7 +34,7 @@ def read_html(path: Path, data: bytes) -> DocumentText:
             data, with_metadata=True, include_tables=True, include_comments=False,
             favor_recall=True, as_dict=False, config=_config()))
     except (ValueError, lxml.etree.LxmlError) as e:
-        raise Unreadable(f"not a web page: {e}") from None
+        raise Unreadable(f"not a web page: {e}", code="damaged") from None
     if extracted is None or extracted.body is None:
         raise NoText("no main text found in the page")
     title = (extracted.title or "").strip() or None

@@ -35,10 +35,12 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             unpacked = sum(part.file_size for part in package.infolist())
         if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb is refused before anything is unpacked
-            raise Unreadable(f"it unpacks to {unpacked:,} bytes (at most {MAX_UNPACKED_BYTES:,})")
+            raise Unreadable(f"it unpacks to {unpacked:,} bytes (at most {MAX_UNPACKED_BYTES:,})",
+                             code="unpacks_too_large", size=unpacked, limit=MAX_UNPACKED_BYTES)
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as e:
-        raise Unreadable(f"not a Word .docx file, or damaged or encrypted: {e}") from None
+        raise Unreadable(f"not a Word .docx file, or damaged or encrypted: {e}",
+                         code="damaged") from None
     title: str | None = None
     section: str | None = None
     blocks: list[Block] = []
