@@ -47,13 +47,18 @@ def _hit_json(hit: Hit) -> dict[str, object]:
 
 
 def _answer_json(question: str, results: Results, gloss: str | None = None) -> str:
-    answer = results.answer
+    answer, faq = results.answer, results.faq
+    shown: dict[str, object] | None = None
+    if faq is not None:  # the staff's answer, verbatim
+        shown = {"text": faq.answer, "faq": True, "pair_id": faq.id, "question": faq.question,
+                 "source": faq.source or None, "date": faq.date or None, "passage_id": None,
+                 "fact": None, "fact_kind": None, "gloss": None}
+    elif answer is not None:
+        shown = {"text": answer.text, "passage_id": answer.passage_id,
+                 "fact": answer.fact.text if answer.fact else None,
+                 "fact_kind": answer.fact.kind if answer.fact else None, "gloss": gloss or None}
     return json.dumps({"query": question, "verdict": results.verdict.value,
-                       "answer": {"text": answer.text, "passage_id": answer.passage_id,
-                                  "fact": answer.fact.text if answer.fact else None,
-                                  "fact_kind": answer.fact.kind if answer.fact else None,
-                                  "gloss": gloss or None}
-                       if answer else None,
+                       "answer": shown,
                        "read_as": [{"typed": c.typed, "read": c.read} for c in results.read_as],
                        "results": [_hit_json(h) for h in results.hits]}, ensure_ascii=False)
 

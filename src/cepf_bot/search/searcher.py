@@ -15,9 +15,11 @@ from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
 from cepf_bot.index import bm25, synonym_sets
 from cepf_bot.index.build import Index
+from cepf_bot.index.faq import FaqIndex
 from cepf_bot.index.lazy import passage_ids
 from cepf_bot.search.answer_fact import find_fact
 from cepf_bot.search.answer_sentence import pick_answer
+from cepf_bot.search.faq_match import FaqMatcher
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from cepf_bot.search.spelling import Speller
@@ -77,6 +79,10 @@ class Searcher:
         self._answers: dict[tuple[str, str, tuple[str, ...]], Answer | None] = {}
         self._distinctive = frozenset(t for t, c in self._classes.items()
                                       if c in DISTINCTIVE_CLASSES)
+        faq = FaqIndex.from_json(index.meta.faq)
+        self.faq = FaqMatcher(faq, index, segmenter, self.expander, self.model, self.relevance,
+                              weight=self._weight, distinctive=self._is_distinctive
+                              ) if faq else None
 
     def _translations_first(self, hits: list[Hit], query: Query) -> list[Hit]:
         """Each hit that has an official translation as the translation, then the original
@@ -150,8 +156,12 @@ class Searcher:
         if not judgement.answered and (corrected := self._read_again(query)) is not None:
             scores, judgement, read_as = corrected  # a mistyped word, read as the corpus's
             query = judgement.query
-        if judgement.verdict == Verdict.NONE:
-            return Results(None, [], read_with=read_with, verdict=Verdict.NONE)
+        faq = self.faq.match(question, against=float(scores.max(initial=0.0))) \
+            if self.faq and offset == 0 else None
+        if judgement.verdict == Verdict.NONE or (faq and judgement.verdict != Verdict.ANSWER):
+            # a staff's answer alone: the documents' passages add nothing it needs
+            return Results(None, [], read_with=read_with, faq=faq.pair if faq else None,
+                           verdict=Verdict.ANSWER if faq else Verdict.NONE)
         hits = [
             Hit(rank=offset + i + 1, score=float(scores[doc]), passage=self.index.passages[doc],
                 terms=self._matched_terms(doc, query))
@@ -164,7 +174,8 @@ class Searcher:
             best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
             answer = self._answer(query, best) if best else None
         return Results(answer, hits, read_as, read_with, judgement.verdict,
-                       self._english_of(answer, hits) if english else {})
+                       self._english_of(answer, hits) if english else {},
+                       faq=faq.pair if faq else None)
 
     def _english_of(self, answer: Answer | None, hits: list[Hit]) -> dict[str, str]:
         """The English gloss of what a reply shows a reader of English: the answer sentence,
