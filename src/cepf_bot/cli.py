@@ -96,6 +96,12 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     if args.json:
         print(_answer_json(args.question, results, gloss))
         return 0
+    if results.faq is not None:
+        from cepf_bot.reply.faq_text import faq_terminal
+
+        print(faq_terminal(results, color=sys.stdout.isatty(), locale=locale,
+                           convert=searcher.traditional))
+        return 0
     suggested: list[str] = []
     if not results.hits:
         examples = engine.examples.get(locale.lang, [])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.reply.answer_text import AnswerText, answer_text
+from cepf_bot.reply.faq_text import faq_html
 from cepf_bot.reply.render import (
     escape,
     excerpt,
@@ -76,6 +77,11 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     subject = results.read_with or question
     more, hits = len(results.hits) > PAGE, results.hits[:PAGE]
     convert = searcher.traditional
+    if results.faq is not None and offset == 0:  # the staff's answer first
+        blocks = [faq_html(results.faq, locale, convert)]
+        blocks += [localise(passage_html(h, budget=EXCERPT, english_title=english_title(
+            results, h, locale)), locale, convert) for h in hits]
+        return Reply(hits, split_messages(blocks), more, subject, results.verdict)
     if not hits:
         key = "no_more" if offset else "no_answer"
         return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject,
