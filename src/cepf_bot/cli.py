@@ -24,7 +24,7 @@ from cepf_bot.config import (
     heartbeat_path,
     resolve_paths,
 )
-from cepf_bot.corpus.folder import document_paths
+from cepf_bot.corpus.folder import document_paths, faq_pairs
 from cepf_bot.engine import Engine, last_failure
 from cepf_bot.errors import CepfError, ConfigError, CorpusError, UploadError, error_line
 from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, safe_line, setup_logging
@@ -220,8 +220,24 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
                               retention_days=settings.days)
     summary = query_log.summary(args.limit)
     query_log.close()
+    try:
+        questions = {p.id: p.question for p in faq_pairs(paths.corpus_dir)}
+    except CorpusError:  # a bad Q&A file: the pairs by their ids
+        questions = {}
     print(json.dumps(asdict(summary), ensure_ascii=False, indent=1) if args.json
-          else format_summary(summary))
+          else format_summary(summary, questions))
+    return 0
+
+
+def cmd_faq(args: argparse.Namespace, paths: Paths) -> int:
+    """`faq list`: every pair of the corpus's Q&A files, with its wordings and where it is."""
+    from dataclasses import asdict
+
+    from cepf_bot.reply.faq_text import faq_list_text
+
+    pairs = faq_pairs(paths.corpus_dir, paths.max_file_bytes)
+    print(json.dumps([{**asdict(p), "also": list(p.also)} for p in pairs], ensure_ascii=False,
+                     indent=1) if args.json else faq_list_text(pairs, paths.corpus_dir))
     return 0
 
 
@@ -336,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--limit", type=int, default=20, help="questions per list (default 20)")
     report.add_argument("--json", action="store_true", help="print JSON")
     report.set_defaults(run=cmd_report)
+
+    faq = command("faq", help="the staff's questions and answers (corpus/faq.md)")
+    faq.add_argument("action", choices=["list"], help="list: every pair, with its wordings")
+    faq.add_argument("--json", action="store_true", help="print JSON")
+    faq.set_defaults(run=cmd_faq)
 
     health = command("health", help="exit 0 only when the index loads (and, with --serving, "
                             "a bot is serving)")

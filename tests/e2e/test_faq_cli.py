@@ -49,3 +49,18 @@ def test_a_malformed_pair_fails_reindex_in_one_line_and_ask_answers_from_the_old
     assert f"faq.md:{line}: source is not an http(s) link" in err
     code, out, _ = run(capsys, "ask", *where, "--json", "怎么捐款给绿会")
     assert code == 0 and json.loads(out)["answer"]["faq"] is True
+
+
+def test_faq_list_lists_each_pair_with_its_wordings_and_where_it_is(capsys, corpus_dir):
+    code, out, _ = run(capsys, "faq", "list", "--corpus", str(corpus_dir))
+    assert code == 0 and out.startswith("no questions and answers in ")
+    shutil.copy(FAQ, corpus_dir / "faq.md")
+    code, out, _ = run(capsys, "faq", "list", "--corpus", str(corpus_dir))
+    assert code == 0
+    assert "] 怎么给绿发会捐款？  (faq.md:3, " in out
+    assert "    also: How can I donate to the foundation?\n" in out
+    assert "    source: https://example.org/contact\n" in out
+    code, out, _ = run(capsys, "faq", "list", "--json", "--corpus", str(corpus_dir))
+    pairs = json.loads(out)
+    assert [p["line"] for p in pairs] == [3, 8, 13, 18] and pairs[3]["also"] == [
+        "How do I contact the foundation?"]

@@ -22,12 +22,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from cepf_bot.errors import CorpusError
-from cepf_bot.files import file_digest, read_raw
+from cepf_bot.files import file_digest, place_file, read_raw
 from cepf_bot.types import FaqPair
 
 FAQ_FILE = "faq.md"
@@ -179,3 +179,42 @@ def read_faq(root: Path, files: Mapping[Path, tuple[int, int] | None],
             seen[pair.id] = f"{path}:{pair.line}"
             pairs.append(pair)
     return tuple(pairs)
+
+
+def changed_faq(root: Path, files: Sequence[Path], change: Callable[[list[FaqPair]],
+                list[FaqPair]], *, pair_id: str = "") -> tuple[Path, bytes | None]:
+    """Apply `change` to the pairs of one Q&A file and write it whole (temporary file, fsync,
+    rename): the file holding `pair_id` when given, else the corpus's `faq.md`. The file and
+    the bytes it had (None when it is new), for `restore_faq`. A `CorpusError` when the file
+    holding the pair cannot be found or read, an `OSError` when it cannot be written."""
+    target = root / FAQ_FILE
+    for path in files:
+        if pair_id and any(p.id == pair_id for p in _file_pairs(path)):
+            target = path
+            break
+    else:
+        if pair_id:
+            raise CorpusError(f"{root}: no question with the id {pair_id} (removed already?)")
+    previous = target.read_bytes() if target.exists() else None
+    pairs = _file_pairs(target) if previous is not None else []
+    head = "# 常见问题\n\n" if previous is None or previous.startswith(b"# ") else ""
+    place_file(target, (head + faq_text(change(pairs))).encode("utf-8"), overwrite=True,
+               mode=0o644)
+    return target, previous
+
+
+def _file_pairs(path: Path) -> list[FaqPair]:
+    data = read_raw(path)
+    try:
+        return parse_faq(path, data.decode("utf-8").removeprefix("\ufeff"),
+                         modified=modified_date(path))
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: not UTF-8 text") from None
+
+
+def restore_faq(target: Path, previous: bytes | None) -> None:
+    """Put a Q&A file back as it was before `changed_faq` (the reindex failed)."""
+    if previous is None:
+        target.unlink(missing_ok=True)
+    else:
+        place_file(target, previous, overwrite=True, mode=0o644)

@@ -41,7 +41,7 @@ from cepf_bot.errors import CorpusError
 from cepf_bot.files import DEFAULT_MAX_FILE_BYTES, file_digest, fingerprint, read_raw
 from cepf_bot.types import Document, FaqPair, Lang, Passage
 
-__all__ = ["Corpus", "corpus_fingerprint", "faq_files",
+__all__ = ["Corpus", "corpus_fingerprint", "faq_files", "faq_pairs",
            "load_corpus", "parse_document"]
 
 log = logging.getLogger("cepf_bot.corpus")
@@ -365,6 +365,11 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
 def faq_files(root: Path) -> dict[Path, tuple[int, int] | None]:
     """The corpus's Q&A files (`faq.md`, `*.faq.md`, in any folder), as `document_files`."""
     return document_files(root, faq=True)
+
+
+def faq_pairs(root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[FaqPair, ...]:
+    """The pairs of the corpus's Q&A files as they are now (a `CorpusError` for a bad one)."""
+    return read_faq(root, faq_files(root), {}, max_file_bytes)
 
 
 

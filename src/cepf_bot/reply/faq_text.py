@@ -85,3 +85,20 @@ def pair_label(pair: FaqPair) -> str:
     question = pair.question
     return question if len(question) <= LIST_QUESTION_CHARS else \
         question[:LIST_QUESTION_CHARS - 1] + "…"
+
+
+def faq_list_text(pairs: Sequence[FaqPair], folder: object) -> str:
+    """`cepf-bot faq list`: each pair's id, question, file and line, date, wordings, link, and
+    its answer's first line."""
+    if not pairs:
+        return f"no questions and answers in {folder} (faq.md, *.faq.md)"
+    lines = []
+    for pair in pairs:
+        lines.append(f"[{pair.id}] {pair.question}  ({pair.file}:{pair.line}, "
+                     f"{pair.date or 'no date'})")
+        lines += [f"    also: {wording}" for wording in pair.also]
+        lines += [f"    source: {pair.source}"] if pair.source else []
+        first = pair.answer.splitlines()[0]
+        cut = len(first) > LIST_QUESTION_CHARS * 2 or "\n" in pair.answer
+        lines.append(f"    {first[:LIST_QUESTION_CHARS * 2]}{'…' if cut else ''}")
+    return "\n".join(lines)
