@@ -179,13 +179,16 @@ ADMIN_HELP = {
         "• 把 PDF、Word、网页、Markdown 或文本文件发给我，预览后加入资料库。\n"
         "• /reindex 从资料库文件夹重建索引。\n"
         "• /documents 列出全部文档。\n"
-        "• /stats 没有答上和被点 👎 的问题。",
+        "• /stats 没有答上和被点 👎 的问题，点“回答”写下工作人员的回答。\n"
+        "• /faq 列出工作人员的回答，可以删除。",
     EN: "\n\n<b>Admins</b>\n"
         "• Send me a PDF, Word, web page, Markdown or text file to add it to the corpus "
         "after a preview.\n"
         "• /reindex rebuilds the index from the corpus folder.\n"
         "• /documents lists every document.\n"
-        "• /stats the questions left unanswered or voted down.",
+        "• /stats the questions left unanswered or voted down; press Answer to give the "
+        "staff's answer.\n"
+        "• /faq lists the staff's answers, to remove one.",
 }
 TEXTS["help_admin"] = {lang: TEXTS["help"][lang] + ADMIN_HELP[lang] for lang in (ZH, EN)}
 
@@ -207,9 +210,10 @@ COMMANDS = {
          ("about", "what I know")],
 }
 ADMIN_COMMANDS = {
-    ZH: [("reindex", "重建索引"), ("documents", "全部文档"), ("stats", "没答上的问题")],
+    ZH: [("reindex", "重建索引"), ("documents", "全部文档"), ("stats", "没答上的问题"),
+         ("faq", "工作人员的回答")],
     EN: [("reindex", "rebuild the index"), ("documents", "every document"),
-         ("stats", "questions unanswered or voted down")],
+         ("stats", "questions unanswered or voted down"), ("faq", "the staff's answers")],
 }
 
 
