@@ -106,7 +106,8 @@ def test_the_asker_can_ask_to_be_told_and_admins_answer_from_stats(fake, bot):
     # asked again: the staff's answer, as a FAQ
     fake.message("绿会有微信公众号吗", chat_id=602)
     again = last_reply(fake, 602, 1)
-    assert again["text"].startswith("<b>常见问题 · ") and "有：搜索“绿会”即可关注。" in again["text"]
+    assert again["text"].startswith("<b>常见问题 · ")
+    assert "有：搜索“绿会”即可关注。" in again["text"]
     assert "有答复时通知我" not in buttons(again)
     # and the question has left the unanswered list
     _, data = stats_answer_button(fake, QUESTION)
