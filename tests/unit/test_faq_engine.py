@@ -91,3 +91,23 @@ def test_the_query_log_counts_each_pair_and_a_staff_answer_clears_the_unanswered
     assert "Answered by the staff's pairs (faq.md):" in text
     assert "1×  怎么联系绿发会？" in text and "(pair f9ae0fad, no longer in the corpus)" in text
     log.close()
+
+
+def test_an_asker_waits_once_per_question_and_is_forgotten_after_30_days(tmp_path):
+    import os
+    import time
+
+    from cepf_bot.bot.waiting import KEEP_DAYS, WaitingList
+
+    waiting = WaitingList.beside(tmp_path / "queries.sqlite")
+    assert waiting.path == tmp_path / "queries.sqlite.waiting"
+    assert os.stat(waiting.path).st_mode & 0o777 == 0o600
+    now = time.time()
+    waiting.add(501, "绿会有微信吗", "zh:zh-hans", at=now - (KEEP_DAYS + 1) * 86400)
+    waiting.add(502, "绿会有微信吗", "zh:zh-tw", at=now)
+    waiting.add(502, "绿会有微信吗", "zh:zh-hk", at=now)  # pressed again: kept once
+    rows = waiting.pending()
+    assert [(r.chat_id, r.locale) for r in rows] == [(502, "zh:zh-hk")]  # 501: unclaimed
+    waiting.forget([rows[0].id])
+    assert waiting.pending() == []
+    waiting.close()

@@ -93,3 +93,11 @@ def test_a_bad_pair_refuses_the_reindex_with_one_line_and_the_old_index_serves(
     assert engine.searcher.ask("怎么捐款给绿会").faq is not None  # the previous index
     reopened = Engine.open(resolve_paths(corpus=str(corpus_dir), index=str(tmp_path / "index")))
     assert reopened.searcher.ask("怎么捐款给绿会").faq is not None
+
+
+def test_an_empty_faq_file_changes_nothing(engines, tmp_path, corpus_dir):
+    (corpus_dir / "faq.md").write_text("# 常见问题\n", "utf-8")
+    empty = Engine.open(resolve_paths(corpus=str(corpus_dir), index=str(tmp_path / "index")))
+    assert empty.faq == ()
+    for question in [*UNCOVERED, *PARAPHRASES]:
+        _same(empty.searcher.ask(question), engines[0].searcher.ask(question))
