@@ -22,7 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from cepf_bot.bot.send import cosmetic, locale_of, say, send, toast
+from cepf_bot.bot.send import cosmetic, locale_of, question_of, say, send, toast
 from cepf_bot.bot.state import BotContext, FaqDraft
 from cepf_bot.corpus.faq import MAX_ANSWER_CHARS, pair_id, utf16_length
 from cepf_bot.errors import CorpusError, os_error_line
@@ -240,7 +240,10 @@ async def notify_pressed(update: Update, context: BotContext) -> None:
         else None
     if query is None or message is None or state.waiting is None:
         return
-    question = state.answered.recall((message.chat_id, message.message_id))
+    # the question the reply answered; the reply quotes it (the memory of sent answers may not
+    # have it yet: the button can be pressed before the answer's last message is noted)
+    question = state.answered.recall((message.chat_id, message.message_id)) or question_of(
+        message.reply_to_message, context.bot.username or "")
     if not question:
         await toast(update, context, "expired")
         return

@@ -14,6 +14,7 @@ of its own: the model's `answer_at`, fitted on the passages, is the bar.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,8 +58,8 @@ class FaqMatcher:
         self.scorer = WordingScorer(faq, index.postings,
                                     np.asarray(index.parts.get("doc_len", ()), dtype=np.int64),
                                     index.meta.params)
-        idfs = [v for t in self.terms if (v := self.scorer.idf(t)) is not None]
-        self.top_idf = max(idfs, default=0.0)
+        # the highest idf a term can have here: one in a single pair or passage
+        self.top_idf = max(math.log(self.scorer.count - 0.5) - math.log(1.5), 0.0)
         self.weight, self.distinctive = weight, distinctive
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019  (one matcher per index, long-lived)
