@@ -24,7 +24,7 @@ from cepf_bot.config import (
     heartbeat_path,
     resolve_paths,
 )
-from cepf_bot.corpus.folder import document_paths
+from cepf_bot.corpus.folder import document_paths, faq_pairs
 from cepf_bot.engine import Engine, last_failure
 from cepf_bot.errors import CepfError, ConfigError, CorpusError, UploadError, error_line
 from cepf_bot.logging_setup import LOG_FORMATS, redact_in_logs, safe_line, setup_logging
@@ -47,13 +47,18 @@ def _hit_json(hit: Hit) -> dict[str, object]:
 
 
 def _answer_json(question: str, results: Results, gloss: str | None = None) -> str:
-    answer = results.answer
+    answer, faq = results.answer, results.faq
+    shown: dict[str, object] | None = None
+    if faq is not None:  # the staff's answer, verbatim
+        shown = {"text": faq.answer, "faq": True, "pair_id": faq.id, "question": faq.question,
+                 "source": faq.source or None, "date": faq.date or None, "passage_id": None,
+                 "fact": None, "fact_kind": None, "gloss": None}
+    elif answer is not None:
+        shown = {"text": answer.text, "passage_id": answer.passage_id,
+                 "fact": answer.fact.text if answer.fact else None,
+                 "fact_kind": answer.fact.kind if answer.fact else None, "gloss": gloss or None}
     return json.dumps({"query": question, "verdict": results.verdict.value,
-                       "answer": {"text": answer.text, "passage_id": answer.passage_id,
-                                  "fact": answer.fact.text if answer.fact else None,
-                                  "fact_kind": answer.fact.kind if answer.fact else None,
-                                  "gloss": gloss or None}
-                       if answer else None,
+                       "answer": shown,
                        "read_as": [{"typed": c.typed, "read": c.read} for c in results.read_as],
                        "results": [_hit_json(h) for h in results.hits]}, ensure_ascii=False)
 
@@ -90,6 +95,12 @@ def cmd_ask(args: argparse.Namespace, paths: Paths) -> int:
     results, locale, gloss = _answered(searcher, args.question, args, args.after)
     if args.json:
         print(_answer_json(args.question, results, gloss))
+        return 0
+    if results.faq is not None:
+        from cepf_bot.reply.faq_text import faq_terminal
+
+        print(faq_terminal(results, color=sys.stdout.isatty(), locale=locale,
+                           convert=searcher.traditional))
         return 0
     suggested: list[str] = []
     if not results.hits:
@@ -209,8 +220,24 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
                               retention_days=settings.days)
     summary = query_log.summary(args.limit)
     query_log.close()
+    try:
+        questions = {p.id: p.question for p in faq_pairs(paths.corpus_dir)}
+    except CorpusError:  # a bad Q&A file: the pairs by their ids
+        questions = {}
     print(json.dumps(asdict(summary), ensure_ascii=False, indent=1) if args.json
-          else format_summary(summary))
+          else format_summary(summary, questions))
+    return 0
+
+
+def cmd_faq(args: argparse.Namespace, paths: Paths) -> int:
+    """`faq list`: every pair of the corpus's Q&A files, with its wordings and where it is."""
+    from dataclasses import asdict
+
+    from cepf_bot.reply.faq_text import faq_list_text
+
+    pairs = faq_pairs(paths.corpus_dir, paths.max_file_bytes)
+    print(json.dumps([{**asdict(p), "also": list(p.also)} for p in pairs], ensure_ascii=False,
+                     indent=1) if args.json else faq_list_text(pairs, paths.corpus_dir))
     return 0
 
 
@@ -325,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--limit", type=int, default=20, help="questions per list (default 20)")
     report.add_argument("--json", action="store_true", help="print JSON")
     report.set_defaults(run=cmd_report)
+
+    faq = command("faq", help="the staff's questions and answers (corpus/faq.md)")
+    faq.add_argument("action", choices=["list"], help="list: every pair, with its wordings")
+    faq.add_argument("--json", action="store_true", help="print JSON")
+    faq.set_defaults(run=cmd_faq)
 
     health = command("health", help="exit 0 only when the index loads (and, with --serving, "
                             "a bot is serving)")

@@ -184,6 +184,8 @@ class BotSettings:
     webhook_secret: str = field(repr=False)
     listen: str
     port: int
+    # how long an admin's FAQ answer waits for its text, and its preview for Add or Cancel
+    preview_seconds: float = 900
 
     @classmethod
     def from_env(
@@ -205,6 +207,7 @@ class BotSettings:
             group_flood_rate=_number(env, "CEPF_GROUP_FLOOD_RATE", 20),
             timeout=_number(env, "CEPF_TELEGRAM_TIMEOUT", 10) or 10,
             **_webhook(env, webhook_url),
+            preview_seconds=_number(env, "CEPF_PREVIEW_SECONDS", 900) or 900,
         )
 
 
@@ -259,6 +262,7 @@ ENVIRONMENT: dict[str, list[tuple[str, str, str]]] = {
         ("CEPF_FLOOD_RATE", "30", "messages a second the bot sends at most"),
         ("CEPF_GROUP_FLOOD_RATE", "20", "messages a minute into one group"),
         ("CEPF_TELEGRAM_TIMEOUT", "10", "seconds to wait for the Bot API"),
+        ("CEPF_PREVIEW_SECONDS", "900", "how long an admin's FAQ answer and preview wait"),
         ("CEPF_WEBHOOK_URL", "none: long polling", "serve a webhook at this https URL"),
         ("CEPF_WEBHOOK_SECRET", "required with a webhook", "16-256 of A-Z a-z 0-9 _ -"),
         ("CEPF_WEBHOOK_LISTEN", "0.0.0.0", "address the webhook server listens on"),

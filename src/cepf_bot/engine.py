@@ -11,20 +11,23 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.config import Paths
-from cepf_bot.corpus.folder import corpus_fingerprint, load_corpus, read_examples
+from cepf_bot.corpus.faq import changed_faq, restore_faq
+from cepf_bot.corpus.folder import corpus_fingerprint, faq_files, load_corpus, read_examples
 from cepf_bot.corpus.upload import UploadPreview, preview_upload, undo_upload, write_upload
 from cepf_bot.corpus.worker import ReadLimits
 from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing
 from cepf_bot.files import place_file
 from cepf_bot.index.build import Index, build_index, is_current, reusable_documents
+from cepf_bot.index.faq import FaqIndex
 from cepf_bot.index.store import current_generation, load_index, save_index, writer_lock
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.types import BM25Params, IndexInfo, Lang, Relevance
+from cepf_bot.types import BM25Params, FaqPair, IndexInfo, Lang, Relevance
 
 log = logging.getLogger("cepf_bot.engine")
 
@@ -90,9 +93,12 @@ class Engine:
             return saved, None
 
     def _build(self, previous: Index | None, *, tolerate_read_only: bool = False,
-               progress: bool = False) -> tuple[Index, Segmenter]:
+               progress: bool = False, edit: Callable[[], Callable[[], None]] | None = None
+               ) -> tuple[Index, Segmenter]:
         """Read the corpus (word files first) under the writer lock, build, save; the index and
-        the segmenter that cut it."""
+        the segmenter that cut it. `edit`: a change to the corpus made first, under the same
+        lock (two admins' changes never interleave), returning how to undo it: undone when
+        the build fails."""
         paths = self.paths
         with contextlib.ExitStack() as stack:
             try:
@@ -107,6 +113,7 @@ class Engine:
             if writable and (previous is None
                              or current_generation(paths.index_path) != previous.generation):
                 previous = _load_quietly(paths.index_path) or previous  # made while we waited
+            undo = edit() if edit is not None else None
             try:
                 vocabulary = read_vocabulary(paths.corpus_dir, max_bytes=paths.max_file_bytes)
                 segmenter = Segmenter.for_vocabulary(vocabulary, cache_dir=paths.cache_dir)
@@ -119,13 +126,19 @@ class Engine:
                                     cache=paths.index_path / "token-cache" if writable else None,
                                     previous=previous if writable else None)
             except CorpusError as e:
-                if writable:
+                if undo is not None:
+                    undo()
+                elif writable:
                     _note_failure(paths, str(e))
                 raise
             except OSError:
+                if undo is not None:
+                    undo()
                 raise
             except Exception as e:  # our own bug on some file: still one line, old index serves
                 log.debug("reindex failed", exc_info=True)
+                if undo is not None:
+                    undo()
                 error = CorpusError(f"{paths.corpus_dir}: cannot index the corpus "
                                     f"({type(e).__name__}: {e})")
                 if writable:
@@ -211,6 +224,39 @@ class Engine:
             undo_upload(self.paths.corpus_dir, preview.name, previous)
             raise
         return info, previous is not None
+
+    def add_faq(self, pair: FaqPair) -> IndexInfo:
+        """Write a staff's pair into the corpus's `faq.md` whole (in place of a pair of the
+        same question) and reindex, under the writer lock: two admins adding at once lose
+        neither pair. All or nothing: on any failure the file is put back, the error raised,
+        and the old index keeps serving."""
+        return self._edit_faq(lambda pairs: [*(p for p in pairs if p.id != pair.id), pair])
+
+    def remove_faq(self, pair_id: str) -> IndexInfo:
+        """Take the pair `pair_id` out of the Q&A file that holds it and reindex, as
+        `add_faq` does."""
+        return self._edit_faq(lambda pairs: [p for p in pairs if p.id != pair_id],
+                              pair_id=pair_id)
+
+    def _edit_faq(self, change: Callable[[list[FaqPair]], list[FaqPair]], *,
+                  pair_id: str = "") -> IndexInfo:
+        root = self.paths.corpus_dir
+
+        def edit() -> Callable[[], None]:
+            target, previous = changed_faq(root, list(faq_files(root)), change,
+                                           pair_id=pair_id)
+            return lambda: restore_faq(target, previous)
+
+        with self._swap:
+            index, segmenter = self._build(None, edit=edit)
+            segmenter.warm_up()
+            self._swap_in(index, segmenter)
+            return self.info()
+
+    @property
+    def faq(self) -> tuple[FaqPair, ...]:
+        """The staff's pairs the index in use answers with."""
+        return FaqIndex.from_json(self.searcher.index.meta.faq).pairs
 
     def info(self) -> IndexInfo:
         """The index in use."""

@@ -45,12 +45,14 @@ CREATE TABLE IF NOT EXISTS queries (
     answered INTEGER NOT NULL,
     feedback INTEGER,
     verdict TEXT,
-    normal TEXT
+    normal TEXT,
+    faq TEXT
 );
 CREATE INDEX IF NOT EXISTS queries_at ON queries(at);
 CREATE INDEX IF NOT EXISTS queries_user ON queries(user_hash, at);
 """
-_SCHEMA_VERSION = 2  # 1: the verdict column; 2: the normalised question, grouped by the summary
+_SCHEMA_VERSION = 3  # 1: the verdict column; 2: the normalised question, grouped by the
+# summary; 3: the staff's pair that answered (its id)
 _INDEX_NORMAL = "CREATE INDEX IF NOT EXISTS queries_normal ON queries(normal, at, id)"
 # Which list a row belongs to, in the order the summary has always decided it.
 _KIND = ("CASE WHEN answered = 0 THEN 'unanswered' WHEN verdict = 'closest' THEN 'closest'"
@@ -81,6 +83,8 @@ class LogSummary:
     down_voted: list[Missing]
     closest: list[Missing] = field(default_factory=list)  # passages shown, no exact answer
     confident: int = 0  # the verdict `answer`
+    faq: dict[str, int] = field(default_factory=dict)  # a staff's pair's id -> how often it
+    # answered, most first
 
 
 def _normal(question: str) -> str:
@@ -142,6 +146,8 @@ class QueryLog:
             self._db.execute("ALTER TABLE queries ADD COLUMN verdict TEXT")
         if "normal" not in columns:  # a log written before the summary grouped in SQL
             self._db.execute("ALTER TABLE queries ADD COLUMN normal TEXT")
+        if "faq" not in columns:  # a log written before the staff's pairs
+            self._db.execute("ALTER TABLE queries ADD COLUMN faq TEXT")
         self._fill_normal()
         self._db.execute(_INDEX_NORMAL)
         self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
@@ -180,26 +186,26 @@ class QueryLog:
         return hmac.new(self._salt, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
 
     def record(self, *, question: str, lang: str, chat_type: str, user_id: int,
-               hits: list[Hit], at: float | None = None, verdict: Verdict | None = None
-               ) -> int:
+               hits: list[Hit], at: float | None = None, verdict: Verdict | None = None,
+               faq: str = "") -> int:
         """Log one answered question; its row id (for the feedback buttons), or 0 when the
         user reached today's cap or the log cannot be written (a full disk): the question is
         answered all the same, not logged, and one warning names the database."""
         try:
             return self._record(self._row(question, lang, chat_type, user_id, hits, at,
-                                          verdict))
+                                          verdict, faq))
         except sqlite3.Error as e:
             log.warning("query log %s: cannot write (%s); the question is answered, not logged",
                         self.path, e)
             return 0
 
     def record_soon(self, *, question: str, lang: str, chat_type: str, user_id: int,
-                    hits: list[Hit], at: float | None = None, verdict: Verdict | None = None
-                    ) -> int:
+                    hits: list[Hit], at: float | None = None, verdict: Verdict | None = None,
+                    faq: str = "") -> int:
         """Like `record`, without waiting for the database: the row id is chosen now and the
         row written by the log's own thread, so a reply never waits for the log (nor for a
         summary being read). 0 when the user reached today's cap or the queue is full."""
-        row = self._row(question, lang, chat_type, user_id, hits, at, verdict)
+        row = self._row(question, lang, chat_type, user_id, hits, at, verdict, faq)
         at_, who = row[1], row[5]
         times = self._recent.setdefault(who, deque())
         while times and times[0] <= at_ - 86400:
@@ -233,17 +239,18 @@ class QueryLog:
         self._pending.task_done()
 
     def _row(self, question: str, lang: str, chat_type: str, user_id: int, hits: list[Hit],
-             at: float | None, verdict: Verdict | None) -> tuple[Any, ...]:
-        """The row to insert, its id chosen now (ids are never reused within a process)."""
-        verdict = verdict or (Verdict.ANSWER if hits else Verdict.NONE)
+             at: float | None, verdict: Verdict | None, faq: str = "") -> tuple[Any, ...]:
+        """The row to insert, its id chosen now (ids are never reused within a process).
+        A question a staff's pair answered counts as answered (`faq`: the pair's id)."""
+        verdict = verdict or (Verdict.ANSWER if hits or faq else Verdict.NONE)
         with self._id_lock:
             self._next_id += 1
             row_id = self._next_id
         question = question[:1000]
         return (row_id, time.time() if at is None else at, question, lang, chat_type,
                 self.user_hash(user_id), json.dumps([h.passage.id for h in hits]),
-                json.dumps([round(h.score, 4) for h in hits]), int(bool(hits)),
-                verdict.value, _normal(question))
+                json.dumps([round(h.score, 4) for h in hits]), int(bool(hits or faq)),
+                verdict.value, _normal(question), faq or None)
 
     def _record(self, values: tuple[Any, ...]) -> int:
         row, at, who = int(values[0]), values[1], values[5]
@@ -255,7 +262,8 @@ class QueryLog:
                 return 0
             self._db.execute(
                 "INSERT INTO queries (id, at, question, lang, chat_type, user_hash, passage_ids,"
-                " scores, answered, verdict, normal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " scores, answered, verdict, normal, faq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values)
             if row % _CAP_CHECK_EVERY == 0 or self.max_rows < _CAP_CHECK_EVERY:
                 self._keep_at_most(self.max_rows)
@@ -280,6 +288,16 @@ class QueryLog:
                     "UPDATE queries SET feedback = ? WHERE id = ? AND user_hash = ?",
                     (1 if value > 0 else -1, row_id, self.user_hash(user_id)))
             return cursor.rowcount == 1
+
+    def answered_by(self, question: str, pair_id: str) -> int:
+        """Staff answered `question` with a pair: its rows leave the unanswered and the
+        closest-only lists (they count as answered by the pair). How many rows."""
+        self.flush()
+        with self._lock:
+            return self._db.execute(
+                "UPDATE queries SET answered = 1, verdict = 'answer', faq = ?"
+                " WHERE normal = ? AND (answered = 0 OR verdict = 'closest')",
+                (pair_id, _normal(question))).rowcount
 
     def prune(self, now: float | None = None) -> int:
         """Delete rows older than the retention period; returns how many."""
@@ -317,8 +335,11 @@ class QueryLog:
                     found.append(Missing(question, count, last_at, top))
                 return found
 
+            faq = dict(reader.execute(
+                "SELECT faq, COUNT(*) AS n FROM queries WHERE faq IS NOT NULL GROUP BY faq"
+                " ORDER BY n DESC, faq").fetchall())
             return LogSummary(questions, answered, ups, downs, ranked("unanswered"),
-                              ranked("down"), ranked("closest"), confident)
+                              ranked("down"), ranked("closest"), confident, faq)
         finally:
             reader.close()
 

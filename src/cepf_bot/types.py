@@ -130,6 +130,27 @@ class Correction:
     read: str
 
 
+@dataclass(frozen=True)
+class FaqPair:
+    """A question staff answered (`corpus/faq.md`): the question, other wordings of it, the
+    answer verbatim, an optional http(s) link, its date (YYYY-MM-DD) and where it is written.
+    `id` is a short hash of the question (`corpus.faq.pair_id`)."""
+
+    id: str
+    question: str
+    also: tuple[str, ...]
+    answer: str
+    source: str = ""
+    date: str = ""
+    file: str = ""
+    line: int = 0
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """The question and its other wordings, the question first."""
+        return (self.question, *self.also)
+
+
 class Verdict(StrEnum):
     """How sure a search is that its best passage answers the question (`verdict`)."""
 
@@ -152,6 +173,9 @@ class Results:
     # for a reader of English: the English of the Chinese the reply shows (the answer
     # sentence, its fact, the passages' titles), so no reply asks the searcher again
     english: Mapping[str, str] = field(default_factory=dict)
+    # the staff's pair that answers it (the verdict is then `answer`; `hits` are the
+    # documents' passages that add something, possibly none)
+    faq: FaqPair | None = None
 
     def __post_init__(self) -> None:
         if self.verdict is None:
@@ -230,6 +254,9 @@ class IndexMeta:
     passage_format: int = 0
     # CC-CEDICT compiled for this corpus (`analysis.bilingual.Bridge.to_json`)
     bridge: dict[str, object] = field(default_factory=dict)
+    # the staff's question-answer pairs (`corpus/faq.md`), their wordings' terms and the bridge
+    # that knows them (`index.faq.FaqIndex.to_json`); empty without a Q&A file
+    faq: dict[str, object] = field(default_factory=dict)
 
 
 class Lang(StrEnum):

@@ -103,7 +103,9 @@ def test_off_topic_question_gets_a_short_no_answer_with_questions_to_try(fake, b
     reply = replies(fake, 111)[0]
     assert reply["text"].startswith("抱歉") and "<b>" not in reply["text"]
     buttons = [b for row in reply["reply_markup"]["inline_keyboard"] for b in row]
-    assert len(buttons) == 3 and all(b["text"].endswith("？") for b in buttons)
+    *examples, tell = buttons
+    assert len(examples) == 3 and all(b["text"].endswith("？") for b in examples)
+    assert (tell["text"], tell["callback_data"]) == ("有答复时通知我", "nt:zh:zh-hans")
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
 
 
@@ -118,6 +120,7 @@ def test_a_question_the_text_may_not_answer_gets_the_closest_passages_never_an_a
     buttons = [b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"]
                for b in row]
     assert any(b.startswith("fb:") for b in buttons)  # votes: staff see what helped
+    assert buttons[-1] == "nt:zh:zh-hans"  # tell me when staff answer
     assert_valid_html(reply["text"])
 
 

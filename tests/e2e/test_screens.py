@@ -41,7 +41,7 @@ def test_menus_and_descriptions_are_set_per_language_and_admins_get_theirs(fake,
              [m["command"] for m in c.params["commands"]] for c in fake.calls_of("setMyCommands")}
     assert menus[(None, None)] == menus[("zh", None)] == ["start", "help", "ask", "about"]
     assert menus[("zh", ADMIN)] == ["start", "help", "ask", "about", "reindex", "documents",
-                                    "stats"]
+                                    "stats", "faq"]
     chinese = fake.calls_of("setMyCommands", language_code="zh")[0].params["commands"]
     assert chinese[1]["description"] == "怎么问"
     described = {c.params.get("language_code"): c.params["description"]

@@ -1,4 +1,5 @@
-"""Admin and information commands: /about, /reindex, /stats, /documents."""
+"""Admin and information commands: /about, /reindex, /stats (with an Answer button for each
+question: `faq`), /documents."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from telegram import Update
 from telegram.constants import ChatAction
 
+from cepf_bot.bot.faq import answer_buttons
 from cepf_bot.bot.send import cosmetic, locale_of, say, send
 from cepf_bot.bot.state import BotContext
 from cepf_bot.errors import CorpusError, os_error_line
@@ -84,5 +86,7 @@ async def stats(update: Update, context: BotContext) -> None:
         await say(update, context, message, "stats_off")
         return
     summary = await asyncio.to_thread(state.query_log.summary, 10)
-    for part in stats_html(summary, locale_of(update), state.engine.searcher.traditional):
-        await send(message, part)
+    parts = stats_html(summary, locale_of(update), state.engine.searcher.traditional)
+    for i, part in enumerate(parts):  # the last with an Answer button for each question
+        await send(message, part, reply_markup=answer_buttons(context, summary, locale_of(
+            update)) if i == len(parts) - 1 else None)

@@ -31,6 +31,14 @@ from cepf_bot.bot.buttons import (
     more_button,
     stale_button,
 )
+from cepf_bot.bot.faq import (
+    answer_button,
+    cancel_command,
+    faq_command,
+    notify_pressed,
+    preview_button,
+    remove_button,
+)
 from cepf_bot.bot.menus import chat_menu, set_menus
 from cepf_bot.bot.questions import (
     ask_command,
@@ -45,6 +53,7 @@ from cepf_bot.bot.questions import (
 from cepf_bot.bot.rate_limit import UserRateLimiter
 from cepf_bot.bot.state import BotContext, BotState
 from cepf_bot.bot.upload import document_upload, upload_button
+from cepf_bot.bot.waiting import WaitingList
 from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
 from cepf_bot.querylog import QueryLog
@@ -81,13 +90,16 @@ def build_application(settings: BotSettings, engine: Engine,
         max_retries=3,
     )
 
+    # who asked to be told when staff answer: beside the query log, off with it
+    waiting = WaitingList.beside(query_log.path) if query_log is not None else None
+
     class State(BotState):
         """This bot's state: PTB makes `bot_data` by calling its type with no arguments."""
 
         def __init__(self) -> None:
             super().__init__(engine=engine, settings=settings,
                              limiter=UserRateLimiter(settings.user_rate, settings.user_burst),
-                             query_log=query_log)
+                             query_log=query_log, waiting=waiting)
 
     context_types: ContextTypes[BotContext, dict[Any, Any], dict[Any, Any], BotState] = \
         ContextTypes(context=BotContext, bot_data=State)
@@ -127,6 +139,8 @@ def build_application(settings: BotSettings, engine: Engine,
     application.add_handler(CommandHandler("reindex", reindex_command))
     application.add_handler(CommandHandler("stats", stats))
     application.add_handler(CommandHandler("documents", documents))
+    application.add_handler(CommandHandler("faq", faq_command))
+    application.add_handler(CommandHandler("cancel", cancel_command))
     application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE,
                                            document_upload))
     application.add_handler(MessageHandler(messages & filters.ChatType.PRIVATE, private_text))
@@ -135,6 +149,10 @@ def build_application(settings: BotSettings, engine: Engine,
                                            unknown_command))
     # one handler per kind of button; the last takes whatever data none of them knows
     application.add_handler(CallbackQueryHandler(upload_button, pattern=r"^up:"))
+    application.add_handler(CallbackQueryHandler(answer_button, pattern=r"^fa:"))
+    application.add_handler(CallbackQueryHandler(preview_button, pattern=r"^fq:"))
+    application.add_handler(CallbackQueryHandler(remove_button, pattern=r"^fr:"))
+    application.add_handler(CallbackQueryHandler(notify_pressed, pattern=r"^nt:"))
     application.add_handler(CallbackQueryHandler(example_button, pattern=r"^ex:"))
     application.add_handler(CallbackQueryHandler(full_text_button, pattern=r"^full:"))
     application.add_handler(CallbackQueryHandler(more_button, pattern=r"^more:"))

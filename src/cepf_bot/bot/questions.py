@@ -20,6 +20,7 @@ from telegram import (
     Update,
 )
 
+from cepf_bot.bot.faq import notify_button, take_answer
 from cepf_bot.bot.send import cosmetic, locale_of, question_of, say, send
 from cepf_bot.bot.state import BotContext
 from cepf_bot.reply.compose import (
@@ -55,7 +56,8 @@ def _example_buttons(context: BotContext, lang: Lang, script: Script,
 
 
 def _keyboard(context: BotContext, locale: Locale, *, more_offset: int | None,
-              source: str, log_row: int | None, full: str | None) -> InlineKeyboardMarkup | None:
+              source: str, log_row: int | None, full: str | None,
+              notify: Sequence[InlineKeyboardButton] = ()) -> InlineKeyboardMarkup | None:
     rows = []
     convert = context.bot_data.engine.searcher.traditional
     if log_row is not None:
@@ -70,6 +72,8 @@ def _keyboard(context: BotContext, locale: Locale, *, more_offset: int | None,
                                          callback_data=f"more:{more_offset}:{source}"))
     if more:
         rows.append(more)
+    if notify:  # under a closest reply: tell me when staff answer
+        rows.append(list(notify))
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -119,21 +123,30 @@ async def answer(
             question=question,
             lang=locale.script if locale.lang == Lang.ZH else locale.lang,
             chat_type=reply_to.chat.type, user_id=user.id, hits=reply.hits,
-            verdict=reply.verdict) or None
+            verdict=reply.verdict, faq=reply.faq.id if reply.faq else "") or None
     if reply.hits and offset == 0:  # before sending: the asker's next message may come at once
         state.asked.remember((chat, who), reply.subject)
     sent: list[Message | None] = []
-    if not reply.hits:
+    tell_me = notify_button(context, locale, reply.verdict) if offset == 0 else []
+    if not reply.hits and reply.faq is None:
         buttons = _example_buttons(context, locale.lang, locale.script, reply.suggested)
+        buttons += [tell_me] if tell_me else []
         sent.append(await send(reply_to, reply.messages[0],
                                reply_markup=InlineKeyboardMarkup(buttons) if buttons else None))
+    elif not reply.hits:  # a staff's answer alone
+        for i, html in enumerate(reply.messages):
+            last = i == len(reply.messages) - 1
+            sent.append(await send(reply_to, html, reply_markup=_keyboard(
+                context, locale, more_offset=None, source=source, log_row=log_row,
+                full=None) if last else None))
     else:
         full = reply.hits[0].passage.id.rpartition("#")[2] if offset == 0 else None
         for i, html in enumerate(reply.messages):
             last = i == len(reply.messages) - 1
             markup = _keyboard(context, locale,
                                more_offset=offset + PAGE if reply.more else None,
-                               source=source, log_row=log_row, full=full) if last else None
+                               source=source, log_row=log_row, full=full,
+                               notify=tell_me) if last else None
             sent.append(await send(reply_to, html, reply_markup=markup))
     for message in sent:
         if message is not None:
@@ -184,7 +197,7 @@ async def ask_command(update: Update, context: BotContext) -> None:
 async def private_text(update: Update, context: BotContext) -> None:
     """In a private chat every text message is a question."""
     message = update.effective_message
-    if message is None:
+    if message is None or await take_answer(update, context):  # an admin's FAQ answer
         return
     await answer(update, context, message.text or "", reply_to=message)
 

@@ -11,6 +11,7 @@ from typing import Any
 from telegram.ext import CallbackContext, ExtBot
 
 from cepf_bot.bot.rate_limit import UserRateLimiter
+from cepf_bot.bot.waiting import WaitingList
 from cepf_bot.config import BotSettings
 from cepf_bot.corpus.upload import UploadPreview
 from cepf_bot.engine import Engine
@@ -39,6 +40,17 @@ class PendingUpload:
 
 
 @dataclass
+class FaqDraft:
+    """An admin's answer to a question: waiting for its text (`answer` empty), then for its
+    preview's "Add" or "Cancel" button."""
+
+    user_id: int
+    question: str
+    at: float
+    answer: str = ""
+
+
+@dataclass
 class BotState:
     """What the handlers share: `context.bot_data` (see `BotContext`)."""
 
@@ -54,6 +66,13 @@ class BotState:
     uploads: OrderedDict[str, PendingUpload] = field(default_factory=OrderedDict)
     # private chats given their own (traditional) command menu, oldest first
     chat_menus: OrderedDict[int, Script] = field(default_factory=OrderedDict)
+    # the questions /stats offered an Answer button for, by token; each admin's answer waiting
+    # for its text; answers previewed, waiting for Add or Cancel, by token
+    faq_questions: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    faq_awaiting: dict[int, FaqDraft] = field(default_factory=dict)
+    faq_drafts: OrderedDict[str, FaqDraft] = field(default_factory=OrderedDict)
+    # who asked to be told when staff answer (None: the query log is off)
+    waiting: WaitingList | None = None
 
 
 class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotState]):

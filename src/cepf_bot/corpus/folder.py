@@ -33,14 +33,15 @@ from pathlib import Path
 from cepf_bot.analysis.script import HAN_CHARACTER
 from cepf_bot.analysis.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
 from cepf_bot.corpus.document import Block, DocumentText
+from cepf_bot.corpus.faq import is_faq_file, read_faq
 from cepf_bot.corpus.readers.markdown import markdown_document
 from cepf_bot.corpus.reading import format_of
 from cepf_bot.corpus.worker import ReadLimits, read_bounded
 from cepf_bot.errors import CorpusError
 from cepf_bot.files import DEFAULT_MAX_FILE_BYTES, file_digest, fingerprint, read_raw
-from cepf_bot.types import Document, Lang, Passage
+from cepf_bot.types import Document, FaqPair, Lang, Passage
 
-__all__ = ["Corpus", "corpus_fingerprint",
+__all__ = ["Corpus", "corpus_fingerprint", "faq_files", "faq_pairs",
            "load_corpus", "parse_document"]
 
 log = logging.getLogger("cepf_bot.corpus")
@@ -82,6 +83,7 @@ class Corpus:
     documents: tuple[Document, ...]
     vocabulary: Vocabulary
     fingerprint: str
+    faq: tuple[FaqPair, ...] = ()  # the staff's question-answer pairs (`corpus.faq`)
 
     @property
     def passages(self) -> list[Passage]:
@@ -95,16 +97,18 @@ def document_paths(root: Path) -> list[Path]:
     return list(document_files(root))
 
 
-def document_files(root: Path) -> dict[Path, tuple[int, int] | None]:
+def document_files(root: Path, *, faq: bool = False) -> dict[Path, tuple[int, int] | None]:
     """`document_paths`, each with the (device, inode) it had when listed: reading checks
-    that it is still that file (None: a broken link, whose reading names the problem)."""
+    that it is still that file (None: a broken link, whose reading names the problem).
+    `faq`: the Q&A files instead (`faq.md`, `*.faq.md`), listed under the same rules."""
     paths: dict[Path, tuple[int, int] | None] = {}
     inside = root.resolve()
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(folder) / name
-            if not _is_document(root, path):
+            if not (is_faq_file(path) and not name.startswith(".") if faq
+                    else _is_document(root, path)):
                 continue
             try:
                 name.encode("utf-8")
@@ -128,7 +132,8 @@ def document_files(root: Path) -> dict[Path, tuple[int, int] | None]:
 
 def _is_document(root: Path, path: Path) -> bool:
     name = path.name
-    if name.startswith(".") or format_of(path) is None or name == "README.md":
+    if (name.startswith(".") or format_of(path) is None or name == "README.md"
+            or is_faq_file(path)):
         return False
     return not (path.parent == root and name in NOT_DOCUMENTS)
 
@@ -310,7 +315,8 @@ def corpus_fingerprint(root: Path) -> str:
         raise CorpusError(f"{root}: corpus folder not found")
     digests = {}
     word_files = [root / name for name in WORD_FILES if (root / name).is_file()]
-    for path, identity in [*document_files(root).items(), *((p, None) for p in word_files)]:
+    for path, identity in [*document_files(root).items(), *faq_files(root).items(),
+                           *((p, None) for p in word_files)]:
         digests[_relative(root, path)] = file_digest(
             read_raw(path, max_bytes=MAX_BINARY_BYTES * 8, identity=identity))
     return fingerprint(digests)
@@ -354,8 +360,20 @@ def load_corpus(root: Path, *, vocabulary: Vocabulary | None = None,
     if not documents:
         raise CorpusError(f"{root}: no document with text in the corpus folder")
     documents = align_translations(documents)
+    faq = read_faq(root, faq_files(root), digests, max_file_bytes)
     return Corpus(root=root, documents=tuple(documents), vocabulary=vocabulary,
-                  fingerprint=fingerprint(digests))
+                  fingerprint=fingerprint(digests), faq=faq)
+
+
+def faq_files(root: Path) -> dict[Path, tuple[int, int] | None]:
+    """The corpus's Q&A files (`faq.md`, `*.faq.md`, in any folder), as `document_files`."""
+    return document_files(root, faq=True)
+
+
+def faq_pairs(root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[FaqPair, ...]:
+    """The pairs of the corpus's Q&A files as they are now (a `CorpusError` for a bad one)."""
+    return read_faq(root, faq_files(root), {}, max_file_bytes)
+
 
 
 def read_examples(corpus_dir: Path) -> dict[Lang, list[str]]:

@@ -29,6 +29,7 @@ from cepf_bot.index.bm25 import (
     update_parts,
     weigh,
 )
+from cepf_bot.index.faq import build_faq
 from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
 from cepf_bot.index.term_cache import (
     PASSAGE_FORMAT,
@@ -39,7 +40,7 @@ from cepf_bot.index.term_cache import (
 )
 from cepf_bot.types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10  # 10: the staff's question-answer pairs in meta.json
 
 log = logging.getLogger("cepf_bot.index")
 
@@ -171,6 +172,8 @@ def build_index(
         passage_format=PASSAGE_FORMAT,
         bridge=compile_bridge(postings.terms,
                               rendered=corpus.vocabulary.renderings).to_json(),
+        faq=build_faq(corpus.faq, segmenter, postings.terms,
+                      corpus.vocabulary.renderings).to_json(),
     )
     infos = tuple(DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata), d.digest,
                                d.url, d.format)

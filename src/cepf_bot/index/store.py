@@ -44,6 +44,7 @@ from cepf_bot.errors import IndexLoadError, IndexMissing, with_path
 from cepf_bot.files import fsync_folder
 from cepf_bot.index.bm25 import Postings, TermIds
 from cepf_bot.index.build import FORMAT_VERSION, Index
+from cepf_bot.index.faq import FaqIndex
 from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
 from cepf_bot.types import BM25Params, DocumentInfo, IndexMeta
 
@@ -294,6 +295,7 @@ def load_index(index_path: Path) -> Index:
         )
         Segmenter.from_settings(index_meta.tokenizer)  # validates the stored vocabulary
         QueryExpander.from_json(index_meta.expansion)
+        FaqIndex.from_json(index_meta.faq)
         if (len(text_offsets) != len(rows) + 1 or int(text_offsets[-1]) != len(texts)
                 or any(len(r) != 7 or not 0 <= r[1] < len(documents) for r in rows)):
             raise ValueError("passages and texts do not match")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.reply.answer_text import AnswerText, answer_text
+from cepf_bot.reply.faq_text import faq_html
 from cepf_bot.reply.render import (
     escape,
     excerpt,
@@ -24,7 +25,7 @@ from cepf_bot.reply.render import (
 from cepf_bot.reply.texts import read_as_text, ui_text
 from cepf_bot.search.conversation import small_talk, suggestions
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.types import Hit, Lang, Locale, Results, Verdict
+from cepf_bot.types import FaqPair, Hit, Lang, Locale, Results, Verdict
 
 PAGE = 2  # passages a reply shows: short on a phone; more behind a button
 EXCERPT = 120  # characters of a passage a reply shows around its matched sentences
@@ -45,6 +46,7 @@ class Reply:
     verdict: Verdict = Verdict.ANSWER
     small_talk: str = ""
     suggested: tuple[int, ...] = ()
+    faq: FaqPair | None = None  # the staff's pair that answers it
 
 
 GREETING_EXAMPLES = (0, 1, 2)  # the example questions small talk offers
@@ -60,7 +62,7 @@ def compose_turn(searcher: Searcher, question: str, locale: Locale, *,
         return Reply([], [html], False, question, Verdict.NONE, small_talk=str(kind),
                      suggested=GREETING_EXAMPLES[:len(examples)])
     page = compose_reply(searcher, question, locale, offset, after)
-    if page.hits:
+    if page.hits or page.faq:
         return page
     return replace(page, suggested=tuple(suggestions(searcher, page.subject, examples)))
 
@@ -76,6 +78,12 @@ def compose_reply(searcher: Searcher, question: str, locale: Locale, offset: int
     subject = results.read_with or question
     more, hits = len(results.hits) > PAGE, results.hits[:PAGE]
     convert = searcher.traditional
+    if results.faq is not None and offset == 0:  # the staff's answer first
+        blocks = [faq_html(results.faq, locale, convert)]
+        blocks += [localise(passage_html(h, budget=EXCERPT, english_title=english_title(
+            results, h, locale)), locale, convert) for h in hits]
+        return Reply(hits, split_messages(blocks), more, subject, results.verdict,
+                     faq=results.faq)
     if not hits:
         key = "no_more" if offset else "no_answer"
         return Reply([], [localise(ui_text(key, locale.lang), locale, convert)], False, subject,

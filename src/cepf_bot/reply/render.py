@@ -83,7 +83,6 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
     if not results.hits:
         lines = [ui_text("no_answer", locale.lang), *(f"  • {q}" for q in suggested)]
         return convert.convert("\n".join(lines), locale.script)
-    before, after = ("\x1b[1m", "\x1b[0m") if color else ("【", "】")
     blocks = []
     if results.read_as:
         blocks.append(read_as_text(results.read_as, locale.lang))
@@ -96,14 +95,17 @@ def terminal(results: Results, *, color: bool, locale: Locale | None = None,
                      results.answer.text, locale.lang)
         blocks.append(ui_text("answer", locale.lang) + first
                       + (f"\n{ui_text('gloss', locale.lang)}{gloss}" if gloss else ""))
-    for hit in results.hits:
-        p = hit.passage
-        blocks.append(
-            f"{hit.rank}. {p.title}  [{p.source} · {p.id} · {hit.score:.2f}]\n"
-            + readable_figures(mark(p.text, hit.terms, before=before, after=after), locale.lang)
-            + (f"\n{p.url}" if p.url else "")
-        )
+    blocks += [terminal_hit(hit, color, locale.lang) for hit in results.hits]
     return convert.convert("\n\n".join(blocks), locale.script)
+
+
+def terminal_hit(hit: Hit, color: bool, lang: Lang = Lang.ZH) -> str:
+    """One passage for the terminal: rank, title, source, id, score, then its marked text."""
+    before, after = ("\x1b[1m", "\x1b[0m") if color else ("【", "】")
+    p = hit.passage
+    return (f"{hit.rank}. {p.title}  [{p.source} · {p.id} · {hit.score:.2f}]\n"
+            + readable_figures(mark(p.text, hit.terms, before=before, after=after), lang)
+            + (f"\n{p.url}" if p.url else ""))
 
 
 # --- Telegram HTML -------------------------------------------------------------------------

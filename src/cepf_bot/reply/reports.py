@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from cepf_bot.querylog import LogSummary, Missing
 from cepf_bot.reply.tables import table
@@ -13,8 +14,9 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def format_summary(summary: LogSummary) -> str:
-    """The summary as plain text, for `cepf-bot report` and /stats."""
+def format_summary(summary: LogSummary, questions: Mapping[str, str] | None = None) -> str:
+    """The summary as plain text, for `cepf-bot report` and /stats; `questions`: each staff
+    pair's question by its id (a pair no longer in the corpus shows its id)."""
     def block(title: str, items: list[Missing]) -> list[str]:
         if not items:
             return [title, "  (none)"]
@@ -31,4 +33,10 @@ def format_summary(summary: LogSummary) -> str:
     lines += ["", *block("Closest passages only (no exact answer in the text?):",
                          summary.closest)]
     lines += ["", *block("Down-voted (wrong or weak answer?):", summary.down_voted)]
+    if summary.faq:
+        named = questions or {}
+        rows = [[f"{n}×", printable(named.get(pair, f"(pair {pair}, no longer in the corpus)")),
+                 f"[{pair}]"] for pair, n in summary.faq.items()]
+        lines += ["", "Answered by the staff's pairs (faq.md):",
+                  *(f"  {line}" for line in table(rows, "><<"))]
     return "\n".join(lines)

@@ -139,6 +139,37 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "upload_added": {ZH: "已加入 {name}，索引已更新：{documents} 个文档，{passages} 个段落。",
                      EN: "Added {name}; the index now has {documents} documents, "
                          "{passages} passages."},
+    "faq_label": {ZH: "常见问题", EN: "FAQ"},
+    "faq_notify": {ZH: "有答复时通知我", EN: "Tell me when staff answer"},
+    "faq_notify_ok": {ZH: "好的，工作人员回答后我会告诉你。",
+                      EN: "OK, I'll message you when staff answer."},
+    "faq_notified": {ZH: "工作人员回答了你问过的问题：「{question}」",
+                     EN: "Staff answered a question you asked: “{question}”"},
+    "faq_answer": {ZH: "回答", EN: "Answer"},
+    "faq_prompt": {ZH: "请发送这个问题的回答：「{question}」\n"
+                       "（{minutes} 分钟内有效；发送 /cancel 取消）",
+                   EN: "Send the answer to: “{question}”\n(valid for {minutes} minutes; "
+                       "/cancel to stop)"},
+    "faq_preview": {ZH: "问法：{question}\n机器人将回答：\n{answer}\n\n会匹配的问法：{wordings}",
+                    EN: "Asked as: {question}\nThe bot will answer:\n{answer}\n\n"
+                        "It will match: {wordings}"},
+    "faq_add": {ZH: "加入", EN: "Add"},
+    "faq_cancel": {ZH: "取消", EN: "Cancel"},
+    "faq_cancelled": {ZH: "已取消，常见问题没有改变。", EN: "Cancelled; the FAQ is unchanged."},
+    "faq_added": {ZH: "已加入常见问题，索引已更新；通知了 {notified} 位提问的人。",
+                  EN: "Added to the FAQ and reindexed; {notified} askers told."},
+    "faq_failed": {ZH: "无法保存：{error}\n常见问题没有改变。",
+                   EN: "Could not save it: {error}\nThe FAQ is unchanged."},
+    "faq_too_long": {ZH: "回答太长（{length} 个字符），最多 {limit} 个。请再发送一次。",
+                     EN: "The answer is too long ({length} characters; at most {limit}). "
+                         "Send it again."},
+    "faq_list_head": {ZH: "{count} 个常见问题：", EN: "{count} FAQ pairs:"},
+    "faq_list_none": {ZH: "还没有常见问题。在 /stats 里点“回答”来加一个。",
+                      EN: "No FAQ pairs yet. Press Answer in /stats to add one."},
+    "faq_remove": {ZH: "删除", EN: "Remove"},
+    "faq_removed": {ZH: "已删除：{question}", EN: "Removed: {question}"},
+    "faq_not_yours": {ZH: "只有开始回答的管理员可以决定。",
+                      EN: "Only the admin who started this answer can decide."},
     "inline_none": {ZH: "没有找到答案：怎么问？", EN: "No answer found: how to ask?"},
 }
 
@@ -148,13 +179,16 @@ ADMIN_HELP = {
         "• 把 PDF、Word、网页、Markdown 或文本文件发给我，预览后加入资料库。\n"
         "• /reindex 从资料库文件夹重建索引。\n"
         "• /documents 列出全部文档。\n"
-        "• /stats 没有答上和被点 👎 的问题。",
+        "• /stats 没有答上和被点 👎 的问题，点“回答”写下工作人员的回答。\n"
+        "• /faq 列出工作人员的回答，可以删除。",
     EN: "\n\n<b>Admins</b>\n"
         "• Send me a PDF, Word, web page, Markdown or text file to add it to the corpus "
         "after a preview.\n"
         "• /reindex rebuilds the index from the corpus folder.\n"
         "• /documents lists every document.\n"
-        "• /stats the questions left unanswered or voted down.",
+        "• /stats the questions left unanswered or voted down; press Answer to give the "
+        "staff's answer.\n"
+        "• /faq lists the staff's answers, to remove one.",
 }
 TEXTS["help_admin"] = {lang: TEXTS["help"][lang] + ADMIN_HELP[lang] for lang in (ZH, EN)}
 
@@ -176,9 +210,10 @@ COMMANDS = {
          ("about", "what I know")],
 }
 ADMIN_COMMANDS = {
-    ZH: [("reindex", "重建索引"), ("documents", "全部文档"), ("stats", "没答上的问题")],
+    ZH: [("reindex", "重建索引"), ("documents", "全部文档"), ("stats", "没答上的问题"),
+         ("faq", "工作人员的回答")],
     EN: [("reindex", "rebuild the index"), ("documents", "every document"),
-         ("stats", "questions unanswered or voted down")],
+         ("stats", "questions unanswered or voted down"), ("faq", "the staff's answers")],
 }
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,21 +11,21 @@ from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.lexicon import (
     about_the_bot,
-    common_english_words,
-    is_english_word,
     refers_back,
 )
-from cepf_bot.analysis.script import HAN, TraditionalConverter
-from cepf_bot.analysis.segment import Segmenter, english_stem, normalise
+from cepf_bot.analysis.script import TraditionalConverter
+from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
 from cepf_bot.index import bm25, synonym_sets
 from cepf_bot.index.build import Index
+from cepf_bot.index.faq import FaqIndex
 from cepf_bot.index.lazy import passage_ids
 from cepf_bot.search.answer_fact import find_fact
 from cepf_bot.search.answer_sentence import pick_answer
+from cepf_bot.search.faq_match import FaqMatcher
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
-from cepf_bot.search.spelling import Speller
+from cepf_bot.search.spelling import Speller, corpus_speller
 from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
 from cepf_bot.search.verdict import Evidence, VerdictModel, features
 from cepf_bot.types import Answer, Correction, Hit, Relevance, Results, Verdict
@@ -57,9 +55,6 @@ def shipped_model() -> VerdictModel:
 
 
 ANSWER_CACHE = 1024  # answer sentences kept
-SPELLED_HAN_CHARS = 3  # an index word this long or longer is a spelling the corrector knows
-# (two characters are too often a homophone of two others: 猫一 is not 贸易)
-_HAN_WORD = re.compile(f"[{HAN}]+")
 _VERDICT_ORDER = {Verdict.NONE: 0, Verdict.CLOSEST: 1, Verdict.ANSWER: 2}
 
 # A term in at most this many passages (or this share of them) is some document's own
@@ -88,6 +83,10 @@ class Searcher:
         self._answers: dict[tuple[str, str, tuple[str, ...]], Answer | None] = {}
         self._distinctive = frozenset(t for t, c in self._classes.items()
                                       if c in DISTINCTIVE_CLASSES)
+        faq = FaqIndex.from_json(index.meta.faq)
+        self.faq = FaqMatcher(faq, index, segmenter, self.expander, self.model, self.relevance,
+                              weight=self._weight, distinctive=self._is_distinctive
+                              ) if faq else None
 
     def _translations_first(self, hits: list[Hit], query: Query) -> list[Hit]:
         """Each hit that has an official translation as the translation, then the original
@@ -162,8 +161,12 @@ class Searcher:
                 query, judgement.verdict)) is not None:
             scores, judgement, read_as = corrected  # a mistyped word, read as the corpus's
             query = judgement.query
-        if judgement.verdict == Verdict.NONE:
-            return Results(None, [], read_with=read_with, verdict=Verdict.NONE)
+        faq = self.faq.match(question, against=float(scores.max(initial=0.0))) \
+            if self.faq and offset == 0 else None
+        if judgement.verdict == Verdict.NONE or (faq and judgement.verdict != Verdict.ANSWER):
+            # a staff's answer alone: the documents' passages add nothing it needs
+            return Results(None, [], read_with=read_with, faq=faq.pair if faq else None,
+                           verdict=Verdict.ANSWER if faq else Verdict.NONE)
         hits = [
             Hit(rank=offset + i + 1, score=float(scores[doc]), passage=self.index.passages[doc],
                 terms=self._matched_terms(doc, query))
@@ -176,7 +179,8 @@ class Searcher:
             best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
             answer = self._answer(query, best) if best else None
         return Results(answer, hits, read_as, read_with, judgement.verdict,
-                       self._english_of(answer, hits) if english else {})
+                       self._english_of(answer, hits) if english else {},
+                       faq=faq.pair if faq else None)
 
     def _english_of(self, answer: Answer | None, hits: list[Hit]) -> dict[str, str]:
         """The English gloss of what a reply shows a reader of English: the answer sentence,
@@ -243,28 +247,8 @@ class Searcher:
     @functools.cached_property
     def speller(self) -> Speller:
         """Corrections against this index's terms (made on the first question that needs it)."""
-        names = self.segmenter.aliases
-        terms = self.index.postings.terms
-        user_words = [normalise(line.split()[0]) for line in self.segmenter.user_words
-                      if line and not line.isascii()]
-
-        def chinese() -> Iterator[str]:  # the dictionary's words, the names, the index's words
-            yield from user_words
-            yield from names
-            yield from (t for t in terms if len(t) >= SPELLED_HAN_CHARS
-                        and _HAN_WORD.fullmatch(t))
-
-        def latin() -> Iterator[str]:  # glossary words, and English words the corpus matches
-            yield from (key[0] for key in self.expander.table if len(key) == 1
-                        and key[0].isascii() and key[0].isalpha())
-            stems = {key[0] for key in self.analyser.bridge.english if len(key) == 1}
-            yield from (w for w in common_english_words()
-                        if english_stem(w) in stems or english_stem(w) in terms)
-
-        def known(word: str) -> bool:
-            return word in terms or word in names or (word,) in self.expander.table
-
-        return Speller(chinese(), latin(), known, is_english_word)
+        return corpus_speller(self.index.postings.terms, self.segmenter, self.expander.table,
+                              self.analyser.bridge)
 
     def _best_hit(self, scores: np.ndarray, query: Query) -> Hit | None:
         top = bm25.top_k(scores, 1)

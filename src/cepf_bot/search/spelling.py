@@ -12,17 +12,24 @@ uses a correction only when the corrected question gets a better verdict; the re
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
+from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.english_forms import load_pinyin
-from cepf_bot.analysis.segment import Group
+from cepf_bot.analysis.lexicon import common_english_words, is_english_word
+from cepf_bot.analysis.script import HAN
+from cepf_bot.analysis.segment import Group, Segmenter, english_stem, normalise
 from cepf_bot.types import Correction
 
 MIN_LATIN_LETTERS = 4
 MAX_TERM_CHARS = 8  # the longest stretch read as one term
 MAX_RUN_CHARS = 200  # of a question's Han text, looked at for mistyped terms (all runs together)
 MAX_LATIN_WORDS = 20  # of a question's Latin words, looked at for slips
+SPELLED_HAN_CHARS = 3  # an index word this long or longer is a spelling the corrector knows
+# (two characters are too often a homophone of two others: 猫一 is not 贸易)
+_HAN_WORD = re.compile(f"[{HAN}]+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -132,3 +139,30 @@ class Speller:
                     break
             i += 1
         return out
+
+
+def corpus_speller(terms: Mapping[str, int], segmenter: Segmenter,
+                   glossary: Mapping[tuple[str, ...], object], bridge: Bridge) -> Speller:
+    """The corrector of one index: Chinese against the hand dictionary's words, the names and
+    the index's own words of SPELLED_HAN_CHARS or more; Latin against the glossary's words and
+    the common English words whose stem the index or its dictionary bridge matches."""
+    names = segmenter.aliases
+    user_words = [normalise(line.split()[0]) for line in segmenter.user_words
+                  if line and not line.isascii()]
+
+    def chinese() -> Iterator[str]:
+        yield from user_words
+        yield from names
+        yield from (t for t in terms if len(t) >= SPELLED_HAN_CHARS and _HAN_WORD.fullmatch(t))
+
+    def latin() -> Iterator[str]:
+        yield from (key[0] for key in glossary if len(key) == 1
+                    and key[0].isascii() and key[0].isalpha())
+        stems = {key[0] for key in bridge.english if len(key) == 1}
+        yield from (w for w in common_english_words()
+                    if english_stem(w) in stems or english_stem(w) in terms)
+
+    def known(word: str) -> bool:
+        return word in terms or word in names or (word,) in glossary
+
+    return Speller(chinese(), latin(), known, is_english_word)

@@ -13,3 +13,20 @@ def test_a_hong_kong_or_taiwan_user_who_writes_no_chinese_gets_their_script():
     assert reply_locale("", "zh-HK") == Locale(Lang.ZH, Script.HONG_KONG)
     assert reply_locale("IUCN?", "zh-tw") == Locale(Lang.EN, Script.TAIWAN)
     assert reply_locale("", None) == Locale(Lang.EN, Script.SIMPLIFIED)
+
+
+def test_a_staff_answer_is_labelled_dated_and_escaped_in_the_readers_script():
+    from cepf_bot.analysis.script import TraditionalConverter
+    from cepf_bot.reply.faq_text import faq_html
+    from cepf_bot.types import FaqPair, Locale, Script
+
+    pair = FaqPair("ab12cd34", "怎么捐款？", (), "请<b>转账</b> & 写信给办公室。",
+                   source="https://example.org/d?a=1&b=2", date="2026-12-01")
+    convert = TraditionalConverter()
+    zh = faq_html(pair, Locale(Lang.ZH), convert)
+    assert zh == ('<b><a href="https://example.org/d?a=1&amp;b=2">常见问题 · 2026年12月1日</a></b>'
+                  "\n请&lt;b&gt;转账&lt;/b&gt; &amp; 写信给办公室。")
+    hant = faq_html(pair, Locale(Lang.ZH, Script.TAIWAN), convert)
+    assert "常見問題" in hant and "请&lt;b&gt;转账" in hant  # the staff's text as typed
+    en = faq_html(pair, Locale(Lang.EN), convert)
+    assert en.startswith('<b><a href="https://example.org/d?a=1&amp;b=2">FAQ · 1 December 2026')
