@@ -32,7 +32,7 @@ from pathlib import Path
 
 from cepf_bot.analysis.script import HAN_CHARACTER
 from cepf_bot.analysis.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
-from cepf_bot.corpus.document import Block, DocumentText
+from cepf_bot.corpus.document import Block, DocumentText, join_slight
 from cepf_bot.corpus.readers.markdown import markdown_document
 from cepf_bot.corpus.reading import format_of
 from cepf_bot.corpus.worker import ReadLimits, read_bounded
@@ -198,7 +198,7 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
     if not text.title:
         raise CorpusError(f"{path}: no title (the first '# ' heading)")
     title = short_title(text.title)
-    blocks = _gather_furniture(text.blocks, text.metadata)
+    blocks = join_slight(_gather_furniture(text.blocks, text.metadata))
     if not blocks:
         raise CorpusError(f"{path}: no text under the title")
     passages = []
