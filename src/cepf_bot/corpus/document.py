@@ -76,8 +76,8 @@ def join_slight(blocks: list[Block]) -> list[Block]:
     joined: list[Block] = []
     pending: Block | None = None
     for block in kept:
-        if pending is not None and (pending.section != block.section or pending.page
-                                    and block.page and pending.page != block.page):
+        if pending is not None and (pending.section != block.section or (
+                pending.page and block.page and pending.page != block.page)):
             _append(joined, pending)
             pending = None
         if pending is not None:
