@@ -95,9 +95,11 @@ def test_questions_about_real_pages_find_them_across_languages(tmp_path: Path):
             pair = ("en" if row["lang"] == "en" else "zh") + "->" + row["doc_lang"]
             text = top_text(engine, row["q"])
             found.setdefault(pair, []).append(all(m in text for m in row["must"]))
-    # before the dictionary: Chinese -> English 0 of 16 first, English -> Chinese top-1 rare
-    assert sum(found["zh->en"]) / len(found["zh->en"]) >= 0.3
-    assert sum(found["zh->zh"]) / len(found["zh->zh"]) >= 0.6
+    # before the dictionary: Chinese -> English 0 of 16 first, English -> Chinese top-1 rare;
+    # before slight paragraphs were joined and passages indexed in simplified characters:
+    # zh->zh 0.67, zh->en 0.38 (0.90 and 0.56 after)
+    assert sum(found["zh->en"]) / len(found["zh->en"]) >= 0.5
+    assert sum(found["zh->zh"]) / len(found["zh->zh"]) >= 0.85
 
 
 def reindex_and_open(corpus: Path, index: Path):  # type: ignore[no-untyped-def]
