@@ -42,7 +42,9 @@ def test_a_paragraph_added_at_the_top_changes_no_other_passage_id(tmp_path, corp
 def test_a_passage_repeated_in_one_document_gets_distinct_ids(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "d.md").write_text("# 文档\n\n同一段话。\n\n另一段话。\n\n同一段话。\n", "utf-8")
+    twice = "同一段话在这份文档里出现了两次。"
+    once = "另一段话只在这份文档里出现一次。"
+    (corpus / "d.md").write_text(f"# 文档\n\n{twice}\n\n{once}\n\n{twice}\n", "utf-8")
     ids = [p.id for p in engine_for(corpus, tmp_path).searcher.index.passages]
     assert len(set(ids)) == 3 and ids[2] == ids[0] + "-2"
 

@@ -32,6 +32,16 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text) if HAN_CHARACTER.search(text) else text
 
 
+# A reading aid after a character: 會(huì), a pinyin syllable with its tone mark in brackets.
+_READING = re.compile(f"(?<=[{HAN}])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+
+
+def without_readings(text: str) -> str:
+    """`text` without the pinyin readings some pages put after characters (綠會(huì) -> 綠會):
+    what a passage is cut by, so the words around them are cut whole."""
+    return _READING.sub("", text) if "(" in text or "（" in text else text
+
+
 def question_to_simplified(text: str) -> str:
     """A question in simplified script, Taiwan vocabulary mapped to the mainland's (OpenCC
     tw2sp: 計畫 -> 计划, 資訊 -> 信息). Questions only: the foundation's text is never

@@ -8,7 +8,10 @@ rewrite it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
+
+from cepf_bot.analysis.script import HAN_CHARACTER
 
 
 @dataclass
@@ -33,3 +36,67 @@ class DocumentText:
 
 
 
+# A line that is only a picture's file name: the picture was left out, its name is no text.
+_PICTURE_NAME = re.compile(r"^\S{0,80}\.(?:jpe?g|png|gif|webp|bmp|svg|tiff?)$", re.IGNORECASE)
+_NOT_CONTENT = re.compile(r"https?://\S+|www\.\S+|[\d\W_]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_SENTENCE_END = re.compile(r"[。！？!?；;]|[.](?:\s|$)")
+# A block of less than this is slight (a dateline, a credit, a label, a heading line): it is
+# read with its neighbour, never a passage that wins by its shortness. An English word counts
+# as two Chinese characters.
+SLIGHT_CONTENT = 12
+SLIGHT_LINE = 24
+
+
+def content_size(text: str) -> int:
+    """What of `text` says something: its Han characters, and two for each English word, with
+    links, numbers, dates and punctuation left out."""
+    rest = _NOT_CONTENT.sub(" ", text)
+    latin = _LATIN_WORD.findall(rest)
+    return len(HAN_CHARACTER.findall(rest)) + 2 * len(latin)
+
+
+def is_slight(block: Block) -> bool:
+    """A block too slight to be a passage: little content (a dateline, a byline, a link), or
+    only short lines with no sentence in them (a heading or a label written as a paragraph)."""
+    text = "\n".join(block.lines)
+    if content_size(text) < SLIGHT_CONTENT:
+        return True
+    return all(content_size(line) <= SLIGHT_LINE and not _SENTENCE_END.search(line)
+               for line in block.lines)
+
+
+def join_slight(blocks: list[Block]) -> list[Block]:
+    """Blocks as passages read them: a picture's file name left out, and each slight block
+    joined to the next block of its section (to the previous one at a section's end), so a
+    heading line is read with its paragraph and a dateline with the article's first one."""
+    kept = [replace(b, lines=[line for line in b.lines if not _PICTURE_NAME.match(line)])
+            for b in blocks]
+    kept = [b for b in kept if b.lines]
+    joined: list[Block] = []
+    pending: Block | None = None
+    for block in kept:
+        if pending is not None and (pending.section != block.section or (
+                pending.page and block.page and pending.page != block.page)):
+            _append(joined, pending)
+            pending = None
+        if pending is not None:
+            block = replace(block, lines=pending.lines + block.lines, page=pending.page
+                            or block.page)
+            pending = None
+        if is_slight(block):
+            pending = block
+        else:
+            joined.append(block)
+    if pending is not None:
+        _append(joined, pending)
+    return joined
+
+
+def _append(joined: list[Block], slight: Block) -> None:
+    """A slight block at its section's end: joined to the block before it in that section."""
+    if joined and joined[-1].section == slight.section and (
+            not joined[-1].page or not slight.page or joined[-1].page == slight.page):
+        joined[-1] = replace(joined[-1], lines=joined[-1].lines + slight.lines)
+    else:
+        joined.append(slight)

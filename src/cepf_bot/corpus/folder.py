@@ -32,7 +32,7 @@ from pathlib import Path
 
 from cepf_bot.analysis.script import HAN_CHARACTER
 from cepf_bot.analysis.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
-from cepf_bot.corpus.document import Block, DocumentText
+from cepf_bot.corpus.document import Block, DocumentText, join_slight
 from cepf_bot.corpus.faq import is_faq_file, read_faq
 from cepf_bot.corpus.readers.markdown import markdown_document
 from cepf_bot.corpus.reading import format_of
@@ -204,7 +204,7 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
         raise CorpusError(f"{path}: no title (the first '# ' heading)", code="no_title",
                           file=path.name)
     title = short_title(text.title)
-    blocks = _gather_furniture(text.blocks, text.metadata)
+    blocks = join_slight(_gather_furniture(text.blocks, text.metadata))
     if not blocks:
         raise CorpusError(f"{path}: no text under the title", code="no_text_under_title",
                           file=path.name)

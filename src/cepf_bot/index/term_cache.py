@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from cepf_bot.analysis.script import to_simplified, without_readings
 from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.index.bm25 import DocumentTerms, Lexicon, LocalTerms, with_lexicon
 from cepf_bot.types import Document, Passage
@@ -29,15 +30,22 @@ from cepf_bot.types import Document, Passage
 # Documents needing more characters than this are segmented by a pool of processes.
 PARALLEL_CHARS = 1_000_000
 # Bump when passage splitting changes: cached document terms are then stale.
-PASSAGE_FORMAT = 8
+PASSAGE_FORMAT = 9
 
 log = logging.getLogger("cepf_bot.token_cache")
 
 
 def passage_tokens(segmenter: Segmenter, passage: Passage) -> list[str]:
     """A passage's index terms: its text, and its title when the text does not contain it."""
+    return segmenter.tokens(index_text(passage))
+
+
+def index_text(passage: Passage) -> str:
+    """What a passage is indexed by: its text (and its title when the text does not contain
+    it) in simplified characters, as questions are read, with reading aids left out. The
+    passage itself stays verbatim; only its index terms come from this."""
     text = passage.text if passage.title in passage.text else f"{passage.title}\n{passage.text}"
-    return segmenter.tokens(text)
+    return without_readings(to_simplified(text))
 
 
 _LEXICON = "lexicon.txt"

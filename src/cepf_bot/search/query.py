@@ -249,6 +249,17 @@ class QueryAnalyser:
                 if english:
                     sets.append(tuple(english.items()))
                     found[i] = english
+                    continue
+                # a compound the dictionary lacks (生态文明): its parts' translations, each a
+                # set of its own at PART_WEIGHT, as its parts are searched in Chinese
+                by_parts: dict[str, float] = {}
+                for part in dict.fromkeys(word.tokens[:-1]):
+                    translated = self.bridge.chinese.get(part, {})
+                    if translated and part != word.word:
+                        sets.append(tuple((t, w * PART_WEIGHT) for t, w in translated.items()))
+                        by_parts.update(translated)
+                if by_parts:
+                    found[i] = by_parts
         out = [replace(w, targets=w.targets | frozenset(found[i]))
                if i in found and self._background_weight(w) >= TRANSLATED_TARGET_MIN_WEIGHT
                else w
