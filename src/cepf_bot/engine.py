@@ -19,10 +19,16 @@ from cepf_bot.config import Paths
 from cepf_bot.corpus.folder import corpus_fingerprint, load_corpus, read_examples
 from cepf_bot.corpus.upload import UploadPreview, preview_upload, undo_upload, write_upload
 from cepf_bot.corpus.worker import ReadLimits
-from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing
+from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing, IndexNewer
 from cepf_bot.files import place_file
 from cepf_bot.index.build import Index, build_index, is_current, reusable_documents
-from cepf_bot.index.store import current_generation, load_index, save_index, writer_lock
+from cepf_bot.index.store import (
+    current_generation,
+    load_index,
+    refuse_newer_index,
+    save_index,
+    writer_lock,
+)
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import BM25Params, IndexInfo, Lang, Relevance
 
@@ -67,6 +73,8 @@ class Engine:
             saved = load_index(paths.index_path)
         except IndexMissing:
             reason = "no index yet"
+        except IndexNewer:  # a newer cepf-bot's: neither replaced nor deleted by this one
+            raise
         except IndexLoadError as e:
             reason = f"index unusable: {e}"
         else:
@@ -104,6 +112,8 @@ class Engine:
                 log.warning("cannot write the index to %s (%s); using it from memory",
                             paths.index_path, e.strerror or e)
                 writable = False
+            if writable:
+                refuse_newer_index(paths.index_path)  # before the work, not only at the save
             if writable and (previous is None
                              or current_generation(paths.index_path) != previous.generation):
                 previous = _load_quietly(paths.index_path) or previous  # made while we waited
