@@ -29,7 +29,7 @@ from cepf_bot.types import Document, Passage
 # Documents needing more characters than this are segmented by a pool of processes.
 PARALLEL_CHARS = 1_000_000
 # Bump when passage splitting changes: cached document terms are then stale.
-PASSAGE_FORMAT = 8
+PASSAGE_FORMAT = 9  # 9: passages over MAX_PASSAGE_CHARS split at sentence ends
 
 log = logging.getLogger("cepf_bot.token_cache")
 

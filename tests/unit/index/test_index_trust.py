@@ -141,7 +141,7 @@ def test_a_tampered_index_with_recomputed_checksums_is_refused_on_load(tmp_path,
         arrays = {}
     if arrays:
         _seal(tmp_path / "idx", arrays=arrays)
-    with pytest.raises(IndexLoadError, match="malformed|inconsistent") as raised:
+    with pytest.raises(IndexLoadError, match=r"malformed|inconsistent") as raised:
         load_index(tmp_path / "idx")
     assert "\n" not in str(raised.value)
 
