@@ -206,7 +206,8 @@ class Engine:
         against the index in use; nothing is written."""
         index = self.searcher.index
         return preview_upload(self.paths.corpus_dir, name, data, index.documents,
-                              index.passages, read_limits(self.paths))
+                              index.passages, read_limits(self.paths),
+                              self.paths.max_file_bytes)
 
     def add_upload(self, preview: UploadPreview, data: bytes) -> tuple[IndexInfo, bool]:
         """Add a previewed file: written whole into the corpus folder, then reindexed. All or

@@ -70,7 +70,8 @@ async def document_upload(update: Update, context: BotContext) -> None:
                   formats=", ".join(FORMATS))
         return
     # the reindex's limit for its format, before the download and the preview
-    if document.file_size and (too_large := size_refusal(name, document.file_size)):
+    limit = context.bot_data.engine.paths.max_file_bytes
+    if document.file_size and (too_large := size_refusal(name, document.file_size, limit)):
         # values by name, straight to the text: `say`'s own keywords are not among them
         await send(message, interface_html("upload_too_large", locale_of(update),
                                            context.bot_data.engine.searcher.traditional,
