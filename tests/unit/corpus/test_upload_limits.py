@@ -42,7 +42,7 @@ def test_the_preview_refuses_exactly_what_the_reindex_refuses(tmp_path, monkeypa
     if preview.document is None:
         assert preview.reason == "upload_too_large"
         assert dict(preview.values)["limit"] == "0.19"
-        with pytest.raises(CorpusError, match="upload.md"):  # the reindex refuses it too
+        with pytest.raises(CorpusError, match=r"upload\.md"):  # the reindex refuses it too
             engine.add_upload(_forced(preview), data)
         assert not (corpus / "upload.md").exists()
     else:
