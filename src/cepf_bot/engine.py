@@ -127,7 +127,8 @@ class Engine:
                 index = build_index(corpus, segmenter, self.params, progress=progress,
                                     jieba_cache=paths.cache_dir,
                                     cache=paths.index_path / "token-cache" if writable else None,
-                                    previous=previous if writable else None)
+                                    previous=previous if writable else None,
+                                    seconds=paths.read_seconds)
             except CorpusError as e:
                 if writable:
                     _note_failure(paths, str(e))
