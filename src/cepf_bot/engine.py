@@ -21,11 +21,17 @@ from cepf_bot.corpus.faq import changed_faq, restore_faq
 from cepf_bot.corpus.folder import corpus_fingerprint, faq_files, load_corpus, read_examples
 from cepf_bot.corpus.upload import UploadPreview, preview_upload, undo_upload, write_upload
 from cepf_bot.corpus.worker import ReadLimits
-from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing
+from cepf_bot.errors import CorpusError, IndexLoadError, IndexMissing, IndexNewer
 from cepf_bot.files import place_file
 from cepf_bot.index.build import Index, build_index, is_current, reusable_documents
 from cepf_bot.index.faq import FaqIndex
-from cepf_bot.index.store import current_generation, load_index, save_index, writer_lock
+from cepf_bot.index.store import (
+    current_generation,
+    load_index,
+    refuse_newer_index,
+    save_index,
+    writer_lock,
+)
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import BM25Params, FaqPair, IndexInfo, Lang, Relevance
 
@@ -70,6 +76,8 @@ class Engine:
             saved = load_index(paths.index_path)
         except IndexMissing:
             reason = "no index yet"
+        except IndexNewer:  # a newer cepf-bot's: neither replaced nor deleted by this one
+            raise
         except IndexLoadError as e:
             reason = f"index unusable: {e}"
         else:
@@ -110,6 +118,8 @@ class Engine:
                 log.warning("cannot write the index to %s (%s); using it from memory",
                             paths.index_path, e.strerror or e)
                 writable = False
+            if writable:
+                refuse_newer_index(paths.index_path)  # before the work, not only at the save
             if writable and (previous is None
                              or current_generation(paths.index_path) != previous.generation):
                 previous = _load_quietly(paths.index_path) or previous  # made while we waited
@@ -124,7 +134,8 @@ class Engine:
                 index = build_index(corpus, segmenter, self.params, progress=progress,
                                     jieba_cache=paths.cache_dir,
                                     cache=paths.index_path / "token-cache" if writable else None,
-                                    previous=previous if writable else None)
+                                    previous=previous if writable else None,
+                                    seconds=paths.read_seconds)
             except CorpusError as e:
                 if undo is not None:
                     undo()
@@ -209,7 +220,8 @@ class Engine:
         against the index in use; nothing is written."""
         index = self.searcher.index
         return preview_upload(self.paths.corpus_dir, name, data, index.documents,
-                              index.passages, read_limits(self.paths))
+                              index.passages, read_limits(self.paths),
+                              self.paths.max_file_bytes)
 
     def add_upload(self, preview: UploadPreview, data: bytes) -> tuple[IndexInfo, bool]:
         """Add a previewed file: written whole into the corpus folder, then reindexed. All or

@@ -8,7 +8,8 @@
     │   ├── Unreadable     encrypted, damaged, not this format
     │   └── NoText         nothing to index (a scan without a text layer): skipped, warned
     ├── IndexLoadError     the index is missing, damaged, or of a format this version cannot read
-    │   └── IndexMissing   no index has been written at this path yet
+    │   ├── IndexMissing   no index has been written at this path yet
+    │   └── IndexNewer     written by a newer cepf-bot: never read, replaced or deleted by this one
     └── EvalFileError      a question file is malformed (names the line)
 
 An `OSError` is not wrapped: `os_error_line` gives it the same one-line form.
@@ -64,6 +65,11 @@ class IndexLoadError(CepfError):
 
 class IndexMissing(IndexLoadError):
     """No index has been written at this path yet."""
+
+
+class IndexNewer(IndexLoadError):
+    """The index is of a newer format than this version writes: it is left as it is (a reindex
+    by this version would replace it, and the next would delete it)."""
 
 
 class EvalFileError(CepfError):

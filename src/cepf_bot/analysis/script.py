@@ -20,6 +20,10 @@ _VARIANT = {Script.TAIWAN: "s2tw", Script.HONG_KONG: "s2hk"}
 # ideographs (a regular-expression class body, for patterns that need it inside their own).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_CHARACTER = re.compile(f"[{HAN}]")
+# What a reply must not convert: a link's address (an href's value, a bare URL), which names a
+# page on the web (…/新闻/ is not …/新聞/). A bare URL ends at white space, a quote, a tag or
+# full-width punctuation.
+_LINK = re.compile(r"""href=(?:"[^"]*"|'[^']*')|\b(?:https?|ftp)://[^\s<>"'「」『』，。、；：！？）（]+""")
 
 
 @functools.cache
@@ -70,8 +74,19 @@ class TraditionalConverter:
         return self._fixes[script]
 
     def convert(self, text: str, script: Script) -> str:
-        """`text` in `script`; simplified returns it unchanged."""
+        """`text` in `script`; simplified returns it unchanged. Links' addresses (an href, a
+        bare URL) are kept as they are: only the text around them is converted."""
         if script == Script.SIMPLIFIED or not HAN_CHARACTER.search(text):
+            return text
+        parts, start = [], 0
+        for link in _LINK.finditer(text):
+            parts += [self._convert_text(text[start : link.start()], script), link.group()]
+            start = link.end()
+        parts.append(self._convert_text(text[start:], script))
+        return "".join(parts)
+
+    def _convert_text(self, text: str, script: Script) -> str:
+        if not HAN_CHARACTER.search(text):
             return text
         converted: str = _converter(_VARIANT[script]).convert(text)  # opencc: untyped return
         for wrong, right in self._fixes_for(script):

@@ -13,7 +13,7 @@ from telegram.constants import ChatAction
 from cepf_bot.bot.faq import answer_buttons
 from cepf_bot.bot.send import cosmetic, locale_of, say, send
 from cepf_bot.bot.state import BotContext
-from cepf_bot.errors import CorpusError, os_error_line
+from cepf_bot.errors import CepfError, os_error_line
 from cepf_bot.reply.render import escape
 from cepf_bot.reply.screens import about_html, documents_html, stats_html
 
@@ -53,7 +53,7 @@ async def reindex_command(update: Update, context: BotContext) -> None:
     started = time.perf_counter()
     try:
         info = await asyncio.to_thread(state.engine.reindex, warm_up=True)
-    except (CorpusError, OSError) as e:
+    except (CepfError, OSError) as e:  # a bad corpus; an index of a newer cepf-bot
         error = os_error_line(e) if isinstance(e, OSError) else str(e)
         log.warning("reindex by admin %s failed: %s", user.id, error)
         await say(update, context, message, "reindex_failed", error=escape(error))

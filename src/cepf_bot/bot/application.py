@@ -52,7 +52,12 @@ from cepf_bot.bot.questions import (
 )
 from cepf_bot.bot.rate_limit import UserRateLimiter
 from cepf_bot.bot.state import BotContext, BotState
-from cepf_bot.bot.upload import document_upload, upload_button
+from cepf_bot.bot.upload import (
+    discard_pending,
+    document_upload,
+    remove_stale_uploads,
+    upload_button,
+)
 from cepf_bot.bot.waiting import WaitingList
 from cepf_bot.config import BotSettings
 from cepf_bot.engine import Engine
@@ -72,13 +77,22 @@ CONNECTIONS = 16
 CONCURRENT_UPDATES = 32
 
 async def post_init(application: BotApplication) -> None:
-    """Start-up work: the menus (cosmetic) and jieba's dictionary, off the event loop."""
+    """Start-up work: the menus (cosmetic) and jieba's dictionary, off the event loop; the
+    downloads killed bots left behind removed."""
+    if removed := await asyncio.to_thread(remove_stale_uploads):
+        log.info("removed %d upload folder(s) a stopped bot left in the temporary folder",
+                 removed)
     await set_menus(application.bot, application.bot_data)
     state = application.bot_data
     await asyncio.to_thread(state.engine.searcher.segmenter.warm_up)
     info = state.engine.info()
     log.info("serving @%s: %d documents, %d passages (index built %s)",
              application.bot.username, len(info.documents), info.passages, info.built_at)
+
+
+async def post_shutdown(application: BotApplication) -> None:
+    """Shut-down work: the waiting previews' downloads removed (SIGTERM, SIGINT)."""
+    discard_pending(application.bot_data)
 
 
 def build_application(settings: BotSettings, engine: Engine,
@@ -126,6 +140,7 @@ def build_application(settings: BotSettings, engine: Engine,
         .write_timeout(timeout)
         .get_updates_read_timeout(timeout + 30)
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
         .build()
     )
     messages = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 import shutil
+import stat
 import tempfile
 import time
 from collections import OrderedDict
@@ -25,7 +27,7 @@ from telegram.error import TelegramError
 
 from cepf_bot.bot.admin import require_admin
 from cepf_bot.bot.send import cosmetic, locale_of, say, send, toast
-from cepf_bot.bot.state import BotContext, PendingUpload
+from cepf_bot.bot.state import BotContext, BotState, PendingUpload
 from cepf_bot.corpus.reading import FORMATS
 from cepf_bot.corpus.upload import (
     UploadPreview,
@@ -45,6 +47,46 @@ log = logging.getLogger("cepf_bot.bot")
 
 PENDING_SECONDS = 900
 MAX_PENDING = 8
+UPLOAD_PREFIX = "cepf-upload-"  # then the bot's pid: a folder of a bot that is gone is stale
+
+
+def discard_pending(state: BotState) -> None:
+    """Remove every waiting preview's download (the bot is shutting down: no button can
+    come)."""
+    while state.uploads:
+        state.uploads.popitem()[1].discard()
+
+
+def remove_stale_uploads(folder: Path | None = None) -> int:
+    """Remove the downloads that bots left in the temporary folder when they were killed: this
+    user's `cepf-upload-<pid>-…` folders whose bot is no longer running, or older than a
+    preview waits. How many were removed."""
+    folder = folder or Path(tempfile.gettempdir())
+    removed = 0
+    now = time.time()
+    for entry in folder.glob(f"{UPLOAD_PREFIX}*"):
+        try:
+            info = entry.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        pid = entry.name[len(UPLOAD_PREFIX):].split("-", 1)[0]
+        if now - info.st_mtime <= PENDING_SECONDS and pid.isdigit() and _running(int(pid)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        return True
+    return True
 
 
 def _pending(context: BotContext) -> OrderedDict[str, PendingUpload]:
@@ -71,14 +113,15 @@ async def document_upload(update: Update, context: BotContext) -> None:
                   formats=", ".join(FORMATS))
         return
     # the reindex's limit for its format, before the download and the preview
-    if document.file_size and (too_large := size_refusal(name, document.file_size)):
+    limit = context.bot_data.engine.paths.max_file_bytes
+    if document.file_size and (too_large := size_refusal(name, document.file_size, limit)):
         # values by name, straight to the text: `say`'s own keywords are not among them
         await send(message, interface_html("upload_too_large", locale_of(update),
                                            context.bot_data.engine.searcher.traditional,
                                            **dict(too_large)))
         return
     await cosmetic("typing action", message.chat.send_action(ChatAction.TYPING))
-    folder = Path(tempfile.mkdtemp(prefix="cepf-upload-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
     try:
         telegram_file = await context.bot.get_file(document.file_id)
         await telegram_file.download_to_drive(folder / name)

@@ -4,7 +4,8 @@ A corpus is a folder. Every document file in it (recursively) is a document: Mar
 except `README.md`) and plain text (`*.txt`, except the word files at the top), web pages
 (`*.html`, `*.htm`), Word files (`*.docx`) and PDF (`*.pdf`). Each format's reader
 (`document_text`) gives a title, a link and blocks of lines under sections; here blocks become
-passages. A block is a passage; a long list paragraph becomes one passage per item. A short
+passages. A block is a passage; a long list paragraph becomes one passage per item, and one
+over MAX_PASSAGE_CHARS is cut at sentence ends (`corpus.document.bounded_pieces`). A short
 first sentence without a comma titles its passage.
 
 Beside the documents live the word files (`vocabulary.py`). Every problem with a file is a
@@ -20,7 +21,6 @@ A Markdown document's id is its path without `.md`; any other's is its path with
 from __future__ import annotations
 
 import hashlib
-import itertools
 import logging
 import os
 import re
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from cepf_bot.analysis.script import HAN_CHARACTER
 from cepf_bot.analysis.vocabulary import WORD_FILES, Vocabulary, read_vocabulary
-from cepf_bot.corpus.document import Block, DocumentText, join_slight
+from cepf_bot.corpus.document import Block, DocumentText, bounded_pieces, join_slight, list_units
 from cepf_bot.corpus.faq import is_faq_file, read_faq
 from cepf_bot.corpus.readers.markdown import markdown_document
 from cepf_bot.corpus.reading import format_of
@@ -54,11 +54,6 @@ _FURNITURE = re.compile(
     r"^[（(]?\s*(?:截止至|截止|截至|统计截至|数据截至)"
     r"|^(?:(?:整理|审核|审|校对|编辑|编|责编|责任编辑|撰稿|作者|来源|摄影)\s*[/:：]\s*\S+\s*)+$")
 DOCUMENT_INFO_TITLE = "文档信息"
-# A paragraph this long with at least LIST_ITEMS items separated by semicolons is a list:
-# each sentence or item becomes a passage of its own (under the paragraph's title).
-LIST_PARAGRAPH_CHARS = 300
-LIST_ITEMS = 3
-_UNIT_END = re.compile(r"(?<=[。；;！？!?])")
 TEXT_FORMATS = ("md", "txt", "html")
 MAX_TITLE_CHARS = 200
 MAX_PASSAGES = 50_000  # per document: a bomb's million passages would stall every question
@@ -217,6 +212,7 @@ def document_of(doc_id: str, path: Path, text: DocumentText, digest: str) -> Doc
                          heading_like_first_sentence(body) or section or title)
         units = list_units(body)
         paragraph = passage_key(body) if len(units) > 1 else ""
+        units = [piece for unit in units for piece in bounded_pieces(unit)]
         for unit in units:
             key = passage_key(unit)
             seen[key] = seen.get(key, 0) + 1
@@ -284,18 +280,6 @@ def _by_section(passages: Sequence[Passage]) -> list[list[Passage]]:
             current = passage.section
         sections[-1].append(passage)
     return sections
-
-
-def list_units(paragraph: str) -> list[str]:
-    """A long list paragraph as its sentences and items (each verbatim); any other paragraph
-    as itself. Short units are scored on their own, so a list item is found by what it says,
-    not drowned by the rest of the list."""
-    items = sum(paragraph.count(c) for c in ";；")
-    if len(paragraph) < LIST_PARAGRAPH_CHARS or items < LIST_ITEMS - 1:
-        return [paragraph]
-    bounds = [0, *(m.start() for m in _UNIT_END.finditer(paragraph)), len(paragraph)]
-    units = [paragraph[a:b].strip() for a, b in itertools.pairwise(bounds)]
-    return [u for u in units if u]
 
 
 def passage_key(text: str) -> str:

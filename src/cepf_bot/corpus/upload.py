@@ -26,7 +26,7 @@ from cepf_bot.corpus.folder import (
 from cepf_bot.corpus.reading import FORMATS, format_of
 from cepf_bot.corpus.worker import ReadLimits, read_bounded
 from cepf_bot.errors import CorpusError, UploadError
-from cepf_bot.files import file_digest, place_file
+from cepf_bot.files import DEFAULT_MAX_FILE_BYTES, file_digest, place_file
 from cepf_bot.types import Document, DocumentInfo, Passage
 
 _UNSAFE = re.compile(r"[^\w\-. ]+")
@@ -96,13 +96,21 @@ def safe_file_name(name: str) -> str:
 MB = 1024 * 1024  # the README's "5 MB" and "20 MB" are the reindex's 5 and 20 MiB
 
 
-def size_refusal(name: str, size: int) -> tuple[tuple[str, object], ...]:
-    """When a file of `size` bytes is larger than the reindex takes for its format: its size
-    and the limit in MB, as the README says them (20 MB, not 21); () when it fits."""
-    limit = size_limit(Path(name))
+def size_refusal(name: str, size: int, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+                 ) -> tuple[tuple[str, object], ...]:
+    """When a file of `size` bytes is larger than the reindex takes for its format (with
+    `max_file_bytes`, the setting the reindex uses): its size and the limit in MB, as the
+    README says them (20 MB, not 21; 1.5 MB for a limit that is no whole MB); () when it
+    fits."""
+    limit = size_limit(Path(name), max_file_bytes)
     if size <= limit:
         return ()
-    return (("size", size / MB), ("limit", limit // MB))
+    return (("size", size / MB), ("limit", megabytes(limit)))
+
+
+def megabytes(size: int) -> str:
+    """`size` in MB as the README writes a limit: "5", "20", "1.5" (at most two decimals)."""
+    return f"{size / MB:.2f}".rstrip("0").rstrip(".")
 
 
 def unsupported_format(name: str) -> str:
@@ -113,12 +121,13 @@ def unsupported_format(name: str) -> str:
 
 
 def preview_upload(corpus_dir: Path, name: str, data: bytes, documents: Sequence[DocumentInfo],
-                   passages: Sequence[Passage], limits: ReadLimits | None = None
-                   ) -> UploadPreview:
-    """Read `data` as the file `name` would be in the corpus. `documents` and `passages` are
-    the live index's: they tell a replacement from a new document (only the replaced
-    document's passages are read), and a file already in the corpus under another name is
-    said at once, not at the reindex."""
+                   passages: Sequence[Passage], limits: ReadLimits | None = None,
+                   max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> UploadPreview:
+    """Read `data` as the file `name` would be in the corpus, within the limits the reindex
+    applies (`limits`, `max_file_bytes`: what is refused here would be refused there).
+    `documents` and `passages` are the live index's: they tell a replacement from a new
+    document (only the replaced document's passages are read), and a file already in the
+    corpus under another name is said at once, not at the reindex."""
     name = safe_file_name(name)
     path = corpus_dir / name
     digest = file_digest(data)
@@ -129,9 +138,9 @@ def preview_upload(corpus_dir: Path, name: str, data: bytes, documents: Sequence
     if why := unsupported_format(name):
         return UploadPreview(name, None, why, reason="upload_unsupported",
                              values=(("name", name), ("formats", ", ".join(FORMATS))))
-    if too_large := size_refusal(name, len(data)):
+    if too_large := size_refusal(name, len(data), max_file_bytes):
         return UploadPreview(name, None, f"too large ({len(data):,} bytes; at most "
-                                         f"{size_limit(path):,})",
+                                         f"{size_limit(path, max_file_bytes):,})",
                              reason="upload_too_large", values=too_large)
     doc_id = document_id(corpus_dir, path)
     try:

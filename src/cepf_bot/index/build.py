@@ -87,10 +87,12 @@ def build_index(
     progress: bool = False,
     jieba_cache: Path | None = None,
     previous: Index | None = None,
+    seconds: float | None = None,
 ) -> Index:
     """Segment the corpus and compute the postings. With a token `cache`, documents whose
     files are unchanged are not segmented again; with a compatible `previous` index, its
-    postings are updated in place of a full merge (same result, far less work)."""
+    postings are updated in place of a full merge (same result, far less work). `seconds`:
+    the CPU time segmenting one document may take (a `CorpusError` naming it when over)."""
     started = time.perf_counter()
     documents = corpus.documents
     settings_json = json.dumps(segmenter.settings(), ensure_ascii=False, sort_keys=True)
@@ -118,7 +120,8 @@ def build_index(
     else:
         kept, wanted = {}, list(range(len(documents)))
     found, segmented = document_terms(documents, keys, wanted, segmenter, lexicon, cache=cache,
-                                      progress=progress, jieba_cache=jieba_cache)
+                                      progress=progress, jieba_cache=jieba_cache,
+                                      seconds=seconds)
     if cache is not None and segmented:
         try:
             save_lexicon(cache, lexicon_id, lexicon)

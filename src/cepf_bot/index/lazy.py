@@ -63,7 +63,7 @@ class PassageStore(LazyPassages):
         start, end = int(self._offsets[i]), int(self._offsets[i + 1])
         document = self._documents[doc]
         return Passage(pid, document.id, document.title, title,
-                       bytes(self._texts[start:end]).decode("utf-8"), paragraph, section,
+                       bytes(self._texts[start:end]).decode("utf-8", "replace"), paragraph, section,
                        page, document.url, original)
 
 

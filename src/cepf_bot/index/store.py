@@ -40,7 +40,7 @@ import numpy as np
 
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.segment import Segmenter
-from cepf_bot.errors import IndexLoadError, IndexMissing, with_path
+from cepf_bot.errors import IndexLoadError, IndexMissing, IndexNewer, with_path
 from cepf_bot.files import fsync_folder
 from cepf_bot.index.bm25 import Postings, TermIds
 from cepf_bot.index.build import FORMAT_VERSION, Index
@@ -53,10 +53,6 @@ _PARTS = ("tf", "doc_len", "term_lexicon_ids")  # what an incremental reindex st
 _FILES = {*(f"{a}.npy" for a in (*_ARRAYS, *_PARTS)), "text_offsets.npy", "texts.bin",
           "passages.json", "terms.json"}
 _CURRENT = "CURRENT"
-
-
-
-
 
 
 def _stored_passages(index: Index) -> tuple[list[list[Any]], list[bytes | memoryview],
@@ -131,6 +127,7 @@ def save_index(index: Index, index_path: Path, *, locked: bool = False) -> Index
     with its generation name. `locked`: the caller holds the writer lock already."""
     index_path.mkdir(parents=True, exist_ok=True)
     with contextlib.nullcontext() if locked else writer_lock(index_path):
+        refuse_newer_index(index_path)
         _remove_superseded_generations(index_path)  # the new one and the current one remain
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         name = f"gen-{stamp}-{uuid.uuid4().hex[:8]}"
@@ -196,13 +193,46 @@ def _current(index_path: Path) -> tuple[str, str] | None:
     return (fields[0], fields[1] if len(fields) > 1 else "") if fields else None
 
 
+def _stored_format(folder: Path) -> object:
+    """The format version a generation's meta.json gives (None when it cannot be read)."""
+    try:
+        meta = json.loads((folder / "meta.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    return meta.get("format_version") if isinstance(meta, dict) else None
+
+
+def _is_newer(version: object) -> bool:
+    return isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION
+
+
+def _newer_line(folder: Path, version: object) -> str:
+    return (f"{folder}: index format {version} is newer than this cepf-bot reads or writes "
+            f"({FORMAT_VERSION}); upgrade cepf-bot (the index is left as it is)")
+
+
+def refuse_newer_index(index_path: Path) -> None:
+    """An `IndexNewer` when the current generation was written by a newer cepf-bot: this one
+    must not replace it (nor, at its next reindex, delete it)."""
+    name = current_generation(index_path)
+    if not name or "/" in name or not name.startswith("gen-"):
+        return
+    version = _stored_format(index_path / name)
+    if _is_newer(version):
+        raise IndexNewer(_newer_line(index_path / name, version))
+
+
 def _remove_superseded_generations(index_path: Path) -> None:
     """Delete the generations before the current one and leftovers of killed writers. A new
     one is written only then, so that it reuses their space on disk and their memory in the
-    page cache (fresh memory is slow to touch on some virtual machines)."""
+    page cache (fresh memory is slow to touch on some virtual machines). A generation of a
+    newer format than this version writes is never deleted: it is a newer cepf-bot's."""
     current = current_generation(index_path)
     for entry in index_path.iterdir():
         if entry.name == current:
+            continue
+        if (entry.name.startswith("gen-") and entry.is_dir()
+                and _is_newer(_stored_format(entry))):
             continue
         if entry.name.startswith(("gen-", ".tmp-gen-")) and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
@@ -254,11 +284,10 @@ def load_index(index_path: Path) -> Index:
     if not isinstance(meta, dict):
         raise IndexLoadError(f"{folder}/meta.json: not an index metadata object")
     version = meta.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise IndexLoadError(
-            f"{folder}: index format {version!r} is newer than this cepf-bot reads "
-            f"({FORMAT_VERSION}); upgrade cepf-bot or reindex"
-        )
+    if _is_newer(version):
+        raise IndexNewer(_newer_line(folder, version))
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise IndexLoadError(f"{folder}/meta.json: malformed index (format {version!r})")
     if version < FORMAT_VERSION:
         raise IndexLoadError(f"{folder}: index format {version} is older than this cepf-bot's "
                              f"({FORMAT_VERSION}); it needs a reindex")
@@ -296,14 +325,69 @@ def load_index(index_path: Path) -> Index:
         Segmenter.from_settings(index_meta.tokenizer)  # validates the stored vocabulary
         QueryExpander.from_json(index_meta.expansion)
         FaqIndex.from_json(index_meta.faq)
-        if (len(text_offsets) != len(rows) + 1 or int(text_offsets[-1]) != len(texts)
-                or any(len(r) != 7 or not 0 <= r[1] < len(documents) for r in rows)):
+        _check_rows(rows, documents, terms)
+        if len(text_offsets) != len(rows) + 1 or int(text_offsets[-1]) != len(texts):
             raise ValueError("passages and texts do not match")
-    except (KeyError, TypeError, ValueError, IndexError) as e:
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError) as e:
         raise IndexLoadError(f"{folder}: malformed index ({e})") from None
     if len(postings.offsets) != len(terms) + 1 or len(passages) != index_meta.passages:
         raise IndexLoadError(f"{folder}: inconsistent index (sizes do not match)")
     if (len(parts["tf"]) != len(postings.docs) or len(parts["doc_len"]) != len(passages)
             or len(parts["term_lexicon_ids"]) != len(terms)):
         raise IndexLoadError(f"{folder}: inconsistent index (parts do not match)")
+    if problem := _array_problem(arrays, parts, text_offsets, len(rows)):
+        raise IndexLoadError(f"{folder}: inconsistent index ({problem})")
     return Index(index_meta, documents, passages, postings, generation=name, parts=parts)
+
+
+def _check_rows(rows: object, documents: tuple[DocumentInfo, ...], terms: object) -> None:
+    """A `ValueError` unless passages.json and terms.json have the shapes the searcher reads:
+    checksums prove only that the files are the ones meta.json names, not that a writer was
+    ours (a tampered index with its checksums recomputed)."""
+    if not isinstance(rows, list) or not isinstance(terms, list):
+        raise ValueError("passages or terms are not lists")
+    if not all(isinstance(t, str) for t in terms) or len(set(terms)) != len(terms):
+        raise ValueError("terms are not distinct strings")
+    for d in documents:
+        if (not isinstance(d.id, str) or not isinstance(d.title, str)
+                or not isinstance(d.passages, int) or d.passages < 0
+                or not isinstance(d.metadata, dict) or not isinstance(d.url, str)
+                or not isinstance(d.format, str)):
+            raise ValueError(f"document {d.id!r} is malformed")
+    if sum(d.passages for d in documents) != len(rows):
+        raise ValueError("the documents' passage counts do not add up")
+    strings = (0, 2, 3, 4, 6)
+    for row in rows:
+        if (not isinstance(row, list) or len(row) != 7
+                or not all(isinstance(row[i], str) for i in strings)
+                or not isinstance(row[1], int) or not 0 <= row[1] < len(documents)
+                or not isinstance(row[5], int) or row[5] < 0):
+            raise ValueError(f"passage {str(row)[:80]} is malformed")
+
+
+def _array_problem(arrays: dict[str, np.ndarray], parts: dict[str, np.ndarray],
+                   text_offsets: np.ndarray, passages: int) -> str:
+    """What is wrong with the postings arrays ("" when nothing): their kinds, ranges and
+    lengths, checked whole (vectorised: a few ms at 100k passages) so that no question can
+    index past the passages or read a text out of place."""
+    kinds = {"idf": "f", "weights": "f", "offsets": "iu", "docs": "iu", "tf": "iu",
+             "doc_len": "iu", "term_lexicon_ids": "iu"}
+    every = {**arrays, **parts, "text_offsets": text_offsets}
+    for name, array in every.items():
+        if array.ndim != 1 or array.dtype.kind not in kinds.get(name, "iu"):
+            return f"{name} is not a vector of the right kind"
+    offsets, docs = arrays["offsets"], arrays["docs"]
+    if len(arrays["weights"]) != len(docs) or len(arrays["idf"]) != len(offsets) - 1:
+        return "postings lengths do not match"
+    if int(offsets[0]) != 0 or int(offsets[-1]) != len(docs) or bool((np.diff(offsets) < 0).any()):
+        return "postings offsets out of order"
+    if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= passages):
+        return "postings point past the passages"
+    if int(text_offsets[0]) != 0 or bool((np.diff(text_offsets) < 0).any()):
+        return "text offsets out of order"
+    if not (np.isfinite(arrays["idf"]).all() and np.isfinite(arrays["weights"]).all()):
+        return "scores are not finite"
+    if any(len(parts[a]) and int(parts[a].min()) < 0 for a in ("tf", "doc_len",
+                                                                 "term_lexicon_ids")):
+        return "negative counts"
+    return ""

@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -24,13 +25,15 @@ from tqdm import tqdm
 
 from cepf_bot.analysis.script import to_simplified, without_readings
 from cepf_bot.analysis.segment import Segmenter
+from cepf_bot.errors import CorpusError
 from cepf_bot.index.bm25 import DocumentTerms, Lexicon, LocalTerms, with_lexicon
 from cepf_bot.types import Document, Passage
 
 # Documents needing more characters than this are segmented by a pool of processes.
 PARALLEL_CHARS = 1_000_000
 # Bump when passage splitting changes: cached document terms are then stale.
-PASSAGE_FORMAT = 9
+PASSAGE_FORMAT = 10  # 9: slight blocks joined, passages indexed in simplified; 10: passages
+# over MAX_PASSAGE_CHARS split at sentence ends
 
 log = logging.getLogger("cepf_bot.token_cache")
 
@@ -111,9 +114,26 @@ def _init_worker(settings: dict[str, object], cache_dir: Path | None) -> None:
     _worker_segmenter.warm_up()
 
 
-def _segment_in_worker(passages: list[Passage]) -> LocalTerms:
+def _segment_in_worker(work: tuple[str, list[Passage], float | None]) -> LocalTerms:
     assert _worker_segmenter is not None
-    return LocalTerms.from_tokens([passage_tokens(_worker_segmenter, p) for p in passages])
+    path, passages, seconds = work
+    return LocalTerms.from_tokens(bounded_tokens(_worker_segmenter, path, passages, seconds))
+
+
+def bounded_tokens(segmenter: Segmenter, path: str, passages: Sequence[Passage],
+                   seconds: float | None) -> list[list[str]]:
+    """The passages' terms, within `seconds` of this thread's CPU time (None: no limit); over
+    it, a `CorpusError` naming the file. Segmenting is linear but slow on unknown text (about
+    30 µs a character: a 5 MB line of Chinese took 50 s), so it is held to the limit a reader
+    is, to the passage (each at most MAX_PASSAGE_CHARS)."""
+    start = time.thread_time()
+    tokens = []
+    for passage in passages:
+        tokens.append(passage_tokens(segmenter, passage))
+        if seconds is not None and time.thread_time() - start > seconds:
+            raise CorpusError(f"{path}: segmenting it took more than {seconds:g} s of CPU "
+                              "(the limit per file)")
+    return tokens
 
 
 def document_terms(
@@ -126,6 +146,7 @@ def document_terms(
     cache: Path | None = None,
     progress: bool = False,
     jieba_cache: Path | None = None,
+    seconds: float | None = None,
 ) -> tuple[dict[int, DocumentTerms], int]:
     """The terms of the `wanted` documents, and how many had to be segmented: from the token
     cache when a document's passages are unchanged, else segmented — by two processes when
@@ -146,7 +167,7 @@ def document_terms(
         with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context,
                                  initializer=_init_worker,
                                  initargs=(segmenter.settings(), jieba_cache)) as pool:
-            work = (list(documents[i].passages) for i in todo)
+            work = ((documents[i].path, list(documents[i].passages), seconds) for i in todo)
             for i, local in zip(todo, pool.map(_segment_in_worker, work, chunksize=4),
                                 strict=True):
                 found[i] = local.with_lexicon(lexicon)
@@ -154,8 +175,8 @@ def document_terms(
     else:
         segmented: list[LocalTerms] = []
         for i in todo:
-            segmented.append(LocalTerms.from_tokens(
-                [passage_tokens(segmenter, p) for p in documents[i].passages]))
+            segmented.append(LocalTerms.from_tokens(bounded_tokens(
+                segmenter, documents[i].path, documents[i].passages, seconds)))
             bar.update()
         found.update(zip(todo, with_lexicon(segmented, lexicon), strict=True))
     bar.close()

@@ -16,7 +16,8 @@ from cepf_bot.reply.reports import printable
 from cepf_bot.reply.texts import ui_text
 from cepf_bot.types import IndexInfo, Lang, Locale
 
-ABOUT_DOCUMENTS = 30  # documents /about lists by title
+ABOUT_DOCUMENTS = 10  # documents /about lists by title, then how many more
+ABOUT_TITLE_CHARS = 60  # a longer title is cut on /about (…): the screen stays phone-sized
 STATS_QUESTION_CHARS = 60  # a longer logged question is cut on /stats (…)
 CHINA = timezone(timedelta(hours=8), "UTC+8")  # the foundation's, Taiwan's and Hong Kong's time
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -40,10 +41,17 @@ def readable_date(iso: str, lang: Lang) -> str:
 
 
 def about_html(info: IndexInfo, locale: Locale, convert: TraditionalConverter) -> str:
-    """/about: how many documents and passages, when built, and the documents' titles."""
+    """/about: how many documents and passages, when built, and the first documents' titles
+    (cut short), then how many more: one short message whatever the corpus (35 documents of
+    long titles made 4,476 characters, over Telegram's 4,096)."""
     lines = [ui_text("about", locale.lang, documents=len(info.documents),
                      passages=info.passages, built_at=readable_date(info.built_at, locale.lang))]
-    lines += [f"• {d.title} ({d.passages})" for d in info.documents[:ABOUT_DOCUMENTS]]
+    for d in info.documents[:ABOUT_DOCUMENTS]:
+        title = d.title if len(d.title) <= ABOUT_TITLE_CHARS else (
+            d.title[: ABOUT_TITLE_CHARS - 1] + "…")
+        lines.append(f"• {title} ({d.passages})")
+    if (more := len(info.documents) - ABOUT_DOCUMENTS) > 0:
+        lines.append(ui_text("about_more", locale.lang, more=more))
     return localise(escape("\n".join(lines)), locale, convert)
 
 

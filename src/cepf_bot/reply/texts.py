@@ -86,6 +86,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "about": {ZH: "我根据 {documents} 个文档、{passages} 个段落回答，索引建于 {built_at}。\n文档：",
               EN: "I answer from {documents} documents, {passages} passages; index built "
                   "{built_at}.\nDocuments:"},
+    "about_more": {ZH: "……还有 {more} 个文档", EN: "… and {more} more"},
     "documents_head": {ZH: "{documents} 个文档，{passages} 个段落",
                        EN: "{documents} documents, {passages} passages"},
     "documents_line": {ZH: "{format} · {passages} 段", EN: "{format} · {passages} passages"},

@@ -146,6 +146,8 @@ async def _serve_webhook(application: BotApplication, settings: BotSettings) -> 
         if application.running:
             await application.stop()
         await application.shutdown()
+        if application.post_shutdown:  # run_polling calls it itself; this loop is ours
+            await application.post_shutdown(application)
 
 
 def run_webhook(application: BotApplication, settings: BotSettings) -> None:

@@ -11,7 +11,8 @@ from cepf_bot.analysis.expansion import PHRASAL, QueryExpander
 from cepf_bot.analysis.lexicon import chinese_weight, english_weight, general_lexicon
 from cepf_bot.analysis.numerals import approximate_tokens, chinese_numeral_value, normalise_numbers
 from cepf_bot.analysis.vocabulary import read_vocabulary
-from cepf_bot.corpus.folder import DOCUMENT_INFO_TITLE, list_units, parse_document
+from cepf_bot.corpus.document import list_units
+from cepf_bot.corpus.folder import DOCUMENT_INFO_TITLE, parse_document
 from cepf_bot.search.answer_sentence import QuestionType, asked_unit, pick_answer, question_type
 from cepf_bot.search.query import Query, QueryWord, Role
 from cepf_bot.search.support import EVERYDAY, support

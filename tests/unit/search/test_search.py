@@ -70,3 +70,25 @@ def test_paging_continues_the_ranking(searcher):
     second = searcher.search("绿发会国际合作项目", k=2, offset=2)
     assert [h.rank for h in second] == [3, 4]
     assert not {h.passage.id for h in first} & {h.passage.id for h in second}
+
+
+def test_a_message_of_telegrams_4096_characters_is_read_as_its_first_200(searcher):
+    """Every step after the cut is linear in the question: 1,000 characters of unknown Han
+    cost 60-130 ms of CPU per question (issue 26; `benchmarks/question_cpu.py`)."""
+    import random
+
+    r = random.Random(5)
+    common = "的一是了我不人在他有这个上们来到时大地为子中你说生国年着就"
+    message = "".join(r.choice(common) for _ in range(4096))
+    assert searcher.analyse(message).text == searcher.analyse(message[:200]).text
+
+
+def test_no_question_of_the_evaluation_files_is_cut():
+    import json
+
+    from tests.conftest import shared_file
+
+    for name in ("dev_questions", "dev_v2", "dev_followups", "pool_a", "pool_b", "dev_real"):
+        for line in shared_file("eval", f"{name}.jsonl").read_text("utf-8").splitlines():
+            if line.strip():
+                assert len(json.loads(line)["q"]) <= MAX_QUERY_CHARS, (name, line)
