@@ -215,7 +215,8 @@ def test_an_admin_writing_traditional_gets_the_admin_menu_in_traditional(fake, b
     # without a language and for "zh": start-up's simplified admin menu for zh is replaced
     assert sorted(str(m.get("language_code")) for m in menus) == ["None", "zh"]
     for m in menus:
-        assert [c["command"] for c in m["commands"]][-3:] == ["reindex", "documents", "stats"]
+        assert [c["command"] for c in m["commands"]][-4:] == ["reindex", "documents", "stats",
+                                                               "faq"]
         assert not SIMPLIFIED_ONLY.search("".join(c["description"] for c in m["commands"]))
 
 

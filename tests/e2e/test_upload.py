@@ -38,7 +38,8 @@ def files(tmp_path_factory) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("files")
     text = Text.of_markdown(SEED)
     night = Text("暗夜星空保护地", [("", "2018年初，阿里暗夜保护地被列入“世界暗夜保护地名录”。")])
-    night2 = Text("暗夜星空保护地", [*night.paragraphs, ("", "那曲暗夜保护地于2019年建成。")])
+    second = "那曲暗夜保护地于2019年建成，是西藏第二个国际认可的暗夜保护地。"
+    night2 = Text("暗夜星空保护地", [*night.paragraphs, ("", second)])
     return {
         "report.pdf": write_pdf(folder / "report.pdf", text).read_bytes(),
         "finances.docx": write_docx(folder / "finances.docx", Text("财务报表", []), [
