@@ -10,6 +10,7 @@ import time
 from telegram import Update
 from telegram.constants import ChatAction
 
+from cepf_bot.bot.access import require_admin
 from cepf_bot.bot.faq import answer_buttons
 from cepf_bot.bot.send import cosmetic, locale_of, say, send
 from cepf_bot.bot.state import BotContext
@@ -28,18 +29,6 @@ async def about(update: Update, context: BotContext) -> None:
     engine = context.bot_data.engine
     await send(message, about_html(engine.info(), locale_of(update),
                                                      engine.searcher.traditional))
-
-
-async def require_admin(update: Update, context: BotContext, command: str) -> bool:
-    """Whether the user is in CEPF_ADMIN_IDS; if not, a polite refusal and a log line."""
-    user = update.effective_user
-    if user is not None and user.id in context.bot_data.settings.admin_ids:
-        return True
-    log.warning("refused %s from user %s (not in CEPF_ADMIN_IDS)", command,
-                user.id if user else "?")
-    if update.effective_message is not None:
-        await say(update, context, update.effective_message, "not_admin")
-    return False
 
 
 async def reindex_command(update: Update, context: BotContext) -> None:

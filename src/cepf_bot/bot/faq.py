@@ -22,6 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
+from cepf_bot.bot.access import require_admin, require_admin_press
 from cepf_bot.bot.send import cosmetic, locale_of, question_of, say, send, toast
 from cepf_bot.bot.state import BotContext, FaqDraft
 from cepf_bot.corpus.faq import MAX_ANSWER_CHARS, pair_id, utf16_length
@@ -71,10 +72,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    if user.id not in context.bot_data.settings.admin_ids:
-        log.warning("refused an FAQ answer button from user %s (not in CEPF_ADMIN_IDS)",
-                    user.id)
-        await toast(update, context, "not_admin")
+    if not await require_admin_press(update, context, "an FAQ answer button"):
         return
     question = context.bot_data.faq_questions.get((query.data or "").partition(":")[2])
     message = query.message if isinstance(query.message, Message) else None
@@ -142,10 +140,7 @@ async def preview_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    if user.id not in context.bot_data.settings.admin_ids:
-        log.warning("refused an FAQ preview button from user %s (not in CEPF_ADMIN_IDS)",
-                    user.id)
-        await toast(update, context, "not_admin")
+    if not await require_admin_press(update, context, "an FAQ preview button"):
         return
     parts = (query.data or "").split(":")
     action, token = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
@@ -254,12 +249,10 @@ async def notify_pressed(update: Update, context: BotContext) -> None:
 
 async def faq_command(update: Update, context: BotContext) -> None:
     """/faq (admins): the pairs, each with a **Remove** button."""
-    message, user = update.effective_message, update.effective_user
+    message = update.effective_message
     if message is None:
         return
-    if user is None or user.id not in context.bot_data.settings.admin_ids:
-        log.warning("refused /faq from user %s (not in CEPF_ADMIN_IDS)", user.id if user else "?")
-        await say(update, context, message, "not_admin")
+    if not await require_admin(update, context, "/faq"):
         return
     await _send_list(update, context, message)
 
@@ -281,10 +274,7 @@ async def remove_button(update: Update, context: BotContext) -> None:
     if query is None or user is None:
         return
     message = query.message if isinstance(query.message, Message) else None
-    if user.id not in context.bot_data.settings.admin_ids:
-        log.warning("refused an FAQ remove button from user %s (not in CEPF_ADMIN_IDS)",
-                    user.id)
-        await toast(update, context, "not_admin")
+    if not await require_admin_press(update, context, "an FAQ remove button"):
         return
     wanted = (query.data or "").partition(":")[2]
     pair = next((p for p in context.bot_data.engine.faq if p.id == wanted), None)

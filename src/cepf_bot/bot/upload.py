@@ -25,7 +25,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from cepf_bot.bot.admin import require_admin
+from cepf_bot.bot.access import require_admin
 from cepf_bot.bot.send import cosmetic, locale_of, say, send, toast
 from cepf_bot.bot.state import BotContext, BotState, PendingUpload
 from cepf_bot.corpus.reading import FORMATS
