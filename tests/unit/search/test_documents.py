@@ -135,3 +135,6 @@ def test_a_word_a_chinese_synonym_explains_still_reaches_an_english_page(engine)
     """讲座 has a Chinese synonym (培训); its dictionary translation still finds the lecture."""
     assert "gave a lecture" in top_text(engine, "那个讲座讲了什么")
 
+
+def test_a_chinese_name_meets_its_pinyin_in_an_english_page(engine):
+    assert "gave a lecture" in top_text(engine, "汉中来的志愿者听了什么")
