@@ -80,7 +80,7 @@ def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]
             fields = head.split(" ", 2)
             if len(fields) < 2 or not _HAN_WORD.match(fields[1]):
                 continue
-            senses = []
+            senses: list[tuple[str, ...]] = []
             name = _proper_name(head)
             for chunk in rest.rstrip().rstrip("/").split("/"):
                 if name and chunk.lower().replace("'", "").startswith(name):

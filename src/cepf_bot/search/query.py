@@ -232,7 +232,8 @@ class QueryAnalyser:
     def _translate(self, words: list[QueryWord]
                    ) -> tuple[list[QueryWord], list[tuple[tuple[str, float], ...]]]:
         """The content words that no rule renders in the other language, with their
-        dictionary translations as targets; and each translated word's (or English phrase's) translations as one set."""
+        dictionary translations as targets; and each translated word's (or English phrase's)
+        translations as one set."""
         if not (self.bridge.english or self.bridge.chinese):
             return words, []
         # a word is translated unless a rule already says it in the other language: a Chinese
