@@ -80,11 +80,28 @@ def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]
             fields = head.split(" ", 2)
             if len(fields) < 2 or not _HAN_WORD.match(fields[1]):
                 continue
-            senses = []
+            senses: list[tuple[str, ...]] = []
+            name = _proper_name(head)
             for chunk in rest.rstrip().rstrip("/").split("/"):
+                if name and chunk.lower().replace("'", "").startswith(name):
+                    senses.append((name,))  # Zhongwei prefecture level city in Ningxia
                 senses += [w for part in chunk.split(";") if (w := sense_words(part))]
             if senses:
-                yield fields[1], tuple(senses)
+                yield fields[1], tuple(dict.fromkeys(senses))
+
+
+_PINYIN = re.compile(r"\[([^\]]*)\]")
+
+
+def _proper_name(head: str) -> str:
+    """A proper name's pinyin run together, tones and apostrophes dropped, when the entry's
+    pinyin is capitalised (中卫 [Zhong1 wei4] -> zhongwei); else ""."""
+    found = _PINYIN.search(head)
+    syllables = found.group(1).split() if found else []
+    if not syllables or not syllables[0][:1].isupper():
+        return ""
+    name = "".join(s.rstrip("12345").replace("u:", "u") for s in syllables).lower()
+    return name if name.isalpha() and name.isascii() else ""
 
 
 @functools.cache
@@ -158,6 +175,7 @@ def _normalised(candidates: dict[str, float]) -> dict[str, float]:
     return {t: round(w, 3) for w, t in kept}
 
 
+@functools.lru_cache(maxsize=1 << 18)  # names_in_pinyin and latin_spellings ask for each term
 def pinyin_keys(term: str) -> list[tuple[str, ...]]:
     """How a Chinese name is written in Latin letters: its syllables run together, and split
     in two at each syllable (周晋峰 -> zhoujinfeng, zhou jinfeng, zhoujin feng)."""
@@ -184,15 +202,32 @@ def names_in_pinyin(corpus_terms: Iterable[str], rendered: Container[str] = ()
     return {k: v for k, v in table.items() if len(v) <= MAX_CANDIDATES}
 
 
+def latin_spellings(corpus_terms: Iterable[str], latin: Container[str]
+                    ) -> dict[str, dict[str, float]]:
+    """The corpus's Chinese names of two to four characters -> how its English pages spell
+    them in pinyin (周晋峰 -> zhou, jinfeng; 中卫 -> zhongwei): a key whose every word is a
+    corpus term, run together or split, and not an English word (the rarer part of a split
+    name must not be one either)."""
+    table: dict[str, dict[str, float]] = {}
+    for term in corpus_terms:
+        if not (2 <= len(term) <= 4 and _HAN_WORD.match(term)):
+            continue
+        for key in pinyin_keys(term):
+            if all(w in latin for w in key) and not all(is_english_word(w) for w in key):
+                table.setdefault(term, {}).update((w, 1.0) for w in key)
+    return table
+
+
 def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path | None = None,
                    rendered: Container[str] = ()) -> Bridge:
     """What the corpus can match of CC-CEDICT: English phrases whose Chinese renderings are
     corpus terms, and Chinese words whose English senses have corpus stems; and the corpus's
     Chinese names by their pinyin."""
     names = names_in_pinyin(corpus_terms, rendered)  # type: ignore[arg-type]
+    spellings = latin_spellings(list(corpus_terms), corpus_terms)  # type: ignore[arg-type]
     path = path or cedict_path()
     if path is None:
-        return Bridge(names)
+        return Bridge(names, spellings)
     english: dict[tuple[str, ...], dict[str, float]] = {}
     chinese: dict[str, dict[str, float]] = {}
     headwords: dict[tuple[str, ...], int] = {}
@@ -220,6 +255,8 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
         if stems:
             chinese[headword] = _normalised(stems)
     english = {k: _normalised(v) for k, v in english.items()}
+    for term, spelt in spellings.items():
+        chinese.setdefault(term, spelt)  # a dictionary sense wins
     for key, terms in names.items():  # a dictionary word wins over a homophone
         english.setdefault(key, terms)
     return Bridge(english, chinese, {k: headwords[k] for k in english if headwords.get(k, 1) > 1})

@@ -13,15 +13,24 @@ so a question is always expanded with the vocabulary its index was built with.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
 from dataclasses import dataclass
 
+from cepf_bot.analysis.lexicon import is_english_word
 from cepf_bot.analysis.segment import Segmenter
 from cepf_bot.analysis.vocabulary import Vocabulary
 
 SYNONYM_WEIGHT = 0.6
 GLOSSARY_WEIGHT = 1.0
 PHRASAL = ""  # first element of a key matched with the question's stopwords in place
+
+
+def is_acronym(word: str, rendering: str = "") -> bool:
+    """Whether a rule's one-word phrase names its term as an acronym does: upper case in the
+    rule's rendering ("... (CMS)"), or a word no English list has (ramsar, iucn)."""
+    return (re.search(rf"\b{re.escape(word.upper())}\b", rendering) is not None
+            or not is_english_word(word))
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,8 @@ class QueryExpander:
         """The expander a corpus's synonyms and glossary configure. A glossary phrase that the
         corpus itself uses as a term (an acronym: CMS, IUCN) is one more name of the rule's
         corpus term: every phrase of that rule finds it too, so "migratory species" finds a
-        passage that says only CMS."""
+        passage that says only CMS. Only an acronym: an English word the corpus's English
+        pages use (founding, wetland) stays a word of its own, not a name of the rule's term."""
         table: dict[tuple[str, ...], dict[str, float]] = {}
         heads: dict[tuple[str, ...], set[str]] = {}
         for rules, weight in ((vocabulary.synonyms, SYNONYM_WEIGHT),
@@ -64,6 +74,7 @@ class QueryExpander:
                 groups += [g for phrase in rule.phrases
                            if len(found := segmenter.groups(phrase)) == 1
                            and found[0].kind == "word" and found[0].word in corpus_terms
+                           and is_acronym(found[0].word, rule.rendering)
                            for g in found]
                 target_terms = [t for g in groups for t in g.tokens]
                 for phrase in rule.phrases:

@@ -95,13 +95,22 @@ def normalise_numbers(text: str) -> str:
     return _SCALED.sub(_scaled, text)
 
 
+_MEASURES = frozenset("余多个人次场项家位名轮条所届倍元份只种万亿千百")
+
+
+def _is_year(number: str, next_char: str) -> bool:
+    """A whole number from 1000 to 2100 not followed by a measure word (2019年, 2018两会, and
+    in English text "founded in 1985", "the 1980s"): a year, not a figure about that large
+    (2900余人, 1500元)."""
+    return number.isdigit() and 1000 <= int(number) <= 2100 and next_char not in _MEASURES
+
+
 def approximate_tokens(number: str, next_char: str = "") -> list[str]:
     """The number's magnitude at one and two significant digits, truncated: 23122739.73 ->
     ['~2e7', '~23e6']. None under 100 (dates, counts people say exactly), for percentages and
-    for years (2019年)."""
+    for years (2019年, and in English text "in 1985": no measure word after it)."""
     value = figure_value(number)
-    if value is None or number.endswith("%") or value < 100 \
-            or (next_char == "年" and 1000 <= value <= 2100):
+    if value is None or number.endswith("%") or value < 100 or _is_year(number, next_char):
         return []
     exponent = math.floor(math.log10(value))
     one = int(value // 10**exponent)

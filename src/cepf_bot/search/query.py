@@ -231,11 +231,16 @@ class QueryAnalyser:
 
     def _translate(self, words: list[QueryWord]
                    ) -> tuple[list[QueryWord], list[tuple[tuple[str, float], ...]]]:
-        """The content words that no rule explains, with their dictionary translations as
-        targets; and each translated word's (or English phrase's) translations as one set."""
+        """The content words that no rule renders in the other language, with their
+        dictionary translations as targets; and each translated word's (or English phrase's)
+        translations as one set."""
         if not (self.bridge.english or self.bridge.chinese):
             return words, []
-        open_ = [w.role == Role.CONTENT and not w.targets and bool(w.tokens) for w in words]
+        # a word is translated unless a rule already says it in the other language: a Chinese
+        # synonym (讲座 = 培训) reaches no English page
+        open_ = [w.role == Role.CONTENT and bool(w.tokens)
+                 and not any(t.isascii() != (w.kind == "word") for t in w.targets)
+                 for w in words]
         found: dict[int, dict[str, float]] = {}
         sets: list[tuple[tuple[str, float], ...]] = []
         stems = [w.tokens[-1] if ok and w.kind == "word" else "\0"

@@ -92,3 +92,17 @@ def test_a_synonym_set_scores_as_one_term_with_summed_tf_and_union_df():
     expected = bm25.score(bm25.build_postings(merged, BM25Params()), {"s": 1.0})
     assert scores == pytest.approx(expected)
     assert scores[1] > scores[0] > 0
+
+
+def test_a_proper_name_sense_gives_its_pinyin_name(tmp_path: Path):
+    path = tmp_path / "cedict.txt"
+    path.write_text("中衛 中卫 [Zhong1 wei4] /Zhongwei prefecture level city in Ningxia/\n",
+                    encoding="utf-8")
+    bridge = compile_bridge({"中卫", "zhongwei"}, path=path)
+    assert bridge.chinese["中卫"] == {"zhongwei": 1.0}
+
+
+def test_the_corpus_names_meet_their_pinyin_spelling_in_english_pages(cedict: Path):
+    bridge = compile_bridge({"周晋峰", "zhou", "jinfeng", "湖", "lake"}, path=cedict)
+    assert bridge.chinese["周晋峰"] == {"zhou": 1.0, "jinfeng": 1.0}
+    assert "湖" not in bridge.chinese or "hu" not in bridge.chinese["湖"]

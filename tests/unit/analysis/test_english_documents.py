@@ -95,3 +95,19 @@ def test_a_translation_of_a_missing_document_is_a_warning(corpus_dir, tmp_path, 
     with caplog.at_level(logging.WARNING):
         open_engine(corpus_dir, tmp_path / "index")
     assert "translation_of names 'nowhere'" in caplog.text
+
+
+def test_an_everyday_english_word_of_the_pages_is_no_name_of_a_glossary_term(segmenter):
+    """A glossary phrase the corpus uses as a term is one more name of the rule's term only
+    when it is an acronym: with English pages in the corpus, "wetland" must not make every
+    phrase of the Ramsar rule find every page that says wetland."""
+    from cepf_bot.analysis.expansion import QueryExpander
+    from cepf_bot.analysis.vocabulary import Rule, Vocabulary
+
+    rule = Rule("国际湿地公约", ("ramsar", "wetland", "cms"), "Ramsar Convention (CMS)")
+    vocabulary = Vocabulary(glossary=(rule,))
+    expander = QueryExpander.for_vocabulary(vocabulary, segmenter,
+                                            corpus_terms={"ramsar", "wetland", "cms"})
+    found = expander.expand(["ramsar"]).terms
+    assert "ramsar" in found and "cms" in found  # acronyms: names of the term
+    assert "wetland" not in found

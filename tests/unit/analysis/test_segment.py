@@ -47,3 +47,12 @@ def test_settings_round_trip_gives_the_same_tokens(segmenter, jieba_cache):
     again = Segmenter.from_settings(segmenter.settings(), cache_dir=jieba_cache)
     text = "中国绿发会秘书长周晋峰博士还担任罗马俱乐部执委"
     assert again.tokens(text) == segmenter.tokens(text)
+
+
+def test_a_year_in_english_text_has_no_approximate_tokens():
+    """"founded in 1985" is a year as 1985年 is: it must not meet "the 1980s" by magnitude."""
+    from cepf_bot.analysis.numerals import approximate_tokens
+
+    assert approximate_tokens("1985", " ") == []
+    assert approximate_tokens("2018", "两") == []  # 2018两会
+    assert approximate_tokens("2900", "余") == ["~2e3", "~29e2"]  # 2900余人: a figure

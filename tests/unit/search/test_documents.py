@@ -18,6 +18,8 @@ ENGLISH_PAGE = """# Ibis chicks at the breeding centre
 
 In June 2023 the breeding centre in Yangxian reported that nine crested ibis chicks
 had hatched, the most in a single season since the centre opened.
+
+Keepers gave a lecture on rearing the chicks to volunteers from Hanzhong.
 """
 
 SEAL = "绿会在联合国构建黄渤海斑海豹海洋保护地网络项目里具体做了哪些工作，和哪些机构合作"
@@ -127,3 +129,12 @@ def test_a_compound_the_dictionary_lacks_is_translated_by_its_parts(tmp_path: Pa
     query = engine.searcher.analyse("生态文明讲座")
     assert any(any(t.startswith("civil") for t, _ in s) for s in query.sets)
     assert "ecological civilization" in top_text(engine, "生态文明讲座是讲给谁听的")
+
+
+def test_a_word_a_chinese_synonym_explains_still_reaches_an_english_page(engine):
+    """讲座 has a Chinese synonym (培训); its dictionary translation still finds the lecture."""
+    assert "gave a lecture" in top_text(engine, "那个讲座讲了什么")
+
+
+def test_a_chinese_name_meets_its_pinyin_in_an_english_page(engine):
+    assert "gave a lecture" in top_text(engine, "汉中来的志愿者听了什么")
