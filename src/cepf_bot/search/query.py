@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from cepf_bot.analysis.bilingual import Bridge
-from cepf_bot.analysis.expansion import QueryExpander
+from cepf_bot.analysis.expansion import QueryExpander, stem_key
 from cepf_bot.analysis.lexicon import (
     GeneralLexicon,
     asks_for_other,
@@ -180,7 +180,8 @@ class QueryAnalyser:
         mandarin = question_to_simplified(self.lexicon.to_mandarin(clean_question(text)))
         groups = self._split_unknown_compounds(self.segmenter.groups(mandarin))
         keyed = [g for g in groups if g.key]
-        expansion = self.expander.expand([k for g in keyed if (k := g.key)])
+        expansion = self.expander.expand([k for g in keyed if (k := g.key)],
+                                         stems=[stem_key(g) for g in keyed])
         targets_of = {id(g): expansion.targets.get(i, frozenset()) for i, g in enumerate(keyed)}
         phrasal = self.expander.expand([g.key or g.word for g in groups], phrasal=True)
         for i, group in enumerate(groups):
