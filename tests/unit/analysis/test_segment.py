@@ -47,3 +47,19 @@ def test_settings_round_trip_gives_the_same_tokens(segmenter, jieba_cache):
     again = Segmenter.from_settings(segmenter.settings(), cache_dir=jieba_cache)
     text = "中国绿发会秘书长周晋峰博士还担任罗马俱乐部执委"
     assert again.tokens(text) == segmenter.tokens(text)
+
+
+def test_british_and_american_spellings_meet_on_one_stem(segmenter):
+    """Readers in Hong Kong write organisation, centre, programme; CC-CEDICT's senses and many
+    pages write organization, center, program."""
+    for british, american in [("organisation", "organization"), ("centre", "center"),
+                              ("programmes", "programs"), ("colour", "color")]:
+        assert segmenter.tokens(british)[-1] == segmenter.tokens(american)[-1]
+    assert segmenter.tokens("promise")[-1] == "promis"  # not a British spelling: as it was
+
+
+def test_a_british_spelling_finds_the_chinese_of_its_american_form(searcher):
+    british = searcher.analyse("Which organisation supervises it?").terms
+    american = searcher.analyse("Which organization supervises it?").terms
+    assert {t for t in american if not t.isascii()} <= set(british)
+    assert any(not t.isascii() for t in american)
