@@ -39,6 +39,7 @@ from cepf_bot.index.bm25 import Postings
 # characters of unknown Han cost 60-130 ms of CPU, a burst of them stalling every other asker.
 MAX_QUERY_CHARS = 200
 PART_WEIGHT = 0.5  # a search-mode part of a question's word, against the word's 1
+INTRODUCE = "介绍"  # what a question that only names the foundation asks for
 # A dictionary translation stands for its word in the answer gate only when the word is not an
 # everyday one (-ln p at least this, as verdict's EVERYDAY): "received" ranks by 收到 but does
 # not make a passage that lacks 收到 look incomplete.
@@ -176,6 +177,19 @@ class QueryAnalyser:
         return [word[:i], word[i:]] if best >= 3.0 else []
 
     def analyse(self, question: str) -> Query:
+        """The question's words, roles and weighted terms. A question that names the
+        foundation and asks nothing about it (绿会是什么, what is CBCGDF, 綠會係咩嚟㗎, tell me
+        about the foundation) asks for its introduction: it is read with INTRODUCE before it,
+        which the corpus's vocabulary explains (synonyms: 介绍 -> 简称), its name searched too."""
+        query = self._analyse(question)
+        if not asks_only_a_name(query):
+            return query
+        introduced = self._analyse(f"{INTRODUCE} {question[:MAX_QUERY_CHARS]}")
+        # the name still counts: it is what the introduction is of
+        terms = {**query.terms, **introduced.terms}
+        return replace(introduced, text=query.text, terms=terms)
+
+    def _analyse(self, question: str) -> Query:
         text = question[:MAX_QUERY_CHARS]
         mandarin = question_to_simplified(self.lexicon.to_mandarin(clean_question(text)))
         groups = self._split_unknown_compounds(self.segmenter.groups(mandarin))
@@ -324,3 +338,10 @@ def in_context(query: Query, previous: Query,
     for term, weight in added.items():
         terms[term] = terms.get(term, 0.0) + weight * scale
     return replace(query, terms=terms, context=context)
+
+
+def asks_only_a_name(query: Query) -> bool:
+    """The question names the foundation and has no other word that asks something: no
+    content word, no question word's object, no figure."""
+    roles = {w.role for w in query.words}
+    return Role.NAME in roles and not roles & {Role.CONTENT, Role.ASKED, Role.NUMBER}
