@@ -148,7 +148,9 @@ class QueryAnalyser:
         (交了, 有个, 哪几个) -> the dictionary's words (交/了, 有/个, 哪/几个)."""
         out = []
         for group in groups:
-            if group.word in self.postings.terms:
+            if group.kind == "han" and (asked := self._after_question_word(group.word)):
+                out += asked
+            elif group.word in self.postings.terms:
                 out.append(group)
             elif group.kind == "word" and ("-" in group.word or "_" in group.word):
                 out += self._word_groups(group.word.replace("_", "-").split("-"))
@@ -161,6 +163,16 @@ class QueryAnalyser:
             else:
                 out.append(group)
         return out
+
+    def _after_question_word(self, word: str) -> list[Group]:
+        """哪些项目 -> 哪些, 项目; 多少钱 -> 多少, 钱: a word jieba's dictionary holds whole that
+        is a question word and the thing asked about ([] when it is not). What is asked about
+        is then a word of its own, as in 哪个项目 and 什么项目, which jieba cuts."""
+        for cut in range(len(word) - 1, 1, -1):
+            head, rest = word[:cut], word[cut:]
+            if is_question_word(head) and not self.lexicon.is_function_word(rest):
+                return [*self.segmenter.groups(head), *self.segmenter.groups(rest)]
+        return []
 
     def _word_groups(self, words: list[str]) -> list[Group]:
         return [Group(w, () if w in self.segmenter.stopwords else (w,), "word") for w in words if w]

@@ -102,6 +102,16 @@ def test_the_foundations_name_decides_only_when_nothing_else_is_asked(searcher):
     assert "中国绿发会" in searcher.analyse("绿会").terms
 
 
+def test_a_dictionary_word_made_of_a_question_word_and_a_noun_is_cut_in_two(searcher):
+    """jieba's dictionary holds 哪些项目 and 多少钱 whole: 项目 and 钱 are what is asked
+    about, as in 什么项目, which jieba cuts itself."""
+    found = roles(searcher, "绿会做过哪些项目")
+    assert found["哪些"] == Role.FUNCTION and found["项目"] == Role.CONTENT
+    assert "钱" in roles(searcher, "绿发会一共收了多少钱")
+    hits = searcher.search("绿发会一共收了多少钱")
+    assert hits and "27103400.95" in hits[0].passage.text
+
+
 def test_a_rule_explains_a_compound_the_corpus_does_not_know(searcher):
     query = searcher.analyse("绿发会的财务收支情况")
     assert "收支信息" in next(w for w in query.words if w.word == "财务收支").targets
