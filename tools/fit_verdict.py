@@ -18,8 +18,9 @@ foundation; the bot may not have it); a near negative `closest` (the passages ar
 what was asked: showing them costs little), an unlabelled one `closest` or `none`, either; a
 far negative or small talk `none`. The model is a multinomial logistic
 regression on `cepf_bot.search.verdict.FEATURES`, fitted by gradient descent (numpy) on the
-likelihood of the label's set; its L2 strength, the `answer` probability it takes and how much
-a negative counts are picked by the CV figures of the tuning folds. The figures printed for the
+likelihood of the label's set; its L2 strength, the `answer` probability it takes, how much
+a negative counts and how much a question about a real page counts are picked by the CV
+figures of the tuning folds. The figures printed for the
 tuning set are the held-out folds' figures (each fold scored by the model fitted on the
 others, through the real `ask`), not the training fit. `--write` saves the model fitted on
 the whole tuning set to `src/cepf_bot/data/verdict_model.json`.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import shutil
 import sys
@@ -58,10 +60,12 @@ from cepf_bot.types import Verdict  # noqa: E402
 POOL = ("pool_a.jsonl", "pool_b.jsonl")
 DEV = ("dev_questions.jsonl", "dev_v2.jsonl", "dev_followups.jsonl")
 REAL = "dev_real.jsonl"  # asked of the corpus with the real pages
-L2 = (0.003, 0.01, 0.03)
-ANSWER_AT = (0.4, 0.5, 0.6)
+L2 = (0.003, 0.01)
+ANSWER_AT = (0.4, 0.5, 0.6, 0.7)
 # how much more a negative counts than an answerable question (there are three of those to one)
 NEGATIVE_WEIGHT = (2.0, 3.0, 4.0)
+# how much more a question about a real page counts (a long-document corpus: few of them)
+REAL_WEIGHT = (1.0, 3.0)
 NEAR, FAR = 0.8, 0.9  # what the CV figures must keep: near negatives unanswered, far none
 RATE = 0.5  # the gradient step
 ALWAYS = VerdictModel(((0.0,) * len(FEATURES),) * 3, (0.0, 0.0, 0.0), 0.0)  # always answers
@@ -133,6 +137,7 @@ class Setting:
     l2: float
     answer_at: float
     negative_weight: float
+    real_weight: float = 1.0
 
 
 def fit(rows: list[Row], setting: Setting, steps: int = 3000) -> VerdictModel:
@@ -145,7 +150,8 @@ def fit(rows: list[Row], setting: Setting, steps: int = 3000) -> VerdictModel:
     spread[spread < 1e-6] = 1.0  # a feature constant here says nothing
     x = (raw - mean) / spread
     allowed = np.array([r.allowed for r in train], dtype=float)
-    w = np.array([setting.negative_weight if r.question.off_topic else 1.0 for r in train])
+    w = np.array([(setting.negative_weight if r.question.off_topic else 1.0)
+                  * (setting.real_weight if r.source == REAL else 1.0) for r in train])
     w /= w.sum()
     weights = np.zeros((x.shape[1], 3))
     bias = np.zeros(3)
@@ -204,8 +210,8 @@ def choose(rows: list[Row], folds: int, near: float = NEAR) -> tuple[Setting, di
     best: tuple[tuple[float, float], Setting, dict[str, float]] | None = None
     for l2 in L2:
         for answer_at in ANSWER_AT:
-            for negative_weight in NEGATIVE_WEIGHT:
-                setting = Setting(l2, answer_at, negative_weight)
+            for negative_weight, real_weight in itertools.product(NEGATIVE_WEIGHT, REAL_WEIGHT):
+                setting = Setting(l2, answer_at, negative_weight, real_weight)
                 f = cross_validated(rows, folds, setting)
                 ok = f["near"] >= near and f["far"] >= FAR
                 key = (float(ok), f["confident"] + f["found"] if ok else sum(f.values()))
@@ -318,7 +324,7 @@ def main() -> None:
     if args.write:
         data = final.as_dict(fitted={
             "questions": len(rows), "folds": args.folds, "l2": setting.l2,
-            "negative_weight": setting.negative_weight,
+            "negative_weight": setting.negative_weight, "real_weight": setting.real_weight,
             "files": [*POOL, *DEV, REAL], "held_out": sum(map(len, held.values())),
             "cross_validated": {c: r.overall.as_dict() for c, r in reports.items()
                                 if not c.endswith("held out")},
