@@ -3,10 +3,14 @@
     python tools/fit_verdict.py [--shared ../shared] [--folds 5] [--write]
 
 Questions: `eval/pool_a.jsonl`, `pool_b.jsonl` and the dev files (`dev_questions`, `dev_v2`,
-`dev_followups`). A fixed fifth of the pool — the questions whose SHA-256 of the text is 0
-modulo 5 — is held out of everything below (a dev question of the same text too) and scored
-once, at the end, with the final model. The rest is the tuning set, cut into k folds by another
-hash of the text (the same question in two files falls in one fold).
+`dev_followups`), asked of the project's corpus; and `eval/dev_real.jsonl`, asked of the
+project's corpus with the real pages of `eval/real/pages/` beside it (a bigger corpus of long
+documents, where scores and margins read differently). A fixed fifth — the questions whose
+SHA-256 of the group is 0 modulo 5 — is held out of everything below and scored once, at the
+end, with the final model; a group is the question's text, or for a question about a real page
+that page (so a held-out page's questions are all held out). The rest is the tuning set, cut
+into k folds by another hash of the group (the same question in two files falls in one fold,
+and a page's questions in one: leave-pages-out).
 
 Each question's label is what the bot should say given its own ranking: `answer` when the
 first passage holds the fact and the answer sentence has it, else `closest` (it is about the
@@ -14,8 +18,9 @@ foundation; the bot may not have it); a near negative `closest` (the passages ar
 what was asked: showing them costs little), an unlabelled one `closest` or `none`, either; a
 far negative or small talk `none`. The model is a multinomial logistic
 regression on `cepf_bot.search.verdict.FEATURES`, fitted by gradient descent (numpy) on the
-likelihood of the label's set; its L2 strength, the `answer` probability it takes and how much
-a negative counts are picked by the CV figures of the tuning folds. The figures printed for the
+likelihood of the label's set; its L2 strength, the `answer` probability it takes, how much
+a negative counts and how much a question about a real page counts are picked by the CV
+figures of the tuning folds. The figures printed for the
 tuning set are the held-out folds' figures (each fold scored by the model fitted on the
 others, through the real `ask`), not the training fit. `--write` saves the model fitted on
 the whole tuning set to `src/cepf_bot/data/verdict_model.json`.
@@ -25,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -45,27 +52,42 @@ from cepf_bot.evaluation import (  # noqa: E402
     format_report,
     read_questions,
 )
+from cepf_bot.search import searcher as searcher_module  # noqa: E402
 from cepf_bot.search.searcher import Searcher  # noqa: E402
 from cepf_bot.search.verdict import FEATURES, MODEL_PATH, VerdictModel, vector  # noqa: E402
 from cepf_bot.types import Verdict  # noqa: E402
 
 POOL = ("pool_a.jsonl", "pool_b.jsonl")
 DEV = ("dev_questions.jsonl", "dev_v2.jsonl", "dev_followups.jsonl")
-L2 = (0.003, 0.01, 0.03)
-ANSWER_AT = (0.4, 0.5, 0.6)
+REAL = "dev_real.jsonl"  # asked of the corpus with the real pages
+L2 = (0.003, 0.01)
+ANSWER_AT = (0.4, 0.5, 0.6, 0.7)
 # how much more a negative counts than an answerable question (there are three of those to one)
 NEGATIVE_WEIGHT = (2.0, 3.0, 4.0)
+# how much more a question about a real page counts (a long-document corpus: few of them)
+REAL_WEIGHT = (1.0, 3.0)
 NEAR, FAR = 0.8, 0.9  # what the CV figures must keep: near negatives unanswered, far none
 RATE = 0.5  # the gradient step
+ALWAYS = VerdictModel(((0.0,) * len(FEATURES),) * 3, (0.0, 0.0, 0.0), 0.0)  # always answers
 
 
 def digest(text: str, salt: str = "") -> int:
     return int(hashlib.sha256((salt + text).encode()).hexdigest(), 16)
 
 
-def held_out(question: Question) -> bool:
-    """The fixed fifth of the pool kept out of all tuning."""
-    return digest(question.q) % 5 == 0
+def held_out(group: str) -> bool:
+    """The fixed fifth kept out of all tuning."""
+    return digest(group) % 5 == 0
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question, the file it comes from, and its group (its text, or the real page it is
+    about)."""
+
+    source: str
+    question: Question
+    group: str
 
 
 @dataclass
@@ -75,6 +97,7 @@ class Row:
 
     question: Question
     source: str
+    group: str
     features: list[float] | None
     allowed: tuple[bool, bool, bool]
     found: bool
@@ -88,20 +111,21 @@ def label(question: Question, found: bool, right: bool) -> tuple[bool, bool, boo
     return (True, False, False) if found and right else (False, True, False)
 
 
-def rows_of(questions: list[tuple[str, Question]], searcher: Searcher) -> list[Row]:
+def rows_of(questions: list[Asked], searcher: Searcher) -> list[Row]:
     """The questions ranked with a model that always answers: the labels come from the
     ranking alone."""
-    always = Searcher(searcher.index, searcher.segmenter, searcher.relevance,
-                      VerdictModel(((0.0,) * len(FEATURES),) * 3, (0.0, 0.0, 0.0), 0.0))
+    always = Searcher(searcher.index, searcher.segmenter, searcher.relevance, ALWAYS)
     out = []
-    for source, q in questions:
+    for asked in questions:
+        q = asked.question
         results = always.ask(q.q, k=5, after=q.after)
         first = results.hits[0].passage.text if results.hits else ""
         found = bool(q.must) and all(m in first for m in q.must)
         right = bool(q.must) and results.answer is not None and all(
             m in results.answer.text for m in q.must)
         evidence = always.judge(q.q, q.after).evidence
-        out.append(Row(q, source, vector(evidence.features) if evidence else None,
+        out.append(Row(q, asked.source, asked.group,
+                       vector(evidence.features) if evidence else None,
                        label(q, found, right), found))
     return out
 
@@ -113,6 +137,7 @@ class Setting:
     l2: float
     answer_at: float
     negative_weight: float
+    real_weight: float = 1.0
 
 
 def fit(rows: list[Row], setting: Setting, steps: int = 3000) -> VerdictModel:
@@ -125,7 +150,8 @@ def fit(rows: list[Row], setting: Setting, steps: int = 3000) -> VerdictModel:
     spread[spread < 1e-6] = 1.0  # a feature constant here says nothing
     x = (raw - mean) / spread
     allowed = np.array([r.allowed for r in train], dtype=float)
-    w = np.array([setting.negative_weight if r.question.off_topic else 1.0 for r in train])
+    w = np.array([(setting.negative_weight if r.question.off_topic else 1.0)
+                  * (setting.real_weight if r.source == REAL else 1.0) for r in train])
     w /= w.sum()
     weights = np.zeros((x.shape[1], 3))
     bias = np.zeros(3)
@@ -168,26 +194,26 @@ def cross_validated(rows: list[Row], folds: int, setting: Setting) -> dict[str, 
     """The figures of each fold under the model fitted on the others, pooled."""
     verdicts: list[tuple[Row, Verdict]] = []
     for k in range(folds):
-        model = fit([r for r in rows if fold(r.question, folds) != k], setting)
-        verdicts += [(r, verdict_of(r, model)) for r in rows if fold(r.question, folds) == k]
+        model = fit([r for r in rows if fold(r.group, folds) != k], setting)
+        verdicts += [(r, verdict_of(r, model)) for r in rows if fold(r.group, folds) == k]
     return figures(verdicts)
 
 
-def fold(question: Question, folds: int) -> int:
-    return digest(question.q, "fold:") % folds
+def fold(group: str, folds: int) -> int:
+    return digest(group, "fold:") % folds
 
 
-def choose(rows: list[Row], folds: int) -> tuple[Setting, dict[str, float]]:
+def choose(rows: list[Row], folds: int, near: float = NEAR) -> tuple[Setting, dict[str, float]]:
     """The setting with the most confident and found answers among those whose CV figures
     keep near negatives ≥ NEAR unanswered and far ones ≥ FAR without passages (or the best
     sum of all four when none does)."""
     best: tuple[tuple[float, float], Setting, dict[str, float]] | None = None
     for l2 in L2:
         for answer_at in ANSWER_AT:
-            for negative_weight in NEGATIVE_WEIGHT:
-                setting = Setting(l2, answer_at, negative_weight)
+            for negative_weight, real_weight in itertools.product(NEGATIVE_WEIGHT, REAL_WEIGHT):
+                setting = Setting(l2, answer_at, negative_weight, real_weight)
                 f = cross_validated(rows, folds, setting)
-                ok = f["near"] >= NEAR and f["far"] >= FAR
+                ok = f["near"] >= near and f["far"] >= FAR
                 key = (float(ok), f["confident"] + f["found"] if ok else sum(f.values()))
                 print(f"  {setting}: " + "  ".join(f"{k} {v:.3f}" for k, v in f.items()),
                       file=sys.stderr)
@@ -197,68 +223,113 @@ def choose(rows: list[Row], folds: int) -> tuple[Setting, dict[str, float]]:
     return best[1], best[2]
 
 
-def report_with(searchers: dict[int, Searcher], questions: list[Question], folds: int
+def report_with(searchers: dict[int, Searcher], questions: list[Asked], folds: int
                 ) -> Report:
-    """The real `ask` on each question, by the searcher of its fold (-1: one for all)."""
+    """The real `ask` on each question, by the searcher of its group's fold (-1: one for
+    all)."""
+    groups = {a.question.q: a.group for a in questions}
+
     def ask(q: str, after: str | None):
-        s = searchers.get(digest(q, "fold:") % folds, searchers.get(-1))
+        s = searchers.get(fold(groups[q], folds), searchers.get(-1))
         assert s is not None
         return s.ask(q, k=5, after=after)
 
-    return evaluate(questions, ask)
+    return evaluate([a.question for a in questions], ask)
+
+
+def real_questions(eval_dir: Path) -> list[Asked]:
+    """dev_real's questions, grouped by the page they are about."""
+    out = []
+    path = eval_dir / REAL
+    docs = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            docs[row["q"]] = row.get("doc") or ""
+    for q in read_questions(path):
+        out.append(Asked(REAL, q, docs.get(q.q) or q.q))
+    return out
+
+
+def real_corpus(eval_dir: Path, work: Path) -> Path:
+    """The project's corpus with the real pages beside it, in a scratch folder."""
+    corpus = work / "real-corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    for page in sorted((eval_dir / "real" / "pages").glob("*.md")):
+        shutil.copy(page, corpus / page.name)
+    return corpus
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--near", type=float, default=NEAR,
+                        help="the share of near negatives the CV figures must keep unanswered")
     parser.add_argument("--write", action="store_true", help=f"save the model to {MODEL_PATH}")
     args = parser.parse_args()
     eval_dir = Path(args.shared) / "eval"
 
     work = Path(tempfile.mkdtemp(prefix="cepf-fit-"))
-    searcher = Engine.open(resolve_paths(corpus=str(ROOT / "corpus"),
-                                         index=str(work / "index"))).searcher
-    pool = [(name, q) for name in POOL for q in read_questions(eval_dir / name)]
-    dev = [(name, q) for name in DEV for q in read_questions(eval_dir / name)]
-    held = [(n, q) for n, q in pool if held_out(q)]
-    held_texts = {q.q for _, q in held}
-    tuning = [(n, q) for n, q in pool + dev if q.q not in held_texts]
-    print(f"{len(tuning)} tuning questions in {args.folds} folds, {len(held)} held out",
-          file=sys.stderr)
-    rows = rows_of(tuning, searcher)
+    # the shipped model may be one for other features (refitting after a feature changed):
+    # the engines here never use it, each searcher below gets its own model
+    searcher_module.shipped_model = lambda: ALWAYS  # type: ignore[assignment]
+    searchers = {
+        "profile": Engine.open(resolve_paths(corpus=str(ROOT / "corpus"),
+                                             index=str(work / "index"))).searcher,
+        "real": Engine.open(resolve_paths(corpus=str(real_corpus(eval_dir, work)),
+                                          index=str(work / "real-index"))).searcher}
+    asked = {"profile": [Asked(name, q, q.q) for name in (*POOL, *DEV)
+                         for q in read_questions(eval_dir / name)],
+             "real": real_questions(eval_dir)}
+    held_groups = {a.group for part in asked.values() for a in part if held_out(a.group)}
+    held = {c: [a for a in part if a.group in held_groups] for c, part in asked.items()}
+    tuning = {c: [a for a in part if a.group not in held_groups] for c, part in asked.items()}
+    for c in asked:
+        print(f"{c}: {len(tuning[c])} tuning questions in {args.folds} folds, "
+              f"{len(held[c])} held out", file=sys.stderr)
+    rows = [r for c in asked for r in rows_of(tuning[c], searchers[c])]
 
-    setting, quick = choose(rows, args.folds)
+    setting, quick = choose(rows, args.folds, args.near)
     print(f"chosen: {setting}: {quick}", file=sys.stderr)
 
-    def with_model(model: VerdictModel) -> Searcher:
-        return Searcher(searcher.index, searcher.segmenter, searcher.relevance, model)
+    def with_model(corpus: str, model: VerdictModel) -> Searcher:
+        s = searchers[corpus]
+        return Searcher(s.index, s.segmenter, s.relevance, model)
 
-    fold_searchers = {k: with_model(fit([r for r in rows if fold(r.question, args.folds) != k],
-                                        setting)) for k in range(args.folds)}
-    cv = report_with(fold_searchers, [q for _, q in tuning], args.folds)
-    print("\n== cross-validated (each fold by the model fitted on the others)")
-    print(format_report(cv).split("\nmisses:")[0])
-    for name in (*POOL, *DEV):
-        part = [q for n, q in tuning if n == name]
-        if part:
+    fold_models = {k: fit([r for r in rows if fold(r.group, args.folds) != k], setting)
+                   for k in range(args.folds)}
+    final = fit(rows, setting)
+    reports: dict[str, Report] = {}
+    for c in asked:
+        fold_searchers = {k: with_model(c, m) for k, m in fold_models.items()}
+        cv = report_with(fold_searchers, tuning[c], args.folds)
+        reports[c] = cv
+        print(f"\n== cross-validated on the {c} corpus ({len(tuning[c])} questions; each fold "
+              "by the model fitted on the others)")
+        print(format_report(cv).split("\nmisses:")[0])
+        files = sorted({a.source for a in tuning[c]})
+        for name in files if len(files) > 1 else ():
+            part = [a for a in tuning[c] if a.source == name]
             print(f"\n== cross-validated, {name} ({len(part)})")
             print(format_report(report_with(fold_searchers, part, args.folds))
                   .split("\nmisses:")[0])
-
-    final = fit(rows, setting)
-    held_report = report_with({-1: with_model(final)}, [q for _, q in held], args.folds)
-    print(f"\n== held-out fifth of the pool ({len(held)}), final model")
-    print(format_report(held_report))
-    print("\n== cross-validated misses")
-    print(format_report(cv).partition("\nmisses:")[2])
+        held_report = report_with({-1: with_model(c, final)}, held[c], args.folds)
+        reports[c + " held out"] = held_report
+        print(f"\n== held-out fifth, {c} corpus ({len(held[c])}), final model")
+        print(format_report(held_report))
+    for c in asked:
+        print(f"\n== cross-validated misses, {c} corpus")
+        print(format_report(reports[c]).partition("\nmisses:")[2])
     if args.write:
         data = final.as_dict(fitted={
             "questions": len(rows), "folds": args.folds, "l2": setting.l2,
-            "negative_weight": setting.negative_weight,
-            "files": [*POOL, *DEV], "held_out": len(held),
-            "cross_validated": cv.overall.as_dict(),
-            "held_out_figures": held_report.overall.as_dict()})
+            "negative_weight": setting.negative_weight, "real_weight": setting.real_weight,
+            "files": [*POOL, *DEV, REAL], "held_out": sum(map(len, held.values())),
+            "cross_validated": {c: r.overall.as_dict() for c, r in reports.items()
+                                if not c.endswith("held out")},
+            "held_out_figures": {c.removesuffix(" held out"): r.overall.as_dict()
+                                 for c, r in reports.items() if c.endswith("held out")}})
         MODEL_PATH.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
         print(f"\nwrote {MODEL_PATH}", file=sys.stderr)
 

@@ -63,6 +63,8 @@ def test_a_complete_question_is_never_mixed_with_the_previous_one(searcher, afte
     ("bye!", SmallTalk.GOODBYE), ("你是谁？", SmallTalk.IDENTITY),
     ("who are you", SmallTalk.IDENTITY), ("你能做什么", SmallTalk.CAPABILITY),
     ("what can you do?", SmallTalk.CAPABILITY),
+    # written Cantonese is read in Mandarin words first (識做咩 -> 会做什么)
+    ("你識做咩㗎", SmallTalk.CAPABILITY), ("你可以做啲咩", SmallTalk.CAPABILITY),
 ])
 def test_small_talk_in_three_languages(searcher, message, kind):
     assert small_talk(searcher, message) == kind

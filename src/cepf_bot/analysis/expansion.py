@@ -18,7 +18,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from cepf_bot.analysis.lexicon import is_english_word
-from cepf_bot.analysis.segment import Segmenter
+from cepf_bot.analysis.segment import Group, Segmenter
 from cepf_bot.analysis.vocabulary import Vocabulary
 
 SYNONYM_WEIGHT = 0.6
@@ -105,10 +105,14 @@ class QueryExpander:
             for row in rows if len(row) > 2}
         return cls(table, heads or None)
 
-    def expand(self, tokens: list[str], *, phrasal: bool = False) -> Expansion:
+    def expand(self, tokens: list[str], *, phrasal: bool = False,
+               stems: list[str] | None = None) -> Expansion:
         """Every rule whose phrase occurs in `tokens` (the question's words, `Group.key`),
-        longest phrases first at each position. `phrasal`: `tokens` are all of the question's
-        words, stopwords included, and only phrases that keep their small words match."""
+        longest phrases first at each position; `stems`, beside them, the same words by their
+        stems (`stem_key`), tried when the words as written match nothing: "chairs" finds the
+        phrase "chair", but "gives" never finds "giving" (a phrase is keyed as written).
+        `phrasal`: `tokens` are all of the question's words, stopwords included, and only
+        phrases that keep their small words match."""
         terms: dict[str, float] = {}
         targets: dict[int, set[str]] = {}
         prefix = (PHRASAL,) if phrasal else ()
@@ -116,6 +120,9 @@ class QueryExpander:
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
                 key = (*prefix, *tokens[i : i + n])
                 entry = self.table.get(key)
+                if not entry and stems is not None and stems[i : i + n] != tokens[i : i + n]:
+                    key = (*prefix, *stems[i : i + n])
+                    entry = self.table.get(key)
                 if entry:
                     for term, weight in entry.items():
                         terms[term] = max(terms.get(term, 0.0), weight)
@@ -123,3 +130,10 @@ class QueryExpander:
                         targets.setdefault(position, set()).update(self.heads.get(key, entry))
                     break
         return Expansion(terms, {i: frozenset(t) for i, t in targets.items()})
+
+
+def stem_key(group: Group) -> str:
+    """What a rule's phrase matches of a word by its stem: an English word's Snowball stem (its
+    last token), any other word's key."""
+    key = group.key or group.word
+    return group.tokens[-1] if group.kind == "word" and group.tokens else key

@@ -168,7 +168,7 @@ def asks_for_other(word: str) -> bool:
 _ABOUT_THE_BOT = [
     ("identity", re.compile(r"你是谁|你是什么|你叫什么|你系边个|你係邊個|who are you"
                             r"|what are you|are you a bot", re.IGNORECASE)),
-    ("capability", re.compile(r"你能做什么|你会什么|你可以做什么|你能干什么|有什么用"
+    ("capability", re.compile(r"你(?:能|会|可以)(?:做|干)?些?(?:什么|啥)|有什么用"
                               r"|what can you do|what do you do|how do you work|what can i ask",
                               re.IGNORECASE)),
 ]
@@ -176,6 +176,7 @@ _ABOUT_THE_BOT = [
 
 def about_the_bot(question: str) -> str | None:
     """"identity" (who are you) or "capability" (what can you do) when the question asks about
-    the bot itself, else None."""
-    text = to_simplified(question)
+    the bot itself, else None. Written Cantonese is read in Mandarin words first (你識做咩 ->
+    你会做什么)."""
+    text = to_simplified(general_lexicon().to_mandarin(question))
     return next((kind for kind, pattern in _ABOUT_THE_BOT if pattern.search(text)), None)

@@ -56,7 +56,8 @@ else:
     jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
-SEGMENTER_VERSION = 4  # 4: a year in English text has no approximate tokens
+SEGMENTER_VERSION = 5  # 4: a year in English text has no approximate tokens; 5: British
+# spellings stemmed as American ones
 
 
 @functools.lru_cache(maxsize=65536)
@@ -66,8 +67,22 @@ def english_stem(word: str) -> str:
     word, as a search-mode part: an exact word still matches as before."""
     if not word.isalpha() or len(word) < 4:
         return word
-    stem: str = _stemmer().stemWord(word)
+    stem: str = _stemmer().stemWord(american_spelling(word))
     return stem
+
+
+def american_spelling(word: str) -> str:
+    """A British spelling in its American form (organisation -> organization, centre ->
+    center, programme -> program), as CC-CEDICT writes its senses; other words as they are.
+    From breame's spelling tables, loaded on the first English word."""
+    return _british_to_american().get(word.lower(), word)
+
+
+@functools.cache
+def _british_to_american() -> dict[str, str]:
+    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+
+    return {str(k): str(v) for k, v in BRITISH_ENGLISH_SPELLINGS.items()}
 
 
 @functools.cache

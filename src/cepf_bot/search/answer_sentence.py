@@ -33,6 +33,10 @@ _FIGURE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年初|年底|年末|年中|\d{4}")
 _WHO = re.compile(r"[长席记委员士官]|同志|联盟|协会|组织|部门|署|部")
+# a way, a channel, a place to go: what answers how to do something
+_WAY = re.compile(r"通过|方式|渠道|途径|步骤|方法|登录|登陆|扫码|二维码|网址|网站|官网|邮箱"
+                  r"|电话|热线|账号|账户|报名|申请|http|www\.|@|\bthrough\b|\bvia\b|\bform\b"
+                  r"|website|online|account|e-?mail|\bcall\b|phone|regist|apply|\bvisit|write to")
 _TITLE = re.compile(r"《[^《》]{1,60}》")
 _CURRENT = re.compile(r"现任|现为|目前|现已|如今")
 _PAST_ASKED = re.compile(r"第.届|原|前任|时任|历任|当时|former|previous|past|first|second|third"
@@ -52,6 +56,7 @@ class QuestionType(StrEnum):
     AMOUNT = "amount"
     WHEN = "when"
     WHO = "who"
+    HOW = "how"  # a way to do something: how to donate, 怎么报名
     YES_NO = "yes/no"
     OTHER = "other"
 
@@ -70,6 +75,8 @@ _TYPES = [
         r"多少|几[个次场项轮名位人年天]|几多|多大|多长|how many|how much|\bnumber of|amount"
         r"|figure")),
     (QuestionType.WHO, re.compile(r"谁|哪位|什么人|哪个人|\bwho\b|\bwhom\b|\bwhose\b")),
+    (QuestionType.HOW, re.compile(
+        r"怎么|怎样|如何|\bhow (?:do|does|can|could|should|would|to|did)\b")),
     (QuestionType.YES_NO, re.compile(
         r"吗[?？\s]*$|是不是|是否|有没有|对不对|能不能|算不算|^(is|are|does|do|did|was|were|has|have"
         r"|can)\b")),
@@ -131,6 +138,8 @@ def type_matches(kind: QuestionType, unit: str | None, sentence: str,
         return bool(_DATE.search(sentence))
     if kind == QuestionType.WHO:
         return bool(_WHO.search(sentence))
+    if kind == QuestionType.HOW:
+        return bool(_WAY.search(sentence))
     if kind == QuestionType.YES_NO:
         return any(term in sentence for term in distinctive)
     return False

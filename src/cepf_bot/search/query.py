@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from cepf_bot.analysis.bilingual import Bridge
-from cepf_bot.analysis.expansion import QueryExpander
+from cepf_bot.analysis.expansion import QueryExpander, stem_key
 from cepf_bot.analysis.lexicon import (
     GeneralLexicon,
     asks_for_other,
@@ -39,6 +39,7 @@ from cepf_bot.index.bm25 import Postings
 # characters of unknown Han cost 60-130 ms of CPU, a burst of them stalling every other asker.
 MAX_QUERY_CHARS = 200
 PART_WEIGHT = 0.5  # a search-mode part of a question's word, against the word's 1
+INTRODUCE = "介绍"  # what a question that only names the foundation asks for
 # A dictionary translation stands for its word in the answer gate only when the word is not an
 # everyday one (-ln p at least this, as verdict's EVERYDAY): "received" ranks by 收到 but does
 # not make a passage that lacks 收到 look incomplete.
@@ -147,7 +148,9 @@ class QueryAnalyser:
         (交了, 有个, 哪几个) -> the dictionary's words (交/了, 有/个, 哪/几个)."""
         out = []
         for group in groups:
-            if group.word in self.postings.terms:
+            if group.kind == "han" and (asked := self._after_question_word(group.word)):
+                out += asked
+            elif group.word in self.postings.terms:
                 out.append(group)
             elif group.kind == "word" and ("-" in group.word or "_" in group.word):
                 out += self._word_groups(group.word.replace("_", "-").split("-"))
@@ -160,6 +163,16 @@ class QueryAnalyser:
             else:
                 out.append(group)
         return out
+
+    def _after_question_word(self, word: str) -> list[Group]:
+        """哪些项目 -> 哪些, 项目; 多少钱 -> 多少, 钱: a word jieba's dictionary holds whole that
+        is a question word and the thing asked about ([] when it is not). What is asked about
+        is then a word of its own, as in 哪个项目 and 什么项目, which jieba cuts."""
+        for cut in range(len(word) - 1, 1, -1):
+            head, rest = word[:cut], word[cut:]
+            if is_question_word(head) and not self.lexicon.is_function_word(rest):
+                return [*self.segmenter.groups(head), *self.segmenter.groups(rest)]
+        return []
 
     def _word_groups(self, words: list[str]) -> list[Group]:
         return [Group(w, () if w in self.segmenter.stopwords else (w,), "word") for w in words if w]
@@ -176,11 +189,25 @@ class QueryAnalyser:
         return [word[:i], word[i:]] if best >= 3.0 else []
 
     def analyse(self, question: str) -> Query:
+        """The question's words, roles and weighted terms. A question that names the
+        foundation and asks nothing about it (绿会是什么, what is CBCGDF, 綠會係咩嚟㗎, tell me
+        about the foundation) asks for its introduction: it is read with INTRODUCE before it,
+        which the corpus's vocabulary explains (synonyms: 介绍 -> 简称), its name searched too."""
+        query = self._analyse(question)
+        if not asks_only_a_name(query):
+            return query
+        introduced = self._analyse(f"{INTRODUCE} {question[:MAX_QUERY_CHARS]}")
+        # the name still counts: it is what the introduction is of
+        terms = {**query.terms, **introduced.terms}
+        return replace(introduced, text=query.text, terms=terms)
+
+    def _analyse(self, question: str) -> Query:
         text = question[:MAX_QUERY_CHARS]
         mandarin = question_to_simplified(self.lexicon.to_mandarin(clean_question(text)))
         groups = self._split_unknown_compounds(self.segmenter.groups(mandarin))
         keyed = [g for g in groups if g.key]
-        expansion = self.expander.expand([k for g in keyed if (k := g.key)])
+        expansion = self.expander.expand([k for g in keyed if (k := g.key)],
+                                         stems=[stem_key(g) for g in keyed])
         targets_of = {id(g): expansion.targets.get(i, frozenset()) for i, g in enumerate(keyed)}
         phrasal = self.expander.expand([g.key or g.word for g in groups], phrasal=True)
         for i, group in enumerate(groups):
@@ -328,3 +355,10 @@ def in_context(query: Query, previous: Query,
     for term, weight in added.items():
         terms[term] = terms.get(term, 0.0) + weight * scale
     return replace(query, terms=terms, context=context)
+
+
+def asks_only_a_name(query: Query) -> bool:
+    """The question names the foundation and has no other word that asks something: no
+    content word, no question word's object, no figure."""
+    roles = {w.role for w in query.words}
+    return Role.NAME in roles and not roles & {Role.CONTENT, Role.ASKED, Role.NUMBER}

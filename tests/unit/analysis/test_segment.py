@@ -56,3 +56,19 @@ def test_a_year_in_english_text_has_no_approximate_tokens():
     assert approximate_tokens("1985", " ") == []
     assert approximate_tokens("2018", "两") == []  # 2018两会
     assert approximate_tokens("2900", "余") == ["~2e3", "~29e2"]  # 2900余人: a figure
+
+
+def test_british_and_american_spellings_meet_on_one_stem(segmenter):
+    """Readers in Hong Kong write organisation, centre, programme; CC-CEDICT's senses and many
+    pages write organization, center, program."""
+    for british, american in [("organisation", "organization"), ("centre", "center"),
+                              ("programmes", "programs"), ("colour", "color")]:
+        assert segmenter.tokens(british)[-1] == segmenter.tokens(american)[-1]
+    assert segmenter.tokens("promise")[-1] == "promis"  # not a British spelling: as it was
+
+
+def test_a_british_spelling_finds_the_chinese_of_its_american_form(searcher):
+    british = searcher.analyse("Which organisation supervises it?").terms
+    american = searcher.analyse("Which organization supervises it?").terms
+    assert {t for t in american if not t.isascii()} <= set(british)
+    assert any(not t.isascii() for t in american)

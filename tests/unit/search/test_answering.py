@@ -13,7 +13,13 @@ from cepf_bot.analysis.numerals import approximate_tokens, chinese_numeral_value
 from cepf_bot.analysis.vocabulary import read_vocabulary
 from cepf_bot.corpus.document import list_units
 from cepf_bot.corpus.folder import DOCUMENT_INFO_TITLE, parse_document
-from cepf_bot.search.answer_sentence import QuestionType, asked_unit, pick_answer, question_type
+from cepf_bot.search.answer_sentence import (
+    QuestionType,
+    asked_unit,
+    pick_answer,
+    question_type,
+    type_matches,
+)
 from cepf_bot.search.query import Query, QueryWord, Role
 from cepf_bot.search.support import EVERYDAY, support
 from cepf_bot.types import Hit, Passage, Verdict
@@ -100,6 +106,16 @@ def test_question_words_get_their_roles(searcher):
 def test_the_foundations_name_decides_only_when_nothing_else_is_asked(searcher):
     assert "中国绿发会" not in searcher.analyse("绿会的秘书长是谁").terms
     assert "中国绿发会" in searcher.analyse("绿会").terms
+
+
+def test_a_dictionary_word_made_of_a_question_word_and_a_noun_is_cut_in_two(searcher):
+    """jieba's dictionary holds 哪些项目 and 多少钱 whole: 项目 and 钱 are what is asked
+    about, as in 什么项目, which jieba cuts itself."""
+    found = roles(searcher, "绿会做过哪些项目")
+    assert found["哪些"] == Role.FUNCTION and found["项目"] == Role.CONTENT
+    assert "钱" in roles(searcher, "绿发会一共收了多少钱")
+    hits = searcher.search("绿发会一共收了多少钱")
+    assert hits and "27103400.95" in hits[0].passage.text
 
 
 def test_a_rule_explains_a_compound_the_corpus_does_not_know(searcher):
@@ -212,9 +228,18 @@ def test_items_of_one_paragraph_share_its_key_and_the_title(index):
     ("how many people were trained", QuestionType.AMOUNT),
     ("when did they sign", QuestionType.WHEN),
     ("介绍一下绿会", QuestionType.OTHER),
+    ("我想给绿会捐款 怎么捐", QuestionType.HOW), ("how can i donate", QuestionType.HOW),
+    ("how many people attended", QuestionType.AMOUNT),
 ])
 def test_question_types(question, kind):
     assert question_type(question) == kind
+
+
+def test_a_way_answers_how_a_figure_does_not():
+    """How to donate is answered by a channel (a site, an account, an address), not by the
+    count of donations."""
+    assert not type_matches(QuestionType.HOW, None, "• 爱心人次:2240次", ())
+    assert type_matches(QuestionType.HOW, None, "捐款可通过官网在线完成。", ())
 
 
 def test_asked_unit():

@@ -65,6 +65,24 @@ def test_glossary_translates_english_at_full_weight(searcher):
     assert "of" not in query.own
 
 
+def test_an_inflected_english_word_meets_the_glossary_phrase_of_its_stem(searcher):
+    """"chairs" is the glossary's "chair" (理事长): the question's word by its stem."""
+    assert searcher.analyse("who chairs the foundation now").terms["理事长"] == 1.0
+    hits = searcher.search("Who chairs CBCGDF's board at present?")
+    assert hits and "谢伯阳" in hits[0].passage.text
+
+
+def test_a_glossary_phrase_that_is_not_its_own_stem_is_not_met_by_stems():
+    """A phrase's word is matched by a question's stem only when it is a stem itself: "gives"
+    finds "give", never "giving" (donations) nor "publish" "publisher"."""
+    from cepf_bot.analysis.expansion import QueryExpander
+
+    expander = QueryExpander({("chair",): {"理事长": 1.0}, ("giving",): {"爱心": 1.0}})
+    assert expander.expand(["chairs"], stems=["chair"]).terms == {"理事长": 1.0}
+    assert expander.expand(["gives"], stems=["give"]).terms == {}
+    assert expander.expand(["giving"], stems=["give"]).terms == {"爱心": 1.0}
+
+
 def test_paging_continues_the_ranking(searcher):
     first = searcher.search("绿发会国际合作项目", k=2)
     second = searcher.search("绿发会国际合作项目", k=2, offset=2)
