@@ -173,6 +173,7 @@ class Engine:
         if segmenter is None or segmenter.settings() != index.meta.tokenizer:
             segmenter = Segmenter.from_settings(index.meta.tokenizer,
                                                 cache_dir=self.paths.cache_dir)
+        segmenter.learn(index.meta.learnt_words)
         searcher = Searcher(index, segmenter, self.relevance)
         self._searcher = searcher  # one assignment: a question sees the old or the new one
         self._examples = None

@@ -248,6 +248,10 @@ class IndexMeta:
     # an original passage's id -> the position of its official translation's passage
     translations: dict[str, int] = field(default_factory=dict)
     segmented_documents: int = 0  # how many documents this build had to segment
+    # words each document taught (`analysis.learnt`), by document key; and all of them, which
+    # questions are read with
+    learnt: dict[str, list[str]] = field(default_factory=dict)
+    learnt_words: list[str] = field(default_factory=list)
     incremental: bool = False  # whether it updated the previous postings
     lexicon: str = ""
     document_keys: list[str] = field(default_factory=list)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cepf_bot.analysis.learnt import MAX_CHARS, MAX_SPAN
 from cepf_bot.analysis.numerals import approximate_tokens, normalise_numbers
 from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.vocabulary import Vocabulary
@@ -56,8 +57,8 @@ else:
     jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
-SEGMENTER_VERSION = 5  # 4: a year in English text has no approximate tokens; 5: British
-# spellings stemmed as American ones
+SEGMENTER_VERSION = 6  # 4: a year in English text has no approximate tokens; 5: British
+# spellings stemmed as American ones; 6: words learnt from each document (analysis.learnt)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -164,6 +165,13 @@ class Segmenter:
         self._cache_dir = cache_dir
         self._jieba: jieba.Tokenizer | None = None
         self._lock = threading.Lock()
+        # words learnt from the index's documents (`learn`): jieba's words they span are joined
+        self.learnt_words: frozenset[str] = frozenset()
+
+    def learn(self, words: Iterable[str]) -> None:
+        """Read text with the words an index learnt from its documents from now on (set once,
+        before the segmenter reads questions)."""
+        self.learnt_words = frozenset(words)
 
     @classmethod
     def for_vocabulary(cls, vocabulary: Vocabulary, *, cache_dir: Path | None = None
@@ -251,30 +259,64 @@ class Segmenter:
 
     def groups(self, text: str) -> list[Group]:
         """Each plain word of `text` with its index terms, in order."""
-        out: list[Group] = []
+        return self.join(self.pieces(text), self.learnt_words)
+
+    def pieces(self, text: str) -> list[list[Group]]:
+        """`text` normalised, as its pieces (a run of Chinese, a number, an ASCII word), each
+        as its groups: a run of Chinese as jieba's words, the others one group each."""
+        out: list[list[Group]] = []
         normal = normalise_numbers(normalise(text))
         tokenizer = None
         for m in _PIECES.finditer(normal):
             piece, kind = m.group(), m.lastgroup or ""
             if kind == "han":
                 tokenizer = tokenizer or self._tokenizer()
+                run = []
                 for word in tokenizer.cut(piece):
                     if word in self.aliases:
-                        out.append(Group(word, (self.aliases[word],), kind))
+                        run.append(Group(word, (self.aliases[word],), kind))
                     else:
                         parts = self._search_parts(word, tokenizer.FREQ)
-                        out.append(Group(word, tuple(t for t in parts if t not in self.stopwords),
+                        run.append(Group(word, tuple(t for t in parts if t not in self.stopwords),
                                          kind))
+                out.append(run)
             elif kind == "num":
                 following = normal[m.end() : m.end() + 1]
-                out.append(Group(piece, (piece, *approximate_tokens(piece, following)), kind))
+                out.append([Group(piece, (piece, *approximate_tokens(piece, following)), kind)])
             elif piece in self.aliases:
-                out.append(Group(piece, (self.aliases[piece],), kind))
+                out.append([Group(piece, (self.aliases[piece],), kind)])
             elif piece in self.stopwords:
-                out.append(Group(piece, (), kind))
+                out.append([Group(piece, (), kind)])
             else:
                 stem = english_stem(piece)
-                out.append(Group(piece, (piece, stem) if stem != piece else (piece,), kind))
+                out.append([Group(piece, (piece, stem) if stem != piece else (piece,), kind)])
+        return out
+
+    @staticmethod
+    def join(pieces: list[list[Group]], learnt: frozenset[str] | set[str]) -> list[Group]:
+        """The pieces' groups in order, jieba's words that together spell a learnt word joined
+        into one group: its terms are theirs, then the word (as a long word's search-mode parts
+        come before it). Only whole words are joined: 郑大 is never made of 郑 and 大学's 大."""
+        if not learnt:
+            return [g for piece in pieces for g in piece]
+        out: list[Group] = []
+        for piece in pieces:
+            i, n = 0, len(piece)
+            while i < n:
+                best, spelled = i, piece[i].word
+                for j in range(i + 1, min(n, i + MAX_SPAN)):
+                    spelled += piece[j].word
+                    if len(spelled) > MAX_CHARS:
+                        break
+                    if spelled in learnt:
+                        best = j
+                if best == i:
+                    out.append(piece[i])
+                else:
+                    word = "".join(g.word for g in piece[i : best + 1])
+                    tokens = tuple(t for g in piece[i : best + 1] for t in g.tokens)
+                    out.append(Group(word, (*tokens, word), "han"))
+                i = best + 1
         return out
 
     def dictionary_groups(self, word: str) -> list[Group]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ import numpy as np
 from cepf_bot import __version__
 from cepf_bot.analysis.bilingual import compile_bridge
 from cepf_bot.analysis.expansion import QueryExpander
+from cepf_bot.analysis.learnt import MAX_PER_INDEX
 from cepf_bot.analysis.segment import SEGMENTER_VERSION, Segmenter
 from cepf_bot.corpus.folder import Corpus
 from cepf_bot.index.bm25 import (
@@ -119,9 +120,9 @@ def build_index(
         passage_map = np.full(len(base.doc_len), -1, dtype=np.int32)
     else:
         kept, wanted = {}, list(range(len(documents)))
-    found, segmented = document_terms(documents, keys, wanted, segmenter, lexicon, cache=cache,
-                                      progress=progress, jieba_cache=jieba_cache,
-                                      seconds=seconds)
+    found, taught, segmented = document_terms(
+        documents, keys, wanted, segmenter, lexicon, cache=cache, progress=progress,
+        jieba_cache=jieba_cache, seconds=seconds)
     if cache is not None and segmented:
         try:
             save_lexicon(cache, lexicon_id, lexicon)
@@ -149,6 +150,10 @@ def build_index(
     else:
         parts = sort_parts([found[i] for i in range(len(documents))], len(lexicon))
     postings, term_lexicon_ids = weigh(parts, lexicon, params)
+    old_learnt = previous.meta.learnt if previous is not None else {}
+    learnt = {keys[i]: words for i in range(len(documents))
+              if (words := taught[i] if i in taught else old_learnt.get(keys[i], []))}
+    learnt_words = _learnt_words(learnt.values())
 
     passages = PassageChain([d.passages for d in documents])
     meta = IndexMeta(
@@ -169,6 +174,8 @@ def build_index(
         renderings=corpus.vocabulary.renderings,
         translations={p.original: i for i, p in _translated(documents, passages)},
         segmented_documents=segmented,
+        learnt=learnt,
+        learnt_words=learnt_words,
         incremental=base is not None,
         lexicon=lexicon_id,
         document_keys=keys,
@@ -184,6 +191,17 @@ def build_index(
     return Index(meta, infos, passages, postings,
                  parts={"tf": parts.tf, "doc_len": parts.doc_len,
                         "term_lexicon_ids": term_lexicon_ids})
+
+
+def _learnt_words(taught: Iterable[list[str]]) -> list[str]:
+    """The words the documents taught, in document order, at most MAX_PER_INDEX."""
+    words: dict[str, None] = {}
+    for document_words in taught:
+        for word in document_words:
+            if len(words) >= MAX_PER_INDEX:
+                return list(words)
+            words.setdefault(word, None)
+    return list(words)
 
 
 def _translated(documents: Sequence[Document], passages: Sequence[Passage]

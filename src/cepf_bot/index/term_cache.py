@@ -10,6 +10,7 @@ unchanged file is never segmented again. Segmenting a lot of text uses two proce
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -23,8 +24,10 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from cepf_bot.analysis.learnt import document_words
+from cepf_bot.analysis.numerals import normalise_numbers
 from cepf_bot.analysis.script import to_simplified, without_readings
-from cepf_bot.analysis.segment import Segmenter
+from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.errors import CorpusError
 from cepf_bot.index.bm25 import DocumentTerms, Lexicon, LocalTerms, with_lexicon
 from cepf_bot.types import Document, Passage
@@ -105,6 +108,23 @@ def _load_terms(path: Path, lexicon_size: int) -> DocumentTerms | None:
         return None  # missing or damaged: segment again
 
 
+def _save_words(path: Path, words: list[str]) -> None:
+    """The words a document taught, as a JSON list."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(words, ensure_ascii=False), "utf-8")
+    os.replace(tmp, path)
+
+
+def _load_words(path: Path) -> list[str] | None:
+    try:
+        words = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None  # missing or damaged: segment again
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        return None
+    return words
+
+
 _worker_segmenter: Segmenter | None = None
 
 
@@ -114,26 +134,40 @@ def _init_worker(settings: dict[str, object], cache_dir: Path | None) -> None:
     _worker_segmenter.warm_up()
 
 
-def _segment_in_worker(work: tuple[str, list[Passage], float | None]) -> LocalTerms:
+def _segment_in_worker(work: tuple[str, list[Passage], float | None]
+                       ) -> tuple[LocalTerms, list[str]]:
     assert _worker_segmenter is not None
     path, passages, seconds = work
-    return LocalTerms.from_tokens(bounded_tokens(_worker_segmenter, path, passages, seconds))
+    tokens, words = bounded_tokens(_worker_segmenter, path, passages, seconds)
+    return LocalTerms.from_tokens(tokens), words
 
 
 def bounded_tokens(segmenter: Segmenter, path: str, passages: Sequence[Passage],
-                   seconds: float | None) -> list[list[str]]:
-    """The passages' terms, within `seconds` of this thread's CPU time (None: no limit); over
-    it, a `CorpusError` naming the file. Segmenting is linear but slow on unknown text (about
-    30 µs a character: a 5 MB line of Chinese took 50 s), so it is held to the limit a reader
-    is, to the passage (each at most MAX_PASSAGE_CHARS)."""
+                   seconds: float | None) -> tuple[list[list[str]], list[str]]:
+    """The passages' terms and the words the document teaches (`analysis.learnt`: jieba's
+    words that spell one are joined), within `seconds` of this thread's CPU time (None: no
+    limit); over it, a `CorpusError` naming the file. Segmenting is linear but slow on unknown
+    text (about 30 µs a character: a 5 MB line of Chinese took 50 s), so it is held to the
+    limit a reader is, to the passage (each at most MAX_PASSAGE_CHARS)."""
     start = time.thread_time()
-    tokens = []
+    pieces = []
+    texts = []
     for passage in passages:
-        tokens.append(passage_tokens(segmenter, passage))
+        text = index_text(passage)
+        texts.append(normalise_numbers(normalise(text)))
+        pieces.append(segmenter.pieces(text))
         if seconds is not None and time.thread_time() - start > seconds:
             raise CorpusError(f"{path}: segmenting it took more than {seconds:g} s of CPU "
                               "(the limit per file)")
-    return tokens
+    titles = {normalise_numbers(normalise(without_readings(to_simplified(p.title))))
+              for p in passages}
+    words = document_words(
+        texts, sorted(titles),
+        [[[(g.word, not g.tokens) for g in piece] for piece in passage if piece
+          and piece[0].kind == "han"] for passage in pieces],
+        segmenter.knows, segmenter.words)
+    learnt = frozenset(words)  # the document's own: its terms depend on nothing else
+    return [[t for g in segmenter.join(p, learnt) for t in g.tokens] for p in pieces], words
 
 
 def document_terms(
@@ -147,16 +181,18 @@ def document_terms(
     progress: bool = False,
     jieba_cache: Path | None = None,
     seconds: float | None = None,
-) -> tuple[dict[int, DocumentTerms], int]:
-    """The terms of the `wanted` documents, and how many had to be segmented: from the token
-    cache when a document's passages are unchanged, else segmented — by two processes when
-    there is a lot of text."""
+) -> tuple[dict[int, DocumentTerms], dict[int, list[str]], int]:
+    """The terms of the `wanted` documents, the words each taught, and how many had to be
+    segmented: from the token cache when a document's passages are unchanged, else segmented —
+    by two processes when there is a lot of text."""
     found: dict[int, DocumentTerms] = {}
+    learnt: dict[int, list[str]] = {}
     if cache is not None:
         for i in wanted:
             terms = _load_terms(cache / f"{keys[i]}.npy", len(lexicon))
-            if terms is not None:
-                found[i] = terms
+            words = _load_words(cache / f"{keys[i]}.words.json")
+            if terms is not None and words is not None:
+                found[i], learnt[i] = terms, words
     todo = [i for i in wanted if i not in found]
     chars = sum(len(p.text) for i in todo for p in documents[i].passages)
     bar = tqdm(total=len(todo), unit="doc", desc="segmenting", leave=False,
@@ -168,15 +204,16 @@ def document_terms(
                                  initializer=_init_worker,
                                  initargs=(segmenter.settings(), jieba_cache)) as pool:
             work = ((documents[i].path, list(documents[i].passages), seconds) for i in todo)
-            for i, local in zip(todo, pool.map(_segment_in_worker, work, chunksize=4),
-                                strict=True):
-                found[i] = local.with_lexicon(lexicon)
+            for i, (local, words) in zip(todo, pool.map(_segment_in_worker, work,
+                                                         chunksize=4), strict=True):
+                found[i], learnt[i] = local.with_lexicon(lexicon), words
                 bar.update()
     else:
         segmented: list[LocalTerms] = []
         for i in todo:
-            segmented.append(LocalTerms.from_tokens(bounded_tokens(
-                segmenter, documents[i].path, documents[i].passages, seconds)))
+            tokens, learnt[i] = bounded_tokens(segmenter, documents[i].path,
+                                               documents[i].passages, seconds)
+            segmented.append(LocalTerms.from_tokens(tokens))
             bar.update()
         found.update(zip(todo, with_lexicon(segmented, lexicon), strict=True))
     bar.close()
@@ -185,10 +222,11 @@ def document_terms(
             cache.mkdir(parents=True, exist_ok=True)
             for i in todo:
                 _save_terms(cache / f"{keys[i]}.npy", found[i])
-            used = {f"{k}.npy" for k in keys}
-            for stale in cache.glob("*.np[yz]"):
+                _save_words(cache / f"{keys[i]}.words.json", learnt[i])
+            used = {f"{k}{ext}" for k in keys for ext in (".npy", ".words.json")}
+            for stale in [*cache.glob("*.np[yz]"), *cache.glob("*.words.json")]:
                 if stale.name not in used:
                     stale.unlink(missing_ok=True)
         except OSError as e:
             log.warning("cannot write the token cache %s (%s)", cache, e.strerror or e)
-    return found, len(todo)
+    return found, learnt, len(todo)
