@@ -22,7 +22,7 @@ from pathlib import Path
 
 from cepf_bot.search.answer_sentence import QuestionType, asked_unit, question_type, type_matches
 from cepf_bot.search.query import Query, QueryWord, Role
-from cepf_bot.search.support import Support, is_supported
+from cepf_bot.search.support import Support, covers, is_supported
 from cepf_bot.types import Verdict
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "verdict_model.json"
@@ -132,7 +132,8 @@ def _literally_in(word: QueryWord, matched: Collection[str], passage_text: str) 
     if word.word in matched or (len(word.word) > 1 and word.word in passage_text):
         return True
     parts = [t for t in word.tokens if t != word.word]
-    return bool(parts) and all(p in matched or p in passage_text for p in parts)
+    return bool(parts) and covers(word.word, parts) and all(
+        p in matched or p in passage_text for p in parts)
 
 
 @dataclass(frozen=True)

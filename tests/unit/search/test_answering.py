@@ -300,3 +300,16 @@ def test_hyphenated_and_joined_english_words_are_split(searcher):
     assert [w.word for w in searcher.analyse("dark-sky reserves").words][:2] == ["dark", "sky"]
     assert [w.word for w in searcher.analyse("seaprotection").words] == ["sea", "protection"]
     assert [w.word for w in searcher.analyse("fishermen").words] == ["fishermen"]  # a word
+
+
+def test_a_word_is_supported_by_its_parts_only_when_they_make_all_of_it():
+    """主管 and 单位 make 主管单位; 秘书 and 秘书长 do not make 副秘书长: a passage about the
+    secretary-general does not answer who the deputy is."""
+    from cepf_bot.search.support import is_supported
+
+    deputy = QueryWord("副秘书长", ("秘书", "秘书长", "副秘书长"), frozenset(), Role.CONTENT, "han")
+    body = QueryWord("主管单位", ("主管", "单位", "主管单位"), frozenset(), Role.CONTENT, "han")
+    assert not is_supported(deputy, ["秘书长"], "中国绿发会秘书长周晋峰")
+    assert is_supported(body, ["主管", "单位"], "中国科学技术协会主管,单位性质")
+    stemmed = QueryWord("chairs", ("chairs", "chair"), frozenset(), Role.CONTENT, "word")
+    assert is_supported(stemmed, ["chair"], "the chair")  # a stem is not a piece of the word
