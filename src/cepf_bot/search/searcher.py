@@ -292,8 +292,9 @@ class Searcher:
     def _plain_words(self, text: str) -> frozenset[str]:
         """The plain words of a passage's sentence (cached: the verdict and the answer both
         pick the answer sentence, question after question, from the same passages)."""
+        learnt = self.segmenter.learnt_words  # jieba's words a learnt word joins stay words
         return frozenset(t for g in self.segmenter.groups(text) if g.key
-                         for t in (g.key, *g.tokens[-1:]))
+                         for t in (g.tokens if g.word in learnt else (g.key, *g.tokens[-1:])))
 
     def judge(self, question: str, after: str | None = None) -> Judgement:
         """Why a question gets its verdict (for tests, eval and fitting the model); `after` as

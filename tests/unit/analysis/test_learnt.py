@@ -69,3 +69,7 @@ def test_an_index_learns_a_documents_words_and_questions_are_read_with_them(
     segmenter = reloaded.searcher.segmenter
     assert "北理" in segmenter.learnt_words
     assert "北理" in segmenter.tokens("北理有多少学生")
+    # a sentence holding a learnt word still has the words it joins: the answer sentence
+    # weighs 手册 in 《青河湿地守护手册》 as before the word was learnt
+    words = reloaded.searcher._plain_words("我们发布了《青河湿地守护手册》。")
+    assert {"手册", "青河湿地守护手册"} <= words
