@@ -27,6 +27,7 @@ from cepf_bot.analysis.lexicon import (
     english_weight,
     english_zipf,
     general_lexicon,
+    is_chinese,
     is_english_word,
     is_question_word,
 )
@@ -227,6 +228,7 @@ class QueryAnalyser:
                     expanded[term] = max(expanded.get(term, 0.0), weight)
             words.append(QueryWord(group.word, group.tokens, targets,
                                    self._role(group, targets), group.kind))
+        words = self._other_organisations(words)
         # The foundation's name decides nothing when the question asks about something else.
         has_content = any(w.role == Role.CONTENT for w in words)
         searched = ({Role.CONTENT, Role.ASKED, Role.NUMBER} if has_content
@@ -298,6 +300,28 @@ class QueryAnalyser:
                else w
                for i, w in enumerate(words)]
         return out, sets
+
+    def _other_organisations(self, words: list[QueryWord]) -> list[QueryWord]:
+        """An everyday word among the foundation's names (基金会) right after a word the corpus
+        does not know is the head of another organisation's name (阿拉善SEE基金会): it does not
+        name the foundation there, and what is asked about is that other name."""
+        out = list(words)
+        for i, word in enumerate(words):
+            if word.role != Role.NAME or not self._everyday(word.word):
+                continue
+            j = i - 1  # the word right before it (a Chinese name may hold Latin letters: SEE)
+            while j > 0 and word.kind == "han" and words[j].kind == "word":
+                j -= 1
+            before = words[j] if j >= 0 else None
+            if before is not None and before.role == Role.CONTENT and not any(
+                    t in self.postings.terms for t in before.tokens):
+                out[i] = replace(word, tokens=(), role=Role.FUNCTION)
+        return out
+
+    def _everyday(self, word: str) -> bool:
+        if is_chinese(word):
+            return self.segmenter.frequency(word) > 0
+        return is_english_word(word)
 
     def _background_weight(self, word: QueryWord) -> float:
         if word.kind == "han":

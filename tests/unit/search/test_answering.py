@@ -118,6 +118,16 @@ def test_a_dictionary_word_made_of_a_question_word_and_a_noun_is_cut_in_two(sear
     assert hits and "27103400.95" in hits[0].passage.text
 
 
+def test_an_everyday_name_after_a_name_the_corpus_lacks_is_another_organisation(searcher):
+    """基金会 is one of the foundation's names, but in 阿拉善SEE基金会 or "the Ford Foundation"
+    it heads another organisation's name: the question is not about the foundation."""
+    assert roles(searcher, "阿拉善SEE基金会是做什么的")["基金会"] == Role.FUNCTION
+    assert roles(searcher, "What does the Ford Foundation do?")["foundation"] == Role.FUNCTION
+    assert roles(searcher, "这个基金会的秘书长是谁")["基金会"] == Role.NAME
+    assert roles(searcher, "what does the foundation do")["foundation"] == Role.NAME
+    assert searcher.ask("阿拉善SEE基金会是做什么的").verdict != Verdict.ANSWER
+
+
 def test_a_rule_explains_a_compound_the_corpus_does_not_know(searcher):
     query = searcher.analyse("绿发会的财务收支情况")
     assert "收支信息" in next(w for w in query.words if w.word == "财务收支").targets
