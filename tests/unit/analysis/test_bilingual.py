@@ -92,3 +92,25 @@ def test_a_synonym_set_scores_as_one_term_with_summed_tf_and_union_df():
     expected = bm25.score(bm25.build_postings(merged, BM25Params()), {"s": 1.0})
     assert scores == pytest.approx(expected)
     assert scores[1] > scores[0] > 0
+
+
+def test_pinyin_read_a_character_at_a_time_is_pypinyins_reading_of_the_word():
+    import random
+
+    from cepf_bot.analysis.english_forms import load_pinyin, pinyin
+
+    rng = random.Random(26)
+    characters = [chr(c) for c in range(0x4E00, 0x9FA6, 7)] + list("重长行乐绿ü〇a3 ·（")
+    for _ in range(2_000):
+        word = "".join(rng.choice(characters) for _ in range(rng.randint(1, 5)))
+        whole = [s for s in load_pinyin()(word, v_to_u=True, errors="ignore") if s]
+        assert pinyin(word) == whole, word
+
+
+def test_an_english_word_is_one_wordfreq_knows():
+    from wordfreq import zipf_frequency
+
+    from cepf_bot.analysis.lexicon import is_english_word
+
+    for word in ("bite", "zhou", "jinfeng", "nanhui", "wetland", "xyzzyq", "Bite", "it's"):
+        assert is_english_word(word) == (zipf_frequency(word, "en", wordlist="small") > 0)
