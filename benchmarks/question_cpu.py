@@ -3,8 +3,10 @@ search, its spelling re-read, the verdict, the answer) and the suggestions when 
 
     python benchmarks/question_cpu.py [--runs 3]
 
-Target (issue 26): no question more than 50 ms of CPU. Best of `--runs` per case, warm caches
-cleared (the searcher's analysis and gloss caches), on the embedded corpus.
+Target (issue 26): no question more than 50 ms of CPU. Per case its first run (the text never
+seen: what a hostile sender gets, new text each time) and the best of `--runs` (the searcher's
+analysis and gloss caches cleared before each), on the embedded corpus; the worst of the first
+runs is the figure.
 """
 
 from __future__ import annotations
@@ -59,13 +61,16 @@ def main() -> None:
 
     engine = Engine.open(resolve_paths(corpus=str(ROOT / "corpus"), index=str(work / "index")))
     searcher = engine.searcher
-    for warm in ("绿发会的收入总额是多少", "who is the secretary general", "绿法会是什么"):
+    # warm: jieba, wordfreq, the speller's vocabularies (loaded once, by the first word that needs
+    # them)
+    for warm in ("绿发会的收入总额是多少", "who is the secretary general", "绿法会是什么",
+                 "xqzvw expendature"):
         compose_reply(searcher, warm, reply_locale(warm))
         small_talk(searcher, warm)
     worst = 0.0
     for name, question in cases().items():
         for language in ("zh-hans", "en"):
-            best = float("inf")
+            best, first = float("inf"), None
             for _ in range(args.runs):
                 searcher.analyse.cache_clear()
                 searcher.gloss.cache_clear()
@@ -75,11 +80,14 @@ def main() -> None:
                 reply = compose_reply(searcher, question, locale)
                 if not reply.hits:
                     suggestions(searcher, reply.subject, engine.examples.get(locale.lang, []))
-                best = min(best, time.process_time() - start)
-            worst = max(worst, best)
-            flag = "  <-- over 50 ms" if best > 0.05 else ""
-            print(f"{name:26} {language:8} {best * 1000:6.1f} ms CPU{flag}")
-    print(f"worst: {worst * 1000:.1f} ms CPU")
+                took = time.process_time() - start
+                best, first = min(best, took), took if first is None else first
+            assert first is not None
+            worst = max(worst, first)
+            flag = "  <-- over 50 ms" if first > 0.05 else ""
+            print(f"{name:26} {language:8} first {first * 1000:6.1f} ms, best "
+                  f"{best * 1000:6.1f} ms CPU{flag}")
+    print(f"worst first run: {worst * 1000:.1f} ms CPU")
 
 
 if __name__ == "__main__":

@@ -151,8 +151,15 @@ def load_pinyin() -> Callable[..., list[str]]:
 
 
 def pinyin(word: str) -> list[str]:
-    """The syllables of a Chinese word, no tones, ü kept: 吕正操 -> ['lü', 'zheng', 'cao']."""
-    return [s for s in load_pinyin()(word, v_to_u=True, errors="ignore") if s]
+    """The syllables of a Chinese word, no tones, ü kept: 吕正操 -> ['lü', 'zheng', 'cao'].
+    Without its phrase tables pypinyin reads each character alone, so a character's reading is
+    looked up once: a reindex reads the pinyin of every name-like term of the corpus."""
+    return [s for c in word for s in _character_pinyin(c)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _character_pinyin(character: str) -> tuple[str, ...]:
+    return tuple(s for s in load_pinyin()(character, v_to_u=True, errors="ignore") if s)
 
 
 def person_name(word: str) -> str:

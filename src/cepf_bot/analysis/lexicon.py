@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -137,7 +138,17 @@ def common_english_words(count: int = COMMON_ENGLISH_WORDS) -> list[str]:
 
 def is_english_word(word: str) -> bool:
     """Whether `word` is in wordfreq's small English list (one in a million words or more)."""
+    if word.isascii() and word.isalpha() and word.islower():
+        return word in _english_words()  # what wordfreq looks such a word up in
     return english_zipf(word) > 0
+
+
+@functools.cache
+def _english_words() -> Container[str]:
+    from wordfreq import get_frequency_dict
+
+    words: Container[str] = get_frequency_dict("en", "small")
+    return words
 
 
 def chinese_weight(frequency: int, total: int) -> float:

@@ -72,7 +72,9 @@ def remove_stale_uploads(folder: Path | None = None) -> int:
         except OSError:
             continue
         pid = entry.name[len(UPLOAD_PREFIX):].split("-", 1)[0]
-        if now - info.st_mtime <= PENDING_SECONDS and pid.isdigit() and _running(int(pid)):
+        if not pid.isdigit():  # not a bot's (`cepf-upload-run-…` of a script): not ours
+            continue
+        if now - info.st_mtime <= PENDING_SECONDS and _running(int(pid)):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed += 1

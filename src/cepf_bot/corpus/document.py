@@ -82,35 +82,52 @@ def content_size(text: str) -> int:
 def is_slight(block: Block) -> bool:
     """A block too slight to be a passage: little content (a dateline, a byline, a link), or
     only short lines with no sentence in them (a heading or a label written as a paragraph)."""
-    text = "\n".join(block.lines)
-    if content_size(text) < SLIGHT_CONTENT:
-        return True
-    return all(content_size(line) <= SLIGHT_LINE and not _SENTENCE_END.search(line)
-               for line in block.lines)
+    return _Slightness().add(block.lines).slight
+
+
+class _Slightness:
+    """`is_slight` of lines added a few at a time, in time linear in all of them: a document of
+    100,000 short lines, each slight, is one block joined line by line."""
+
+    def __init__(self) -> None:
+        self.content = 0  # content_size is a sum over lines: joined by newlines, nothing merges
+        self.only_short_lines = True
+
+    def add(self, lines: list[str]) -> _Slightness:
+        for line in lines:
+            size = content_size(line)
+            self.content += size
+            self.only_short_lines = self.only_short_lines and size <= SLIGHT_LINE and (
+                not _SENTENCE_END.search(line))
+        return self
+
+    @property
+    def slight(self) -> bool:
+        return self.content < SLIGHT_CONTENT or self.only_short_lines
 
 
 def join_slight(blocks: list[Block]) -> list[Block]:
     """Blocks as passages read them: a picture's file name left out, and each slight block
     joined to the next block of its section (to the previous one at a section's end), so a
     heading line is read with its paragraph and a dateline with the article's first one."""
-    kept = [replace(b, lines=[line for line in b.lines if not _PICTURE_NAME.match(line)])
-            for b in blocks]
-    kept = [b for b in kept if b.lines]
     joined: list[Block] = []
-    pending: Block | None = None
-    for block in kept:
+    pending: Block | None = None  # the slight lines so far, joined to what comes next
+    slightness = _Slightness()
+    for block in blocks:
+        lines = [line for line in block.lines if not _PICTURE_NAME.match(line)]
+        if not lines:
+            continue
         if pending is not None and (pending.section != block.section or (
                 pending.page and block.page and pending.page != block.page)):
             _append(joined, pending)
             pending = None
-        if pending is not None:
-            block = replace(block, lines=pending.lines + block.lines, page=pending.page
-                            or block.page)
+        if pending is None:
+            pending, slightness = Block([], block.section, block.page), _Slightness()
+        pending.lines += lines  # in place: never copied again, however many join
+        pending.page = pending.page or block.page
+        if not slightness.add(lines).slight:
+            joined.append(pending)
             pending = None
-        if is_slight(block):
-            pending = block
-        else:
-            joined.append(block)
     if pending is not None:
         _append(joined, pending)
     return joined

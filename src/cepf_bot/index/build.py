@@ -93,7 +93,8 @@ def build_index(
     """Segment the corpus and compute the postings. With a token `cache`, documents whose
     files are unchanged are not segmented again; with a compatible `previous` index, its
     postings are updated in place of a full merge (same result, far less work). `seconds`:
-    the CPU time segmenting one document may take (a `CorpusError` naming it when over)."""
+    the CPU time segmenting one document may take (a `CorpusError` naming it when over).
+    `jieba_cache`: where jieba's dictionary and the parsed CC-CEDICT are cached."""
     started = time.perf_counter()
     documents = corpus.documents
     settings_json = json.dumps(segmenter.settings(), ensure_ascii=False, sort_keys=True)
@@ -156,6 +157,12 @@ def build_index(
     learnt_words = _learnt_words(learnt.values())
 
     passages = PassageChain([d.passages for d in documents])
+    counts = np.diff(postings.offsets).tolist()
+
+    def passages_with(term: str) -> int:
+        t = postings.terms.get(term)
+        return 0 if t is None else int(counts[t])
+
     meta = IndexMeta(
         format_version=FORMAT_VERSION,
         package_version=__version__,
@@ -180,10 +187,10 @@ def build_index(
         lexicon=lexicon_id,
         document_keys=keys,
         passage_format=PASSAGE_FORMAT,
-        bridge=compile_bridge(postings.terms,
-                              rendered=corpus.vocabulary.renderings).to_json(),
-        faq=build_faq(corpus.faq, segmenter, postings.terms,
-                      corpus.vocabulary.renderings).to_json(),
+        bridge=compile_bridge(postings.terms, rendered=corpus.vocabulary.renderings,
+                              cache_dir=jieba_cache, frequency=passages_with).to_json(),
+        faq=build_faq(corpus.faq, segmenter, postings.terms, corpus.vocabulary.renderings,
+                      cache_dir=jieba_cache, frequency=passages_with).to_json(),
     )
     infos = tuple(DocumentInfo(d.id, d.title, len(d.passages), dict(d.metadata), d.digest,
                                d.url, d.format)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,8 @@ class FaqIndex:
 
 
 def build_faq(pairs: Sequence[FaqPair], segmenter: Segmenter, corpus_terms: Mapping[str, int],
-              rendered: Mapping[str, str]) -> FaqIndex:
+              rendered: Mapping[str, str], *, cache_dir: Path | None = None,
+              frequency: Callable[[str], int] | None = None) -> FaqIndex:
     """Cut every wording as passages are cut; compile the bridge over the corpus's terms and
     the wordings' (the documents' own bridge stays as it is, so no passage changes)."""
     if not pairs:
@@ -86,7 +88,8 @@ def build_faq(pairs: Sequence[FaqPair], segmenter: Segmenter, corpus_terms: Mapp
             mandarin = question_to_simplified(lexicon.to_mandarin(text))
             wordings.append(Wording(i, text, mandarin, tuple(segmenter.tokens(mandarin))))
     own = {t for w in wordings for t in w.tokens}
-    bridge = compile_bridge(_Union(corpus_terms, own), rendered=rendered)
+    bridge = compile_bridge(_Union(corpus_terms, own), rendered=rendered, cache_dir=cache_dir,
+                            frequency=frequency)
     return FaqIndex(tuple(pairs), tuple(wordings), bridge)
 
 

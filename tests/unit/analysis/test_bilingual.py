@@ -106,3 +106,25 @@ def test_the_corpus_names_meet_their_pinyin_spelling_in_english_pages(cedict: Pa
     bridge = compile_bridge({"周晋峰", "zhou", "jinfeng", "湖", "lake"}, path=cedict)
     assert bridge.chinese["周晋峰"] == {"zhou": 1.0, "jinfeng": 1.0}
     assert "湖" not in bridge.chinese or "hu" not in bridge.chinese["湖"]
+
+
+def test_pinyin_read_a_character_at_a_time_is_pypinyins_reading_of_the_word():
+    import random
+
+    from cepf_bot.analysis.english_forms import load_pinyin, pinyin
+
+    rng = random.Random(26)
+    characters = [chr(c) for c in range(0x4E00, 0x9FA6, 7)] + list("重长行乐绿ü〇a3 ·（")
+    for _ in range(2_000):
+        word = "".join(rng.choice(characters) for _ in range(rng.randint(1, 5)))
+        whole = [s for s in load_pinyin()(word, v_to_u=True, errors="ignore") if s]
+        assert pinyin(word) == whole, word
+
+
+def test_an_english_word_is_one_wordfreq_knows():
+    from wordfreq import zipf_frequency
+
+    from cepf_bot.analysis.lexicon import is_english_word
+
+    for word in ("bite", "zhou", "jinfeng", "nanhui", "wetland", "xyzzyq", "Bite", "it's"):
+        assert is_english_word(word) == (zipf_frequency(word, "en", wordlist="small") > 0)

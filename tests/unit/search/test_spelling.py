@@ -73,3 +73,42 @@ def test_a_reading_that_finds_closest_passages_is_used_when_the_typed_question_f
     assert results.verdict == Verdict.CLOSEST
     assert [c.read for c in results.read_as] == ["济州岛"]
     assert "济州岛" in results.hits[0].passage.text
+
+
+def test_the_sound_of_han_text_is_pypinyins_reading_of_it():
+    import random
+
+    from cepf_bot.analysis.english_forms import load_pinyin
+    from cepf_bot.search.spelling import sound
+
+    rng = random.Random(26)
+    characters = [chr(c) for c in [*range(0x4E00, 0x9FA6, 5), *range(0x3400, 0x3500)]]
+    for _ in range(2_000):
+        text = "".join(rng.choice(characters) for _ in range(rng.randint(1, 8)))
+        assert sound.__wrapped__(text) == " ".join(load_pinyin()(text)), text
+    assert sound("绿发会 IUCN") == " ".join(load_pinyin()("绿发会 IUCN"))
+
+
+def test_a_question_of_runs_of_unknown_characters_reads_each_character_once(
+        searcher: Searcher, monkeypatch):
+    """M1 (issue 26): 1,000 characters in runs each ended by a Latin letter cost one pypinyin
+    call a stretch (1,354 of them, 0.2 s) the first time they were seen."""
+    import random
+
+    from cepf_bot.search import spelling
+
+    calls = []
+    reader = spelling.load_pinyin()
+    monkeypatch.setattr(spelling, "load_pinyin", lambda: lambda text: calls.append(text)
+                        or reader(text))
+    spelling.sound.cache_clear()
+    if hasattr(spelling, "_character_sound"):
+        spelling._character_sound.cache_clear()
+    rng = random.Random(7)
+    common = ("的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得"
+              "里后自以会家可下而过天去能对小多")
+    question = ""
+    while len(question) < 1000:
+        question += "".join(rng.choice(common) for _ in range(199)) + "a"
+    searcher.ask(question[:1000])
+    assert len(calls) <= len(set(question))
