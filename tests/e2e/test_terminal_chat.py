@@ -1,6 +1,7 @@
 """`cepf-bot chat`: a private chat in a terminal, driven through a real pseudo-terminal —
 a question, a follow-up read with it, small talk, "more", an example by its number."""
 
+import codecs
 import os
 import pty
 import re
@@ -28,6 +29,8 @@ class Terminal:
                                         close_fds=True)
         os.close(slave)
         self.seen = ""
+        # one decoder across reads: a character whose bytes arrive in two reads stays whole
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def read_until_prompt(self, timeout: float = 60) -> str:
         """Everything written up to the next prompt (the prompt left out)."""
@@ -38,9 +41,9 @@ class Terminal:
             assert left > 0, f"no prompt; the terminal shows: {buffer!r}"
             ready, _, _ = select.select([self.master], [], [], left)
             if ready:
-                chunk = os.read(self.master, 65536).decode("utf-8", "replace")
-                assert chunk, f"the chat ended; it showed: {buffer!r}"
-                buffer += chunk
+                data = os.read(self.master, 65536)
+                assert data, f"the chat ended; it showed: {buffer!r}"
+                buffer += self.decoder.decode(data)
         self.seen += buffer
         return ANSI.sub("", buffer[: -len(PROMPT)]).replace("\r\n", "\n")
 
