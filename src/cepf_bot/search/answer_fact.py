@@ -30,6 +30,7 @@ from cepf_bot.search.answer_spans import (
     with_acronym,
     with_count,
 )
+from cepf_bot.search.english_spans import english_spans
 from cepf_bot.types import Fact, FactKind
 
 __all__ = ["MAX_FACT_CHARS", "candidates", "find_fact", "wanted_kinds"]
@@ -85,6 +86,7 @@ def candidates(sentence: str, classes: Mapping[str, str]) -> list[_Span]:
         else:
             kind = FactKind.DATE
         spans.append(_Span(kind, m.start(), m.end()))
+    spans += [_Span(kind, a, b) for kind, a, b in english_spans(sentence)]
     # a bare figure after a label: 爱心人次:2240
     for m in re.finditer(r"(?<=[:：])\s*(\d[\d,.]*)(?![\d年月日])", sentence):
         spans.append(_Span(FactKind.COUNT, m.start(1), m.end(1)))

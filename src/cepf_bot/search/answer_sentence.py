@@ -68,7 +68,7 @@ _TYPES = [
         r"叫什么|叫啥|名字|名称|全称|题目|标题|\bname\b|\btitle\b|\bcalled\b")),
     (QuestionType.LIST, re.compile(r"哪些|哪几|\bwhich\b|what (?:are|were)\b|\blist\b")),
     (QuestionType.WHEN, re.compile(
-        r"哪年|哪一年|哪个月|什么时候|啥时候?|啥时后|何时|几时|几月|日期|哪段(?:时间|期间|时期)"
+        r"哪年|哪一年|哪个月|哪天|哪一天|哪日|几号|什么时候|啥时候?|啥时后|何时|几时|几月|日期|哪段(?:时间|期间|时期)"
         r"|\bwhen\b|what year"
         r"|which year|what date")),
     (QuestionType.AMOUNT, re.compile(

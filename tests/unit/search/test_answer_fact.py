@@ -25,6 +25,8 @@ def fact(question, sentence, focus=(), terms=(), required=(), classes=CLASSES):
 
 @pytest.mark.parametrize("question, kinds", [
     ("绿会哪一年成立的", (FactKind.DATE,)),
+    ("周晋峰去中卫讲座是哪天", (FactKind.DATE,)),
+    ("会议是几号开的", (FactKind.DATE,)),
     ("收入总额是多少", (FactKind.AMOUNT,)),
     ("一共有多少", (FactKind.AMOUNT, FactKind.COUNT)),
     ("培训了多少人", (FactKind.COUNT,)),
