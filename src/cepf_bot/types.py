@@ -199,10 +199,13 @@ class BM25Params:
 class Relevance:
     """When a ranking reaches the verdict model at all (`verdict`): the best score must reach
     `min_score` (else the verdict is `none`), and a passage below `min_relative` times the best
-    score is not shown."""
+    score is not shown; `typed_within`: see below."""
 
     min_score: float = 1.0
     min_relative: float = 0.2
+    # a passage scored at least this share of the best, whose answer sentence holds the asked
+    # kind (a date, a figure, a person) when the best's does not, comes first (typed_first)
+    typed_within: float = 0.8
 
 
 @dataclass(frozen=True)

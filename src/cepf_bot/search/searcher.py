@@ -21,12 +21,15 @@ from cepf_bot.index.build import Index
 from cepf_bot.index.faq import FaqIndex
 from cepf_bot.index.lazy import passage_ids
 from cepf_bot.search.answer_fact import find_fact
+from cepf_bot.search.answer_kinds import wanted_kinds
 from cepf_bot.search.answer_sentence import pick_answer
 from cepf_bot.search.faq_match import FaqMatcher
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from cepf_bot.search.spelling import Speller, corpus_speller
 from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
+from cepf_bot.search.translations import translations_first
+from cepf_bot.search.typed_first import CANDIDATES, in_order, typed_first
 from cepf_bot.search.verdict import Evidence, VerdictModel, features
 from cepf_bot.types import Answer, Correction, Hit, Relevance, Results, Verdict
 
@@ -42,6 +45,7 @@ class Judgement:
     support: Support | None
     evidence: Evidence | None
     verdict: Verdict
+    first: int | None = None  # a passage shown before the best BM25 one (typed_first)
 
     @property
     def answered(self) -> bool:
@@ -87,28 +91,6 @@ class Searcher:
         self.faq = FaqMatcher(faq, index, segmenter, self.expander, self.model, self.relevance,
                               weight=self._weight, distinctive=self._is_distinctive
                               ) if faq else None
-
-    def _translations_first(self, hits: list[Hit], query: Query) -> list[Hit]:
-        """Each hit that has an official translation as the translation, then the original
-        (a translation found by itself also brings its original); ranks renumbered."""
-        translations = self.index.meta.translations
-        positions = {h.passage.id: i for i, h in enumerate(hits)}
-        ordered: list[Hit] = []
-        seen: set[str] = set()
-        for hit in hits:
-            pair = [hit]
-            if hit.passage.id in translations:
-                at = translations[hit.passage.id]
-                pair = [Hit(hit.rank, hit.score, self.index.passages[at],
-                            self._matched_terms(at, query)), hit]
-            elif hit.passage.original and hit.passage.original in positions:
-                pair = [hit, hits[positions[hit.passage.original]]]
-            for h in pair:
-                if h.passage.id not in seen:
-                    seen.add(h.passage.id)
-                    ordered.append(h)
-        first = hits[0].rank if hits else 1
-        return [replace(h, rank=first + i) for i, h in enumerate(ordered)]
 
     @functools.cached_property
     def passage_keys(self) -> dict[str, int]:
@@ -170,13 +152,16 @@ class Searcher:
         hits = [
             Hit(rank=offset + i + 1, score=float(scores[doc]), passage=self.index.passages[doc],
                 terms=self._matched_terms(doc, query))
-            for i, doc in enumerate(bm25.top_k(scores, k, offset=offset))
+            for i, doc in enumerate(in_order(bm25.top_k(scores, max(offset + k, CANDIDATES)),
+                                             judgement.first)[offset:offset + k])
         ]
         if english and self.index.meta.translations:
-            hits = self._translations_first(hits, query)
+            hits = translations_first(hits, self.index.meta.translations, self.index.passages,
+                                      lambda at: self._matched_terms(at, query))
         answer = None
         if with_answer:
-            best = hits[0] if offset == 0 and hits else self._best_hit(scores, query)
+            best = hits[0] if offset == 0 and hits else self._best_hit(scores, query,
+                                                                       judgement.first)
             answer = self._answer(query, best) if best else None
         return Results(answer, hits, read_as, read_with, judgement.verdict,
                        self._english_of(answer, hits) if english else {},
@@ -250,12 +235,12 @@ class Searcher:
         return corpus_speller(self.index.postings.terms, self.segmenter, self.expander.table,
                               self.analyser.bridge)
 
-    def _best_hit(self, scores: np.ndarray, query: Query) -> Hit | None:
-        top = bm25.top_k(scores, 1)
-        if not top:
-            return None
-        return Hit(1, float(scores[top[0]]), self.index.passages[top[0]],
-                   self._matched_terms(top[0], query))
+    def _best_hit(self, scores: np.ndarray, query: Query, first: int | None) -> Hit | None:
+        top = in_order(bm25.top_k(scores, 1), first)
+        return self._hit(top[0], scores, query) if top else None
+
+    def _hit(self, doc: int, scores: np.ndarray, query: Query) -> Hit:
+        return Hit(1, float(scores[doc]), self.index.passages[doc], self._matched_terms(doc, query))
 
     def _answer(self, query: Query, hit: Hit) -> Answer | None:
         key = (query.mandarin or query.text, hit.passage.id, tuple(sorted(hit.terms)))
@@ -309,28 +294,33 @@ class Searcher:
         if not query.terms:
             return np.zeros(0), Judgement(query, None, None, Verdict.NONE)
         scores = self.scores(query)
-        top = bm25.top_k(scores, 2)
+        top = bm25.top_k(scores, CANDIDATES)
         best = float(scores[top[0]]) if top else 0.0
         if best < self.relevance.min_score:
             return scores, Judgement(query, None, None, Verdict.NONE)
-        second = float(scores[top[1]]) if len(top) > 1 else 0.0
+        first = typed_first(
+            top, scores, wanted_kinds(query.mandarin or query.text),
+            within=self.relevance.typed_within,
+            answer_of=lambda doc: self._answer(query, self._hit(doc, scores, query)))
+        best_doc = top[0] if first is None else first
+        # the score of the passage shown first, and the best of the others
+        second = max((float(scores[d]) for d in top if d != best_doc), default=0.0)
         # an item of a list paragraph is read with the rest of its paragraph
-        best_doc = top[0]
         docs = self.paragraph_of(best_doc)
         matched = {t for doc in docs for t in self._matched_terms(doc, query)}
         text = normalise("\n".join(self.index.passages[doc].text for doc in docs))
         result = support(query, matched, text, known=self._known,
                          distinctive=self._is_distinctive, weight=self._weight)
-        hit = Hit(1, best, self.index.passages[best_doc], self._matched_terms(best_doc, query))
+        hit = self._hit(best_doc, scores, query)
         sentence = self._answer(query, hit)
-        values = features(query, best=best, second=second, support=result, matched=matched,
+        values = features(query, best=hit.score, second=second, support=result, matched=matched,
                           passage_text=text, answer_text=normalise(sentence.text)
                           if sentence else "", idf=self.index.postings.term_idf,
                           top_idf=self._top_idf, known=self._known,
                           weight=self._weight)
         evidence = self.model.decide(values)
         scores[scores < best * self.relevance.min_relative] = 0.0
-        return scores, Judgement(query, result, evidence, evidence.verdict)
+        return scores, Judgement(query, result, evidence, evidence.verdict, first)
 
     @functools.cached_property
     def _top_idf(self) -> float:
