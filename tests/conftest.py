@@ -53,27 +53,44 @@ def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("jieba-cache")
 
 
+def _isolate(monkeypatch: pytest.MonkeyPatch, folder: Path, jieba_cache: Path) -> None:
+    """HOME, the XDG folders and every CEPF_* path into `folder` (jieba's cache shared)."""
+    for name in list(os.environ):
+        if name.startswith(("CEPF_", "TELEGRAM_")) and name != "CEPF_SHARED_DIR":
+            monkeypatch.delenv(name)
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                      ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
+        monkeypatch.setenv(name, str(folder / sub))
+    runtime = folder / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("CEPF_INDEX_PATH", str(folder / "index"))
+    monkeypatch.setenv("CEPF_CACHE_DIR", str(jieba_cache))
+    monkeypatch.setenv("CEPF_QUERY_LOG", str(folder / "queries.sqlite"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session(tmp_path_factory: pytest.TempPathFactory, jieba_cache: Path
+                     ) -> Iterator[None]:
+    """The same isolation for the whole session: a module's or the session's fixtures (an
+    engine reindexed once for a module, a bot) are set up before a test's own isolation, and
+    would otherwise resolve their cache and index in the real home."""
+    monkeypatch = pytest.MonkeyPatch()
+    _isolate(monkeypatch, tmp_path_factory.mktemp("session"), jieba_cache)
+    yield
+    monkeypatch.undo()
+
+
 @pytest.fixture(autouse=True)
 def isolated_paths(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jieba_cache: Path
 ) -> Iterator[None]:
     """No test reads or writes the user's real home, index, cache, query log, heartbeat or
     environment settings: HOME, XDG folders and every CEPF_* path point into `tmp_path`."""
-    for name in list(os.environ):
-        if name.startswith(("CEPF_", "TELEGRAM_")) and name != "CEPF_SHARED_DIR":
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name, folder in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                         ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
-        monkeypatch.setenv(name, str(tmp_path / folder))
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    monkeypatch.setenv("CEPF_INDEX_PATH", str(tmp_path / "index"))
-    monkeypatch.setenv("CEPF_CACHE_DIR", str(jieba_cache))
-    monkeypatch.setenv("CEPF_QUERY_LOG", str(tmp_path / "queries.sqlite"))
+    _isolate(monkeypatch, tmp_path, jieba_cache)
     yield
     # what this test's commands and bots (they inherit the environment) would write: never the
     # real home. Only the suite's own paths are checked, so another process writing the home
