@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -142,6 +142,16 @@ def reindex(corpus: Path, index_path: Path, params: BM25Params | None = None) ->
 def open_engine(corpus: Path, index_path: Path, params: BM25Params | None = None) -> Engine:
     """What `cepf-bot ask` does before it searches."""
     return Engine.open(resolve_paths(corpus=str(corpus), index=str(index_path)), params=params)
+
+
+def engine_with_pages(folder: Path, pages: Mapping[str, str]) -> Engine:
+    """An engine over a copy of the repository's corpus in `folder` with `pages` (file name ->
+    text) added, its index built there as `cepf-bot ask` builds a missing one."""
+    corpus = folder / "corpus"
+    shutil.copytree(REPO_CORPUS, corpus)
+    for name, text in pages.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return open_engine(corpus, folder / "index")
 
 
 @pytest.fixture(scope="module")

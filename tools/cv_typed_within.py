@@ -19,19 +19,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from fit_verdict import (
-    DEV,
-    POOL,
-    Asked,
-    fold,
-    held_out,
-    read_questions,
-    real_corpus,
-    real_questions,
-    resolve_paths,
-)
+from fit_verdict import ROOT, Asked, all_questions, fold, held_out, open_corpora
 
-from cepf_bot.engine import Engine
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.types import Relevance
 
@@ -55,20 +44,13 @@ def best_within(rows: list[tuple[Asked, dict[float, bool]]]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
     eval_dir = Path(args.shared) / "eval"
-    work = Path(tempfile.mkdtemp(prefix="cepf-typed-"))
-    root = Path(__file__).resolve().parent.parent
-    engines = {
-        "profile": Engine.open(resolve_paths(corpus=str(root / "corpus"),
-                                             index=str(work / "index"))),
-        "real": Engine.open(resolve_paths(corpus=str(real_corpus(eval_dir, work)),
-                                          index=str(work / "real-index")))}
-    asked = {"profile": [Asked(name, q, q.q) for name in (*POOL, *DEV)
-                         for q in read_questions(eval_dir / name) if q.must],
-             "real": [a for a in real_questions(eval_dir) if a.question.must]}
+    engines = open_corpora(eval_dir, Path(tempfile.mkdtemp(prefix="cepf-typed-")))
+    asked = {c: [a for a in part if a.question.must]
+             for c, part in all_questions(eval_dir).items()}
     rows: dict[str, list[tuple[Asked, dict[float, bool]]]] = {}
     for corpus, questions in asked.items():
         base = engines[corpus].searcher

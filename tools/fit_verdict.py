@@ -260,6 +260,23 @@ def real_corpus(eval_dir: Path, work: Path) -> Path:
     return corpus
 
 
+def open_corpora(eval_dir: Path, work: Path) -> dict[str, Engine]:
+    """The two corpora the questions are asked of, indexed in `work`: the project's, and the
+    project's with the real pages beside it."""
+    return {"profile": Engine.open(resolve_paths(corpus=str(ROOT / "corpus"),
+                                                 index=str(work / "index"))),
+            "real": Engine.open(resolve_paths(corpus=str(real_corpus(eval_dir, work)),
+                                              index=str(work / "real-index")))}
+
+
+def all_questions(eval_dir: Path) -> dict[str, list[Asked]]:
+    """Each corpus's questions: the pools and dev files for the project's, dev_real for the
+    one with the pages."""
+    return {"profile": [Asked(name, q, q.q) for name in (*POOL, *DEV)
+                        for q in read_questions(eval_dir / name)],
+            "real": real_questions(eval_dir)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -274,14 +291,8 @@ def main() -> None:
     # the shipped model may be one for other features (refitting after a feature changed):
     # the engines here never use it, each searcher below gets its own model
     searcher_module.shipped_model = lambda: ALWAYS  # type: ignore[assignment]
-    searchers = {
-        "profile": Engine.open(resolve_paths(corpus=str(ROOT / "corpus"),
-                                             index=str(work / "index"))).searcher,
-        "real": Engine.open(resolve_paths(corpus=str(real_corpus(eval_dir, work)),
-                                          index=str(work / "real-index"))).searcher}
-    asked = {"profile": [Asked(name, q, q.q) for name in (*POOL, *DEV)
-                         for q in read_questions(eval_dir / name)],
-             "real": real_questions(eval_dir)}
+    searchers = {c: engine.searcher for c, engine in open_corpora(eval_dir, work).items()}
+    asked = all_questions(eval_dir)
     held_groups = {a.group for part in asked.values() for a in part if held_out(a.group)}
     held = {c: [a for a in part if a.group in held_groups] for c, part in asked.items()}
     tuning = {c: [a for a in part if a.group not in held_groups] for c, part in asked.items()}

@@ -204,7 +204,7 @@ class Relevance:
     min_score: float = 1.0
     min_relative: float = 0.2
     # a passage scored at least this share of the best, whose answer sentence holds the asked
-    # kind (a date, a figure, a person) when the best's does not, comes first (typed_first)
+    # date, amount or count when the best's does not, comes first (typed_first)
     typed_within: float = 0.8
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+from cepf_bot.analysis.english_forms import MONTHS
 from cepf_bot.types import FactKind
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# a month's name, or its abbreviation (Sept too); the longer forms first
+_MONTH = rf"(?:{'|'.join(MONTHS)}|Sept|{'|'.join(m[:3] for m in MONTHS)})\.?"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]|20)\d{2}"
 _DATE = re.compile(

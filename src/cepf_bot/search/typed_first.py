@@ -1,5 +1,5 @@
-"""Answer-type preference among near-tied passages: a question that asks for a kind of thing
-(a date, a figure, a person, a place) is answered by a passage that holds one. When the best
+"""Answer-type preference among near-tied passages: a question that asks for a date, an
+amount or a count is answered by a passage that holds one. When the best
 BM25 passage has no span of the asked kind and another passage scored nearly as high does,
 that one comes first (the other passages keep their BM25 order). A long paragraph cut in two,
 or a page's dateline apart from its story, splits the asked thing from the words that name it;

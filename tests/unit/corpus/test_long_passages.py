@@ -3,13 +3,12 @@ term's weight by the passage's length against the average, and the verdict calls
 under 1 `none`, so a 1,500-character paragraph (or a multi-MB one) was never found. Over-long
 passages are cut at sentence ends into pieces of at most MAX_PASSAGE_CHARS."""
 
-import shutil
 from pathlib import Path
 
 from cepf_bot.corpus.document import MAX_PASSAGE_CHARS, bounded_pieces
 from cepf_bot.corpus.folder import parse_document
 from cepf_bot.types import Verdict
-from tests.conftest import REPO_CORPUS, open_engine
+from tests.conftest import engine_with_pages
 
 FILLER = "绿发会的志愿者在各地开展了宣传活动，向公众介绍生态保护的意义。"
 FACT = "黑颈鹤保护小区位于云南省会泽县大桥乡，由当地村民守护。"
@@ -45,10 +44,7 @@ def test_a_multi_megabyte_paragraph_becomes_bounded_passages(tmp_path):
 
 
 def _engine_with(tmp_path: Path, body: str):  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "corpus"
-    shutil.copytree(REPO_CORPUS, corpus)
-    (corpus / "long.md").write_text(f"# 长段落\n\n{body}\n", "utf-8")
-    return open_engine(corpus, tmp_path / "idx")
+    return engine_with_pages(tmp_path, {"long.md": f"# 长段落\n\n{body}\n"})
 
 
 def test_a_fact_in_a_long_paragraph_is_answered(tmp_path):

@@ -35,11 +35,9 @@ def test_a_staff_answer_is_labelled_dated_and_escaped_in_the_readers_script():
 def test_traditional_replies_keep_link_addresses_as_they_are(tmp_path):
     """L7: OpenCC converted a link's address for traditional readers (…/新闻/ -> …/新聞/), a
     page that does not exist. The text is converted; an href and a bare URL are not."""
-    import shutil
-
     from cepf_bot.analysis.script import TraditionalConverter
     from cepf_bot.reply.compose import compose_reply
-    from tests.conftest import REPO_CORPUS, open_engine
+    from tests.conftest import engine_with_pages
 
     url = "https://www.cbcgdf.org/新闻/绿发会/2020.html"
     convert = TraditionalConverter({"绿发会": "綠發會"})
@@ -49,12 +47,9 @@ def test_traditional_replies_keep_link_addresses_as_they_are(tmp_path):
     assert convert.convert(f"<a href='{url}'>新闻</a>", Script.HONG_KONG) == (
         f"<a href='{url}'>新聞</a>")
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(REPO_CORPUS, corpus)
-    (corpus / "news.md").write_text(f"---\nsource: {url}\n---\n# 新闻发布\n\n"
-                                    "黑颈鹤保护小区位于云南省会泽县大桥乡，由当地村民守护。\n",
-                                    "utf-8")
-    searcher = open_engine(corpus, tmp_path / "idx").searcher
+    searcher = engine_with_pages(tmp_path, {
+        "news.md": f"---\nsource: {url}\n---\n# 新闻发布\n\n"
+                   "黑颈鹤保护小区位于云南省会泽县大桥乡，由当地村民守护。\n"}).searcher
     reply = compose_reply(searcher, "黑頸鶴保護小區在哪裡", reply_locale("黑頸鶴保護小區在哪裡"))
     page = "\n".join(reply.messages)
     assert f'href="{url}"' in page

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cepf_bot.search.query import CONTEXT_BUDGET, Query, QueryWord, Role, in_context
-from tests.conftest import open_engine, reindex
+from tests.conftest import engine_with_pages
 
 CHINESE_PAGE = """# 太湖水獭调查
 
@@ -27,17 +27,8 @@ SEAL = "绿会在联合国构建黄渤海斑海豹海洋保护地网络项目里
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    import shutil
-
-    from tests.conftest import REPO_CORPUS
-
-    root = tmp_path_factory.mktemp("documents")
-    corpus = root / "corpus"
-    shutil.copytree(REPO_CORPUS, corpus)
-    (corpus / "otter-survey.md").write_text(CHINESE_PAGE, encoding="utf-8")
-    (corpus / "ibis-chicks.md").write_text(ENGLISH_PAGE, encoding="utf-8")
-    reindex(corpus, root / "index")
-    return open_engine(corpus, root / "index")
+    return engine_with_pages(tmp_path_factory.mktemp("documents"),
+                             {"otter-survey.md": CHINESE_PAGE, "ibis-chicks.md": ENGLISH_PAGE})
 
 
 def top_text(engine, question: str) -> str:  # type: ignore[no-untyped-def]
@@ -80,16 +71,13 @@ def test_a_long_previous_question_weighs_at_most_its_budget():
 
 def test_questions_about_real_pages_find_them_across_languages(tmp_path: Path):
     import json
-    import shutil
 
-    from tests.conftest import REPO_CORPUS, shared_file
+    from tests.conftest import shared_file
 
     questions = shared_file("eval", "dev_real.jsonl")
-    corpus = tmp_path / "corpus"
-    shutil.copytree(REPO_CORPUS, corpus)
-    for page in (questions.parent / "real" / "pages").glob("*.md"):
-        shutil.copy(page, corpus / page.name)
-    engine = reindex_and_open(corpus, tmp_path / "index")
+    engine = engine_with_pages(tmp_path, {
+        page.name: page.read_text("utf-8")
+        for page in (questions.parent / "real" / "pages").glob("*.md")})
     found: dict[str, list[bool]] = {}
     for line in questions.read_text("utf-8").splitlines():
         row = json.loads(line)
@@ -105,11 +93,6 @@ def test_questions_about_real_pages_find_them_across_languages(tmp_path: Path):
     assert sum(found["zh->zh"]) / len(found["zh->zh"]) >= 0.85
 
 
-def reindex_and_open(corpus: Path, index: Path):  # type: ignore[no-untyped-def]
-    reindex(corpus, index)
-    return open_engine(corpus, index)
-
-
 COMPOUND_PAGE = """# Lecture in the county
 
 The secretary-general gave a lecture on ecological civilization to county officials,
@@ -118,14 +101,7 @@ who asked how villages could protect their rivers.
 
 
 def test_a_compound_the_dictionary_lacks_is_translated_by_its_parts(tmp_path: Path):
-    import shutil
-
-    from tests.conftest import REPO_CORPUS
-
-    corpus = tmp_path / "corpus"
-    shutil.copytree(REPO_CORPUS, corpus)
-    (corpus / "lecture.md").write_text(COMPOUND_PAGE, encoding="utf-8")
-    engine = reindex_and_open(corpus, tmp_path / "index")
+    engine = engine_with_pages(tmp_path, {"lecture.md": COMPOUND_PAGE})
     query = engine.searcher.analyse("生态文明讲座")
     assert any(any(t.startswith("civil") for t, _ in s) for s in query.sets)
     assert "ecological civilization" in top_text(engine, "生态文明讲座是讲给谁听的")

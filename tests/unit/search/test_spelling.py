@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from cepf_bot.analysis.segment import Group
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.search.spelling import Speller
 from cepf_bot.types import Correction, Verdict
-from tests.conftest import REPO_CORPUS, open_engine
+from tests.conftest import engine_with_pages
 from tests.unit.search.test_verdict import model_that_says
 
 
@@ -43,12 +42,9 @@ def test_the_profile_reads_a_mistyped_english_word_as_the_word_it_matches(search
 
 def test_a_three_character_word_of_a_new_document_is_read_by_its_sound(tmp_path: Path):
     # no hand dictionary lists 湄公河: the index's own word is what the typo is read against
-    corpus = tmp_path / "corpus"
-    shutil.copytree(REPO_CORPUS, corpus)
-    (corpus / "river.md").write_text(
-        "# 流域项目\n\n湄公河流域湿地保护项目于2021年3月在老挝启动，由三国联合开展。\n",
-        "utf-8")
-    searcher = open_engine(corpus, tmp_path / "index").searcher
+    searcher = engine_with_pages(tmp_path, {
+        "river.md": "# 流域项目\n\n湄公河流域湿地保护项目于2021年3月在老挝启动，由三国联合开展。\n"
+    }).searcher
     assert searcher.ask("湄公河的项目什么时候启动").verdict == Verdict.ANSWER
     results = searcher.ask("眉公河的项目什么时候启动")
     assert [(c.typed, c.read) for c in results.read_as] == [("眉公河", "湄公河")]

@@ -2,15 +2,13 @@
 date, a figure) comes first; other questions keep BM25's order. The page is invented for the
 test (no page of the foundation's own sites)."""
 
-import shutil
-
 import pytest
 
 from cepf_bot.search.english_spans import english_spans
 from cepf_bot.search.searcher import Searcher
 from cepf_bot.search.typed_first import in_order, typed_first
 from cepf_bot.types import Answer, Fact, FactKind, Relevance
-from tests.conftest import REPO_CORPUS, open_engine, reindex
+from tests.conftest import engine_with_pages
 
 PAGE = """# Otter lecture in Suzhou
 
@@ -25,12 +23,7 @@ WHAT = "What did the otter lecture in Suzhou tell the volunteers about?"
 
 @pytest.fixture(scope="module")
 def searchers(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("typed")
-    corpus = root / "corpus"
-    shutil.copytree(REPO_CORPUS, corpus)
-    (corpus / "otter-lecture.md").write_text(PAGE, encoding="utf-8")
-    reindex(corpus, root / "index")
-    base = open_engine(corpus, root / "index").searcher
+    base = engine_with_pages(tmp_path_factory.mktemp("typed"), {"otter-lecture.md": PAGE}).searcher
     return (Searcher(base.index, base.segmenter, Relevance()),
             Searcher(base.index, base.segmenter, Relevance(typed_within=1.01)))
 
