@@ -47,6 +47,7 @@ class GeneralLexicon:
     classes: dict[str, frozenset[str]]
     cantonese: tuple[tuple[str, str], ...]  # longest first
     cantonese_markers: frozenset[str]
+    measure_words: frozenset[str] = frozenset()  # classifiers and time units (CC-CEDICT)
 
     @functools.cached_property
     def function_words(self) -> frozenset[str]:
@@ -67,8 +68,19 @@ class GeneralLexicon:
         return word in self.function_words and not self.is_asked_for(word)
 
     def is_asked_for(self, word: str) -> bool:
-        """A word that names the kind of answer wanted (名字, 金额, figures, title)."""
-        return word in self.of_kind("asked_for")
+        """A word that names the kind of answer wanted (名字, 金额, figures, title), or a
+        question word glued to a measure word (几期, 哪天)."""
+        return word in self.of_kind("asked_for") or bool(self.measure_asked(word))
+
+    def measure_asked(self, word: str) -> str:
+        """The measure word a question word is glued to (几期 -> 期, 多少份 -> 份, 哪天 -> 天):
+        what is asked is a count or a date of that unit. "" for any other word (几乎, 哪怕,
+        and the question words the lexicon lists whole, 几个)."""
+        unit, head = word[-1:], word[:-1]
+        if (len(word) < 2 or unit not in self.measure_words or word in self.function_words
+                or head not in self.of_kind("question_words")):
+            return ""
+        return unit
 
     def to_mandarin(self, question: str) -> str:
         """A question in written Cantonese, in Mandarin words; other text unchanged. Runs
@@ -98,8 +110,9 @@ def general_lexicon() -> GeneralLexicon:
         else:
             table.append((key, value))  # as written: 係 simplified is Mandarin's 系
     table.sort(key=lambda pair: -len(pair[0]))
+    measures = frozenset("".join(_read("measure_words.txt")))
     return GeneralLexicon({k: frozenset(v) for k, v in classes.items()}, tuple(table),
-                          frozenset(markers.split()))
+                          frozenset(markers.split()), measures)
 
 
 COMMON_ENGLISH_WORDS = 50_000  # what a mistyped English word is read against

@@ -149,7 +149,11 @@ class QueryAnalyser:
         (交了, 有个, 哪几个) -> the dictionary's words (交/了, 有/个, 哪/几个)."""
         out = []
         for group in groups:
-            if group.kind == "han" and (asked := self._after_question_word(group.word)):
+            if group.kind == "han" and (unit := self.lexicon.measure_asked(group.word)):
+                # 几期: searched as 期, and not weighed (it is what is asked)
+                tokens = () if unit in self.segmenter.stopwords else (unit,)
+                out.append(Group(group.word, tokens, group.kind))
+            elif group.kind == "han" and (asked := self._after_question_word(group.word)):
                 out += asked
             elif group.word in self.postings.terms:
                 out.append(group)

@@ -118,6 +118,32 @@ def test_a_dictionary_word_made_of_a_question_word_and_a_noun_is_cut_in_two(sear
     assert hits and "27103400.95" in hits[0].passage.text
 
 
+def test_a_question_word_glued_to_a_measure_word_asks_for_that_unit(searcher):
+    """jieba's dictionary holds 几月, 几号 and 几期 whole, as rare words: they ask for a month,
+    a day and an issue, and weigh nothing against a passage (the unit is searched, as 名字 is)."""
+    lexicon = general_lexicon()
+    glued = ("几期", "几号", "哪天", "多少份")
+    assert [lexicon.measure_asked(w) for w in glued] == list("期号天份")
+    # not a question word and a unit: almost, geometry, even if; and words listed whole
+    assert [lexicon.measure_asked(w) for w in ("几乎", "几何", "哪怕", "几个", "期")] == [""] * 5
+    query = searcher.analyse("绿会的年会是几月几号开的")
+    found = {w.word: w for w in query.words}
+    assert found["几月"].role == found["几号"].role == Role.ASKED
+    assert found["几号"].tokens == ("号",) and "几号" not in query.terms
+
+
+def test_the_measure_words_are_what_cc_cedict_gives():
+    """data/lexicon/measure_words.txt is written by tools/measure_words.py, not by hand."""
+    import subprocess
+    import sys
+
+    tool = Path(__file__).resolve().parents[3] / "tools" / "measure_words.py"
+    run = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert {"期", "份", "届", "月", "号"} <= general_lexicon().measure_words
+    assert not {"乎", "何", "怕", "的"} & general_lexicon().measure_words
+
+
 def test_an_everyday_name_after_a_name_the_corpus_lacks_is_another_organisation(searcher):
     """基金会 is one of the foundation's names, but in 阿拉善SEE基金会 or "the Ford Foundation"
     it heads another organisation's name: the question is not about the foundation."""
