@@ -308,7 +308,8 @@ class Searcher:
         # an item of a list paragraph is read with the rest of its paragraph
         docs = self.paragraph_of(best_doc)
         matched = {t for doc in docs for t in self._matched_terms(doc, query)}
-        text = normalise("\n".join(self.index.passages[doc].text for doc in docs))
+        text = normalise("\n".join([*(self.index.passages[doc].text for doc in docs),
+                                     *self._context_of(best_doc)]))
         result = support(query, matched, text, known=self._known,
                          distinctive=self._is_distinctive, weight=self._weight)
         hit = self._hit(best_doc, scores, query)
@@ -341,6 +342,14 @@ class Searcher:
                     self.index.meta.params, query.sets):
                 scores[docs] += contribution
         return scores
+
+    def _context_of(self, doc: int) -> list[str]:
+        """What a passage's document says around it: the document's title and the passage's
+        section heading (a question names the event a page is about; the page's passages do
+        not repeat it)."""
+        passage = self.index.passages[doc]
+        return [t for t in dict.fromkeys((passage.document, passage.section))
+                if t and t not in passage.text]
 
     def paragraph_of(self, doc: int) -> list[int]:
         """`doc`, and the other items of its list paragraph (they are stored side by side)."""

@@ -114,3 +114,21 @@ def test_a_word_a_chinese_synonym_explains_still_reaches_an_english_page(engine)
 
 def test_a_chinese_name_meets_its_pinyin_in_an_english_page(engine):
     assert "gave a lecture" in top_text(engine, "汉中来的志愿者听了什么")
+
+
+MEETING_PAGE = """# 太湖水獭调查总结会在无锡召开
+
+2023年12月2日，太湖水獭调查总结会在无锡召开，来自八个城市的志愿者代表参加了会议，回顾了一年来在湖岸、湿地和入湖河口开展调查的经过，并讨论了来年的调查计划和培训安排。
+
+会上，志愿者代表报告全年共记录到十二只水獭和四处洞穴，其中三只是幼崽。
+"""
+
+
+def test_the_documents_title_supports_what_its_passages_do_not_repeat(tmp_path: Path):
+    """A question names the event a page is about (总结会); the passage that answers it does
+    not repeat it: the page's title counts for the passage in the verdict's features."""
+    engine = engine_with_pages(tmp_path, {"otter-meeting.md": MEETING_PAGE})
+    judged = engine.searcher.judge("太湖水獭调查总结会上报告了几只水獭")
+    assert judged.support is not None and judged.evidence is not None
+    assert judged.support.unknown == judged.support.known == 0.0
+    assert judged.evidence.features["share"] == 1.0
