@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
 
+from cepf_bot.analysis.lexicon import general_lexicon
 from cepf_bot.analysis.segment import normalise
 from cepf_bot.types import Answer, Hit
 
@@ -50,6 +51,10 @@ _UNITS = {
 }
 
 
+# 几 and a measure word (几期, 几届, 几份) asks how many (几月, 几号 ask when: matched first)
+_MEASURES = re.escape("".join(sorted(general_lexicon().measure_words)))
+
+
 class QuestionType(StrEnum):
     LIST = "list"
     NAME = "name"
@@ -72,7 +77,7 @@ _TYPES = [
         r"|\bwhen\b|what year"
         r"|which year|what date")),
     (QuestionType.AMOUNT, re.compile(
-        r"多少|几[个次场项轮名位人年天]|几多|多大|多长|how many|how much|\bnumber of|amount"
+        rf"多少|几[{_MEASURES}人名]|几多|多大|多长|how many|how much|\bnumber of|amount"
         r"|figure")),
     (QuestionType.WHO, re.compile(r"谁|哪位|什么人|哪个人|\bwho\b|\bwhom\b|\bwhose\b")),
     (QuestionType.HOW, re.compile(

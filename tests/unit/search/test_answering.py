@@ -266,6 +266,9 @@ def test_items_of_one_paragraph_share_its_key_and_the_title(index):
     ("介绍一下绿会", QuestionType.OTHER),
     ("我想给绿会捐款 怎么捐", QuestionType.HOW), ("how can i donate", QuestionType.HOW),
     ("how many people attended", QuestionType.AMOUNT),
+    # 几 and any measure word asks how many; 几月, 几号 ask when; 几乎 (almost) asks nothing
+    ("研修班一共办了几期", QuestionType.AMOUNT), ("年会办了几届", QuestionType.AMOUNT),
+    ("会是几月几号开的", QuestionType.WHEN), ("几乎都去了", QuestionType.OTHER),
 ])
 def test_question_types(question, kind):
     assert question_type(question) == kind
