@@ -79,6 +79,18 @@ def content_size(text: str) -> int:
     return len(HAN_CHARACTER.findall(rest)) + 2 * len(latin)
 
 
+# A page's date stamp: 2017/9/13 21:47:00, 2023-11-07 17:05, 2019年3月14日
+_DATE_STAMP = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+                         r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def is_dateline(text: str) -> bool:
+    """A dateline: a date stamp with little else (本站, 作者:中国绿会 | 我要投稿), the page's
+    when and who, not what it says."""
+    stamp = _DATE_STAMP.search(text)
+    return stamp is not None and content_size(_DATE_STAMP.sub(" ", text)) < SLIGHT_CONTENT
+
+
 def is_slight(block: Block) -> bool:
     """A block too slight to be a passage: little content (a dateline, a byline, a link), or
     only short lines with no sentence in them (a heading or a label written as a paragraph)."""

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from cepf_bot.analysis.lexicon import general_lexicon
 from cepf_bot.analysis.segment import normalise
+from cepf_bot.corpus.document import is_dateline
 from cepf_bot.types import Answer, Hit
 
 MAX_ANSWER_CHARS = 260
@@ -30,6 +31,9 @@ FOCUS_WEIGHT = 2.0  # a term of the words next to the question word: what is ask
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)(?=\s)")
 _CLAUSE_END = re.compile(r"(?<=[，,、：:])")
+# a full stop that ends a title or an initial, not a sentence: Dr. Zhou, Mr. Li, J. Smith
+_ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|Jr|Sr|No|vs|etc|e\.g|i\.e)"
+                           r"|(?<![A-Za-z])[A-Z])\.$")
 _FIGURE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年初|年底|年末|年中|\d{4}")
@@ -109,7 +113,9 @@ def asked_unit(question: str) -> str | None:
 def candidate_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of `text`; a sentence longer than MAX_ANSWER_CHARS becomes runs of its
     clauses that fit."""
-    bounds = [0, *(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]
+    bounds = [0, *(m.start() for m in _SENTENCE_END.finditer(text)
+                   if not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start())),
+              len(text)]
     spans = []
     for start, end in itertools.pairwise(bounds):
         if not text[start:end].strip():
@@ -176,6 +182,11 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
         scored.append((base, normal, start, end))
     best_base = max(s[0] for s in scored) or 1.0
     ranked = []
+    # a page's dateline says when it was posted, not what happened: never the answer while
+    # the passage has a sentence of its own
+    datelines = [is_dateline(text[start:end]) for _, _, start, end in scored]
+    if not all(datelines):
+        scored = [s for s, dateline in zip(scored, datelines, strict=True) if not dateline]
     for base, normal, start, end in scored:
         # a date answers "when" even in a sentence that repeats none of the question's words
         matches = (base > 0 or kind == QuestionType.WHEN) and type_matches(kind, unit, normal,

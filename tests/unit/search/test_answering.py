@@ -11,11 +11,12 @@ from cepf_bot.analysis.expansion import PHRASAL, QueryExpander
 from cepf_bot.analysis.lexicon import chinese_weight, english_weight, general_lexicon
 from cepf_bot.analysis.numerals import approximate_tokens, chinese_numeral_value, normalise_numbers
 from cepf_bot.analysis.vocabulary import read_vocabulary
-from cepf_bot.corpus.document import list_units
+from cepf_bot.corpus.document import is_dateline, list_units
 from cepf_bot.corpus.folder import DOCUMENT_INFO_TITLE, parse_document
 from cepf_bot.search.answer_sentence import (
     QuestionType,
     asked_unit,
+    candidate_spans,
     pick_answer,
     question_type,
     type_matches,
@@ -305,6 +306,34 @@ def test_the_answer_is_the_sentence_of_the_asked_kind_verbatim(question, terms, 
     answer = answer_to(question, terms)
     assert answer is not None and answer.text == expected and answer.passage_id == "d#1"
     assert answer.text in PASSAGE.text
+
+
+def test_a_pages_dateline_is_never_the_answer_to_when():
+    """The dateline a page's first passage starts with says when it was posted: a when
+    question is answered by the sentence that dates what happened, even when neither holds a
+    word of the question (a Chinese question about an English page)."""
+    dated = Passage("p#1", "p", "Lecture", "Lecture", "2019/11/25 10:38:00 本站\n"
+                    "On November 16, 2019, Dr. Zhou gave a lecture to the cadres. It was well "
+                    "received.")
+    answer = pick_answer("周博士去中卫讲座是哪天", Hit(1, 1.0, dated, ()), lambda t: 1.0,
+                         lambda text: set())
+    assert answer is not None
+    assert answer.text == "On November 16, 2019, Dr. Zhou gave a lecture to the cadres."
+
+
+def test_a_title_or_an_initial_does_not_end_an_english_sentence():
+    text = "On 16 May, Dr. Zhou spoke to J. Smith. It ended."
+    assert [text[a:b].strip() for a, b in candidate_spans(text)] == [
+        "On 16 May, Dr. Zhou spoke to J. Smith.", "It ended."]
+
+
+@pytest.mark.parametrize(("line", "dateline"), [
+    ("2017/9/13 21:47:00 本站中国绿发会", True), ("绿会 中国绿发会 2022-04-24", True),
+    ("收入总额:27103400.95元", False),
+    ("2019年3月14日,周晋峰在北京会见了来访的代表团一行。", False),
+])
+def test_a_dateline_is_a_date_stamp_with_little_else(line, dateline):
+    assert is_dateline(line) == dateline
 
 
 def test_the_answer_is_at_most_260_characters(searcher):
