@@ -57,8 +57,35 @@ else:
     jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
-SEGMENTER_VERSION = 6  # 4: a year in English text has no approximate tokens; 5: British
-# spellings stemmed as American ones; 6: words learnt from each document (analysis.learnt)
+SEGMENTER_VERSION = 7  # 4: a year in English text has no approximate tokens; 5: British
+# spellings stemmed as American ones; 6: words learnt from each document (analysis.learnt);
+# 7: a lone 副 joined to the title after it (副秘书长)
+
+
+# A bound prefix that makes another holder of the title after it: a 副秘书长 (deputy
+# secretary-general) is not the 秘书长. jieba's dictionary holds 副主席 and 副部长 whole, but cuts
+# a title it lacks as 副 / 秘书长.
+DEPUTY = "副"
+
+
+def _deputies_joined(run: list[Group]) -> list[Group]:
+    """A run of Chinese with each lone 副 joined to the word after it, as one term: 副 / 秘书长
+    -> 副秘书长, which a question about the 秘书长 does not match."""
+    if not any(g.word == DEPUTY for g in run):
+        return run
+    out: list[Group] = []
+    i = 0
+    while i < len(run):
+        group = run[i]
+        following = run[i + 1] if i + 1 < len(run) else None
+        if group.word == DEPUTY and following is not None and len(following.word) > 1:
+            word = DEPUTY + following.word
+            out.append(Group(word, (word,), group.kind))
+            i += 2
+        else:
+            out.append(group)
+            i += 1
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
@@ -279,7 +306,7 @@ class Segmenter:
                         parts = self._search_parts(word, tokenizer.FREQ)
                         run.append(Group(word, tuple(t for t in parts if t not in self.stopwords),
                                          kind))
-                out.append(run)
+                out.append(_deputies_joined(run))
             elif kind == "num":
                 following = normal[m.end() : m.end() + 1]
                 out.append([Group(piece, (piece, *approximate_tokens(piece, following)), kind)])

@@ -31,6 +31,15 @@ def test_passage_and_question_forms_meet_on_the_same_tokens(segmenter):
     assert normalise("ＵＮＤＰ（Ａ）") == "undp(a)"
 
 
+def test_a_deputy_is_not_the_title_holder(segmenter):
+    """jieba cuts 副秘书长 as 副 / 秘书长: the two are one term, which the 秘书长 does not match;
+    titles jieba holds whole (副主席) stay as they were."""
+    tokens = segmenter.tokens("绿会副秘书长出席了会议")
+    assert "副秘书长" in tokens and "秘书长" not in tokens and "副" not in tokens
+    assert "副主席" in segmenter.tokens("民革中央原副主席何丕洁")
+    assert "秘书长" in segmenter.tokens("副理事长兼秘书长周晋峰")
+
+
 def test_traditional_questions_become_simplified():
     assert to_simplified("綠發會的理事長是誰") == "绿发会的理事长是谁"
     assert to_simplified("plain ascii") == "plain ascii"
