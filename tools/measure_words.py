@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cepf_bot.analysis.bilingual import cedict_path  # noqa: E402
+from cepf_bot.analysis.bilingual import cedict_entries, cedict_path  # noqa: E402
 from cepf_bot.analysis.lexicon import LEXICON_DIR  # noqa: E402
 
 OUT = LEXICON_DIR / "measure_words.txt"
@@ -33,18 +33,9 @@ HEADER = """\
 
 
 def measure_words(path: Path) -> list[str]:
-    found: set[str] = set()
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            head, _, rest = line.partition("/")
-            fields = head.split(" ", 2)
-            if len(fields) < 2 or len(fields[1]) != 1:
-                continue
-            senses = [s.strip().lower() for s in rest.rstrip().rstrip("/").split("/")]
-            if any(s.startswith("classifier") or s in TIME_UNITS for s in senses):
-                found.add(fields[1])
+    found = {word for _, word, senses in cedict_entries(path) if len(word) == 1 and any(
+        s.strip().lower().startswith("classifier") or s.strip().lower() in TIME_UNITS
+        for s in senses)}
     return sorted(found)
 
 

@@ -74,25 +74,33 @@ def sense_words(sense: str) -> tuple[str, ...]:
     return tuple(english_stem(w) for w in words if w and w not in _SMALL)
 
 
-def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]:
-    """(simplified headword, its senses' content words) for every entry of two or more Han
-    characters (a single character is too ambiguous to translate alone)."""
+def cedict_entries(path: Path) -> Iterator[tuple[str, str, list[str]]]:
+    """Every entry of the CC-CEDICT file: its head (traditional, simplified, [pinyin]), its
+    simplified headword and its senses as written."""
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             if line.startswith("#"):
                 continue
             head, _, rest = line.partition("/")
             fields = head.split(" ", 2)
-            if len(fields) < 2 or not _HAN_WORD.match(fields[1]):
-                continue
-            senses: list[tuple[str, ...]] = []
-            name = _proper_name(head)
-            for chunk in rest.rstrip().rstrip("/").split("/"):
-                if name and chunk.lower().replace("'", "").startswith(name):
-                    senses.append((name,))  # Zhongwei prefecture level city in Ningxia
-                senses += [w for part in chunk.split(";") if (w := sense_words(part))]
-            if senses:
-                yield fields[1], tuple(dict.fromkeys(senses))
+            if len(fields) >= 2:
+                yield head, fields[1], rest.rstrip().rstrip("/").split("/")
+
+
+def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]:
+    """(simplified headword, its senses' content words) for every entry of two or more Han
+    characters (a single character is too ambiguous to translate alone)."""
+    for head, word, chunks in cedict_entries(path):
+        if not _HAN_WORD.match(word):
+            continue
+        senses: list[tuple[str, ...]] = []
+        name = _proper_name(head)
+        for chunk in chunks:
+            if name and chunk.lower().replace("'", "").startswith(name):
+                senses.append((name,))  # Zhongwei prefecture level city in Ningxia
+            senses += [w for part in chunk.split(";") if (w := sense_words(part))]
+        if senses:
+            yield word, tuple(dict.fromkeys(senses))
 
 
 _PINYIN = re.compile(r"\[([^\]]*)\]")
