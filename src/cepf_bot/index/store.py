@@ -317,7 +317,9 @@ def load_index(index_path: Path) -> Index:
                  for a in _PARTS}
         text_offsets = arrays.pop("text_offsets")
         texts = _map(folder / "texts.bin")
-        passages = PassageStore(rows, documents, texts, text_offsets)
+        # plain views of the mappings for questions: slicing a np.memmap runs its Python
+        # __getitem__ and __array_finalize__ each time (the checks below read the files)
+        passages = PassageStore(rows, documents, texts, text_offsets.view(np.ndarray))
         params = BM25Params(**meta["params"])
         index_meta = IndexMeta(
             **{k: v for k, v in meta.items() if k not in ("checksums", "params")}, params=params
@@ -325,7 +327,7 @@ def load_index(index_path: Path) -> Index:
         postings = Postings(
             terms=TermIds(terms),
             doc_count=len(passages),
-            **arrays,
+            **{a: array.view(np.ndarray) for a, array in arrays.items()},
         )
         Segmenter.from_settings(index_meta.tokenizer)  # validates the stored vocabulary
         QueryExpander.from_json(index_meta.expansion)
@@ -342,4 +344,5 @@ def load_index(index_path: Path) -> Index:
         raise IndexLoadError(f"{folder}: inconsistent index (parts do not match)")
     if problem := array_problem(arrays, parts, text_offsets, len(rows)):
         raise IndexLoadError(f"{folder}: inconsistent index ({problem})")
-    return Index(index_meta, documents, passages, postings, generation=name, parts=parts)
+    return Index(index_meta, documents, passages, postings, generation=name,
+                 parts={a: array.view(np.ndarray) for a, array in parts.items()})
