@@ -128,6 +128,7 @@ _PIECES = re.compile(
     r"|(?P<word>[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)"
     rf"|(?P<han>[{HAN}]+)"
 )
+_ONLY_HAN = re.compile(rf"[{HAN}]+")
 
 
 def normalise(text: str) -> str:
@@ -345,6 +346,21 @@ class Segmenter:
                     out.append(Group(word, (*tokens, word), "han"))
                 i = best + 1
         return out
+
+    def may_have_words(self, text: str, words: Iterable[str]) -> bool:
+        """False only when none of `words` can be a plain word of `text` (a key or a last
+        token of `groups(text)`), so that the caller need not segment it. Exact, not a guess:
+        every Chinese token `pieces` makes is a substring of the normalised text, except the
+        one name an alias becomes; any other word (a number, an English word or stem, an
+        approximate token) answers True."""
+        normal = None
+        for word in words:
+            if word in self.canonical_names or not _ONLY_HAN.fullmatch(word):
+                return True
+            normal = normal if normal is not None else normalise_numbers(normalise(text))
+            if word in normal:
+                return True
+        return False
 
     def dictionary_groups(self, word: str) -> list[Group]:
         """`word` cut by jieba's dictionary alone (no HMM guesses), as groups."""

@@ -44,6 +44,7 @@ from cepf_bot.errors import IndexLoadError, IndexMissing, IndexNewer, with_path
 from cepf_bot.files import fsync_folder
 from cepf_bot.index.bm25 import Postings, TermIds
 from cepf_bot.index.build import FORMAT_VERSION, Index
+from cepf_bot.index.checks import array_problem, check_rows
 from cepf_bot.index.faq import FaqIndex
 from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
 from cepf_bot.types import BM25Params, DocumentInfo, IndexMeta
@@ -316,7 +317,9 @@ def load_index(index_path: Path) -> Index:
                  for a in _PARTS}
         text_offsets = arrays.pop("text_offsets")
         texts = _map(folder / "texts.bin")
-        passages = PassageStore(rows, documents, texts, text_offsets)
+        # plain views of the mappings for questions: slicing a np.memmap runs its Python
+        # __getitem__ and __array_finalize__ each time (the checks below read the files)
+        passages = PassageStore(rows, documents, texts, text_offsets.view(np.ndarray))
         params = BM25Params(**meta["params"])
         index_meta = IndexMeta(
             **{k: v for k, v in meta.items() if k not in ("checksums", "params")}, params=params
@@ -324,12 +327,12 @@ def load_index(index_path: Path) -> Index:
         postings = Postings(
             terms=TermIds(terms),
             doc_count=len(passages),
-            **arrays,
+            **{a: array.view(np.ndarray) for a, array in arrays.items()},
         )
         Segmenter.from_settings(index_meta.tokenizer)  # validates the stored vocabulary
         QueryExpander.from_json(index_meta.expansion)
         FaqIndex.from_json(index_meta.faq)
-        _check_rows(rows, documents, terms)
+        check_rows(rows, documents, terms)
         if len(text_offsets) != len(rows) + 1 or int(text_offsets[-1]) != len(texts):
             raise ValueError("passages and texts do not match")
     except (KeyError, TypeError, ValueError, IndexError, OverflowError) as e:
@@ -339,59 +342,7 @@ def load_index(index_path: Path) -> Index:
     if (len(parts["tf"]) != len(postings.docs) or len(parts["doc_len"]) != len(passages)
             or len(parts["term_lexicon_ids"]) != len(terms)):
         raise IndexLoadError(f"{folder}: inconsistent index (parts do not match)")
-    if problem := _array_problem(arrays, parts, text_offsets, len(rows)):
+    if problem := array_problem(arrays, parts, text_offsets, len(rows)):
         raise IndexLoadError(f"{folder}: inconsistent index ({problem})")
-    return Index(index_meta, documents, passages, postings, generation=name, parts=parts)
-
-
-def _check_rows(rows: object, documents: tuple[DocumentInfo, ...], terms: object) -> None:
-    """A `ValueError` unless passages.json and terms.json have the shapes the searcher reads:
-    checksums prove only that the files are the ones meta.json names, not that a writer was
-    ours (a tampered index with its checksums recomputed)."""
-    if not isinstance(rows, list) or not isinstance(terms, list):
-        raise ValueError("passages or terms are not lists")
-    if not all(isinstance(t, str) for t in terms) or len(set(terms)) != len(terms):
-        raise ValueError("terms are not distinct strings")
-    for d in documents:
-        if (not isinstance(d.id, str) or not isinstance(d.title, str)
-                or not isinstance(d.passages, int) or d.passages < 0
-                or not isinstance(d.metadata, dict) or not isinstance(d.url, str)
-                or not isinstance(d.format, str)):
-            raise ValueError(f"document {d.id!r} is malformed")
-    if sum(d.passages for d in documents) != len(rows):
-        raise ValueError("the documents' passage counts do not add up")
-    strings = (0, 2, 3, 4, 6)
-    for row in rows:
-        if (not isinstance(row, list) or len(row) != 7
-                or not all(isinstance(row[i], str) for i in strings)
-                or not isinstance(row[1], int) or not 0 <= row[1] < len(documents)
-                or not isinstance(row[5], int) or row[5] < 0):
-            raise ValueError(f"passage {str(row)[:80]} is malformed")
-
-
-def _array_problem(arrays: dict[str, np.ndarray], parts: dict[str, np.ndarray],
-                   text_offsets: np.ndarray, passages: int) -> str:
-    """What is wrong with the postings arrays ("" when nothing): their kinds, ranges and
-    lengths, checked whole (vectorised: a few ms at 100k passages) so that no question can
-    index past the passages or read a text out of place."""
-    kinds = {"idf": "f", "weights": "f", "offsets": "iu", "docs": "iu", "tf": "iu",
-             "doc_len": "iu", "term_lexicon_ids": "iu"}
-    every = {**arrays, **parts, "text_offsets": text_offsets}
-    for name, array in every.items():
-        if array.ndim != 1 or array.dtype.kind not in kinds.get(name, "iu"):
-            return f"{name} is not a vector of the right kind"
-    offsets, docs = arrays["offsets"], arrays["docs"]
-    if len(arrays["weights"]) != len(docs) or len(arrays["idf"]) != len(offsets) - 1:
-        return "postings lengths do not match"
-    if int(offsets[0]) != 0 or int(offsets[-1]) != len(docs) or bool((np.diff(offsets) < 0).any()):
-        return "postings offsets out of order"
-    if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= passages):
-        return "postings point past the passages"
-    if int(text_offsets[0]) != 0 or bool((np.diff(text_offsets) < 0).any()):
-        return "text offsets out of order"
-    if not (np.isfinite(arrays["idf"]).all() and np.isfinite(arrays["weights"]).all()):
-        return "scores are not finite"
-    if any(len(parts[a]) and int(parts[a].min()) < 0 for a in ("tf", "doc_len",
-                                                                 "term_lexicon_ids")):
-        return "negative counts"
-    return ""
+    return Index(index_meta, documents, passages, postings, generation=name,
+                 parts={a: array.view(np.ndarray) for a, array in parts.items()})

@@ -161,7 +161,8 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
                 ) -> Answer | None:
     """The sentence of `hit`'s passage that answers `question` (Mandarin, simplified),
     verbatim. `weight(term)` is a query term's importance (its idf times its query weight);
-    `words(text)` the plain words of a text (a term inside a longer word is not that word);
+    `words(text)` the plain words of a text (a term inside a longer word is not that word;
+    only those among the hit's terms count, so it may leave out the others);
     `focus` the terms of what the question asks about (the words beside its question word, or
     a yes/no question's most specific word): they weigh FOCUS_WEIGHT, and a yes/no answer must
     have them."""

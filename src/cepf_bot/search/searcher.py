@@ -264,7 +264,15 @@ class Searcher:
             supported = [w for w in query.content if w.terms & matched]
             focus = (max(supported, key=self._weight).terms & matched) if supported else set()
         question = query.mandarin or query.text
-        answer = pick_answer(question, hit, weight, self._plain_words, focus)
+
+        def words(sentence: str) -> frozenset[str]:
+            # only the matched terms among a sentence's words count: a sentence that cannot
+            # hold any of them is not segmented (most of a passage's sentences, at 100k)
+            if self.segmenter.may_have_words(sentence, matched):
+                return self._plain_words(sentence)
+            return frozenset()
+
+        answer = pick_answer(question, hit, weight, words, focus)
         if answer is None:
             return None
         # a yes is said only when the sentence has every word and figure the question names

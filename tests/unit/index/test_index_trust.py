@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from cepf_bot.errors import IndexLoadError, IndexNewer
+from cepf_bot.index import checks
 from cepf_bot.index.build import FORMAT_VERSION
 from cepf_bot.index.store import load_index, save_index
 from tests.conftest import open_engine
@@ -144,6 +145,21 @@ def test_a_tampered_index_with_recomputed_checksums_is_refused_on_load(tmp_path,
     with pytest.raises(IndexLoadError, match=r"malformed|inconsistent") as raised:
         load_index(tmp_path / "idx")
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(("name", "value"), [("docs", 10**6), ("weights", np.nan), ("tf", -1)])
+def test_a_tampered_last_posting_is_found_in_the_last_block(tmp_path, index, monkeypatch,
+                                                            name, value):
+    """The big arrays are checked a block at a time, read from their files: every block."""
+    monkeypatch.setattr(checks, "BLOCK", 7)
+    save_index(index, tmp_path / "idx")
+    load_index(tmp_path / "idx")  # whole, in many blocks: nothing refused
+    array = np.load(_generation(tmp_path / "idx") / f"{name}.npy", allow_pickle=False)
+    assert len(array) > 3 * checks.BLOCK
+    array[-1] = value
+    _seal(tmp_path / "idx", arrays={name: array})
+    with pytest.raises(IndexLoadError, match="inconsistent"):
+        load_index(tmp_path / "idx")
 
 
 def test_ask_on_a_tampered_index_answers_from_a_rebuild_without_a_traceback(tmp_path,
