@@ -3,9 +3,9 @@
     python -m tests.container_smoke [--engine ../shared/container/engine] [--tag cepf-bot:ci]
 
 Checks: image size <= 450 MB; `ask` answers with no configuration; the container runs as
-non-root; a mounted corpus is reindexed at start, its PDF, Word and HTML files read; `serve`
-answers /start (within 5 s of the container starting) and a question, through the fake Bot
-API on 127.0.0.1.
+non-root with its modules' bytecode compiled; a mounted corpus is reindexed at start, its
+PDF, Word and HTML files read; `serve` answers /start (within 5 s of the container starting)
+and a question, through the fake Bot API on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -65,6 +65,15 @@ def main() -> None:
     user = subprocess.run([*engine, "run", "--rm", "--entrypoint", "id", args.tag, "-u"],
                           capture_output=True, text=True, timeout=60)
     check(user.stdout.strip() not in ("", "0"), f"runs as non-root (uid {user.stdout.strip()})")
+
+    stale = subprocess.run(
+        [*engine, "run", "--rm", "--entrypoint", "python3", args.tag, "-c",
+         "import os, sys, cepf_bot.cli, cepf_bot.bot.application; "
+         "print(sum(1 for m in list(sys.modules.values()) "
+         "if getattr(m, '__cached__', None) and not os.path.exists(m.__cached__)))"],
+        capture_output=True, text=True, timeout=60)
+    check(stale.stdout.strip() == "0",
+          f"the bot's modules are compiled in the image ({stale.stdout.strip() or '?'} not)")
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
