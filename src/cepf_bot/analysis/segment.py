@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cepf_bot.analysis import prefix_dictionary
 from cepf_bot.analysis.learnt import MAX_CHARS, MAX_SPAN
 from cepf_bot.analysis.numerals import approximate_tokens, normalise_numbers
 from cepf_bot.analysis.script import HAN
@@ -245,7 +246,7 @@ class Segmenter:
                 if folder is None:
                     log.warning("no writable folder for jieba's cache; every start will be slower")
                 tokenizer.tmp_dir = str(folder) if folder else None
-                tokenizer.initialize()
+                prefix_dictionary.initialize(tokenizer, jieba, folder)
                 self.total_frequency = tokenizer.total
                 for line in self.user_words:
                     parts = line.split()
