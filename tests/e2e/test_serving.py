@@ -151,3 +151,25 @@ def test_a_reindex_by_another_process_reaches_the_running_bot(fake, tmp_path, ji
         assert "观鸟节" in fake.wait_for("sendMessage", chat_id=310)[0].params["text"]
     finally:
         bot.stop(signal.SIGKILL)
+
+
+def test_start_is_answered_while_jiebas_dictionary_still_loads(fake, tmp_path, jieba_cache):
+    """Polling starts before the dictionary is loaded: /start needs none, and a question asked
+    meanwhile is answered once it is in. An empty cache folder makes jieba build its
+    dictionary from dict.txt (seconds), so the reply to /start comes first."""
+    bot = BotProcess(fake, tmp_path, CEPF_CACHE_DIR=str(jieba_cache))
+    subprocess.run([sys.executable, "-m", "cepf_bot", "reindex"], env=bot.env, check=True,
+                   capture_output=True, timeout=300)
+    bot.env["CEPF_CACHE_DIR"] = str(tmp_path / "empty-cache")
+    bot.start()
+    try:
+        fake.message("/start", chat_id=7)
+        fake.wait_for("sendMessage", chat_id=7, timeout=10)
+        assert "serving @" not in bot.log()  # logged once the dictionary is in
+        fake.message("绿发会的秘书长是谁", chat_id=8)
+        fake.wait_for("sendMessage", chat_id=8, timeout=60)
+        assert "周晋峰" in fake.sent_messages(8)[-1]["text"]
+        bot.wait_for_log("serving @", timeout=60)
+    finally:
+        bot.stop()
+    assert "Traceback" not in bot.log()

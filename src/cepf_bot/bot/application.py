@@ -77,14 +77,26 @@ CONNECTIONS = 16
 CONCURRENT_UPDATES = 32
 
 async def post_init(application: BotApplication) -> None:
-    """Start-up work: the menus (cosmetic) and jieba's dictionary, off the event loop; the
-    downloads killed bots left behind removed."""
+    """Start-up work: the downloads killed bots left behind removed; the rest settles in
+    while the bot already answers (see `settle_in`)."""
     if removed := await asyncio.to_thread(remove_stale_uploads):
         log.info("removed %d upload folder(s) a stopped bot left in the temporary folder",
                  removed)
-    await set_menus(application.bot, application.bot_data)
     state = application.bot_data
-    await asyncio.to_thread(state.engine.searcher.segmenter.warm_up)
+    state.settling = asyncio.create_task(settle_in(application))
+
+
+async def settle_in(application: BotApplication) -> None:
+    """jieba's dictionary loaded off the event loop, and the menus (cosmetic), while updates
+    are already fetched: /start and small talk need neither, and a question asked meanwhile
+    waits on the segmenter's lock for the dictionary, as it would have at start-up."""
+    state = application.bot_data
+    try:
+        await asyncio.gather(asyncio.to_thread(state.engine.searcher.segmenter.warm_up),
+                             set_menus(application.bot, state))
+    except Exception as e:  # one line; the first question loads the dictionary again
+        log.warning("start-up work failed (%s: %s); answering goes on", type(e).__name__, e)
+        return
     info = state.engine.info()
     log.info("serving @%s: %d documents, %d passages (index built %s)",
              application.bot.username, len(info.documents), info.passages, info.built_at)

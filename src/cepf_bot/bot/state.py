@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -73,6 +74,9 @@ class BotState:
     faq_drafts: OrderedDict[str, FaqDraft] = field(default_factory=OrderedDict)
     # who asked to be told when staff answer (None: the query log is off)
     waiting: WaitingList | None = None
+    # the start-up work answering does not wait for (menus, jieba's dictionary): kept here
+    # so the task is not garbage-collected while it runs
+    settling: asyncio.Task[None] | None = None
 
 
 class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotState]):
