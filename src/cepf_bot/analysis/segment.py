@@ -246,20 +246,19 @@ class Segmenter:
                 if folder is None:
                     log.warning("no writable folder for jieba's cache; every start will be slower")
                 tokenizer.tmp_dir = str(folder) if folder else None
-                prefix_dictionary.initialize(tokenizer, jieba, folder)
-                self.total_frequency = tokenizer.total
-                for line in self.user_words:
-                    parts = line.split()
-                    word = normalise(parts[0])
-                    self.background_frequency.setdefault(word, tokenizer.FREQ.get(word) or 0)
-                    freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-                    tokenizer.add_word(word, freq)
+                words = [(normalise(parts[0]),
+                          int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None)
+                         for parts in (line.split() for line in self.user_words)]
+                background = prefix_dictionary.initialize(tokenizer, jieba, folder, words)
+                self.total_frequency = background.total
+                self.background_frequency = background.frequency
                 self._jieba = tokenizer
             return self._jieba
 
     def warm_up(self) -> None:
-        """Load jieba's dictionary now rather than at the first question."""
-        self._tokenizer()
+        """Load jieba's whole dictionary now (a bot, a reindex), rather than the parts each
+        question needs as it comes (a one-off `ask`)."""
+        prefix_dictionary.complete(self._tokenizer())
 
     def frequency(self, word: str) -> int:
         """How often jieba's own dictionary saw `word` (0: never), before the corpus's words

@@ -1,5 +1,6 @@
-"""jieba's prefix dictionary from the JSON-lines cache: the same dictionary as jieba's own load,
-in slices, and any cache not made from this jieba's dictionary ignored and rewritten."""
+"""jieba's prefix dictionary, with the corpus's words added, from the JSON-lines cache: the same
+dictionary and cuts as jieba's own load and add_word, read a first character at a time, and
+any cache not made from this jieba, dictionary and words ignored and rewritten."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import pytest
 from cepf_bot.analysis import prefix_dictionary
 from cepf_bot.analysis.segment import Segmenter, jieba
 
+WORDS = [("中国绿发会", None), ("周晋峰", 50), ("暗夜保护地", None)]
+TEXT = "中国绿发会秘书长周晋峰博士在暗夜保护地参加了国际会议"
+
 
 def _tokenizer(jieba_cache: Path) -> object:
     tokenizer = jieba.Tokenizer()
@@ -21,73 +25,103 @@ def _tokenizer(jieba_cache: Path) -> object:
 
 
 @pytest.fixture(scope="module")
-def made(jieba_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    """A folder with the cache written by a first load, and jieba's own load to compare."""
+def made(jieba_cache: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The cache a first load wrote, and jieba's own load with the words added to compare."""
     folder = tmp_path_factory.mktemp("prefix-dictionary")
     reference = _tokenizer(jieba_cache)
     reference.initialize()
-    prefix_dictionary.initialize(_tokenizer(jieba_cache), jieba, folder)
-    return folder / prefix_dictionary.CACHE_NAME, reference
+    before = {w: reference.FREQ.get(w) or 0 for w, _ in WORDS}
+    total = reference.total
+    for word, freq in WORDS:
+        reference.add_word(word, freq)
+    background = prefix_dictionary.initialize(_tokenizer(jieba_cache), jieba, folder, WORDS)
+    assert background == prefix_dictionary.Background(total, before)
+    return folder / prefix_dictionary.CACHE_NAME, reference, background
 
 
-def test_the_cache_gives_the_dictionary_jieba_loads(made, jieba_cache, tmp_path):
-    cache, reference = made
-    folder = tmp_path / "copy"
-    folder.mkdir()
+def _from_cache(made, folder: Path):  # type: ignore[no-untyped-def]
+    cache, _, _ = made
+    folder.mkdir(exist_ok=True)
     shutil.copy(cache, folder)
     tokenizer = _tokenizer(folder)  # jieba's own load would leave its cache here
-    prefix_dictionary.initialize(tokenizer, jieba, folder)
-    assert tokenizer.initialized
-    assert tokenizer.total == reference.total
-    assert tokenizer.FREQ == reference.FREQ
-    assert tokenizer.lcut("中国生物多样性保护与绿色发展基金会") == \
-        reference.lcut("中国生物多样性保护与绿色发展基金会")
-    assert not (folder / "jieba.cache").exists()
+    background = prefix_dictionary.initialize(tokenizer, jieba, folder, WORDS)
+    return tokenizer, background
 
 
-def test_the_cache_is_read_a_slice_at_a_time(made):
-    cache, reference = made
-    lines = cache.read_text("utf-8").splitlines()
-    header = json.loads(lines[0])
+def test_the_cache_gives_the_dictionary_and_cuts_of_jiebas_own_load(made, tmp_path):
+    _, reference, background = made
+    tokenizer, read = _from_cache(made, tmp_path / "copy")
+    assert read == background and tokenizer.total == reference.total
+    assert tokenizer.lcut(TEXT) == reference.lcut(TEXT)
+    prefix_dictionary.complete(tokenizer)
+    assert type(tokenizer.FREQ) is dict and tokenizer.FREQ == reference.FREQ
+    assert not (tmp_path / "copy" / "jieba.cache").exists()
+
+
+def test_a_question_reads_the_lines_of_its_own_characters_only(made, tmp_path):
+    _, reference, _ = made
+    tokenizer, _ = _from_cache(made, tmp_path / "copy")
+    assert tokenizer.lcut(TEXT) == reference.lcut(TEXT)
+    read = dict(tokenizer.FREQ)
+    assert {w[0] for w in read} <= set(TEXT)
+    assert read == {w: f for w, f in reference.FREQ.items() if w[0] in set(TEXT)}
+    assert len(read) < len(reference.FREQ) / 10
+
+
+def test_each_line_holds_the_words_of_one_first_character(made):
+    cache, reference, _ = made
+    data = cache.read_bytes()
+    header_end = data.index(b"\n") + 1
+    header, body = json.loads(data[:header_end]), data[header_end:]
     assert header["entries"] == len(reference.FREQ) and header["jieba"] == jieba.__version__
-    slices = [json.loads(line) for line in lines[1:]]
-    assert len(slices) >= len(reference.FREQ) // prefix_dictionary.CHUNK
-    assert max(len(s) for s in slices) <= prefix_dictionary.CHUNK
+    spans = sorted(header["lines"].items(), key=lambda item: item[1])
+    assert spans[0][1][0] == 0 and spans[-1][1][1] == len(body)
+    for first, (start, stop) in spans[:: max(1, len(spans) // 200)]:
+        assert {w[0] for w in json.loads(body[start:stop])} == {first}
 
 
-@pytest.mark.parametrize("damage", ["cut short", "not json", "another jieba"])
+@pytest.mark.parametrize("damage", ["cut short", "not json", "another jieba", "other words"])
 def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(made, jieba_cache, tmp_path,
                                                              damage, caplog):
-    cache, reference = made
-    lines = cache.read_text("utf-8").splitlines()
-    header = json.loads(lines[0])
+    cache, reference, background = made
+    data = cache.read_bytes()
+    header_end = data.index(b"\n") + 1
+    header = json.loads(data[:header_end])
     broken = {
-        "cut short": "\n".join(lines[:-2]) + "\n",
-        "not json": lines[0] + "\n{not json\n",
-        "another jieba": json.dumps({**header, "jieba": "0.0"}) + "\n" + "\n".join(lines[1:]),
+        "cut short": data[:-100],
+        "not json": data[:header_end] + b"{not json",
+        "another jieba": json.dumps({**header, "jieba": "0.0"}).encode() + b"\n"
+        + data[header_end:],
+        "other words": json.dumps({**header, "added_words": "0" * 64}).encode() + b"\n"
+        + data[header_end:],
     }[damage]
-    (tmp_path / prefix_dictionary.CACHE_NAME).write_text(broken, "utf-8")
+    (tmp_path / prefix_dictionary.CACHE_NAME).write_bytes(broken)
     tokenizer = _tokenizer(jieba_cache)
     with caplog.at_level(logging.WARNING):
-        prefix_dictionary.initialize(tokenizer, jieba, tmp_path)
-    assert tokenizer.FREQ == reference.FREQ and tokenizer.total == reference.total
-    assert (tmp_path / prefix_dictionary.CACHE_NAME).read_text("utf-8") == cache.read_text("utf-8")
+        read = prefix_dictionary.initialize(tokenizer, jieba, tmp_path, WORDS)
+    assert read == background and tokenizer.FREQ == reference.FREQ
+    assert (tmp_path / prefix_dictionary.CACHE_NAME).read_bytes() == data
     assert all("\n" not in r.getMessage() and not r.exc_info for r in caplog.records)
 
 
-def test_a_cache_that_cannot_be_written_still_loads(jieba_cache, tmp_path, caplog):
+def test_a_cache_that_cannot_be_written_still_loads(made, jieba_cache, tmp_path, caplog):
+    _, reference, _ = made
     (tmp_path / prefix_dictionary.CACHE_NAME).mkdir()  # in the way, for root too
     tokenizer = _tokenizer(jieba_cache)
     with caplog.at_level(logging.WARNING):
-        prefix_dictionary.initialize(tokenizer, jieba, tmp_path)
-    assert tokenizer.initialized and len(tokenizer.FREQ) > 100_000
+        prefix_dictionary.initialize(tokenizer, jieba, tmp_path, WORDS)
+    assert tokenizer.FREQ == reference.FREQ
     assert "cannot write jieba's dictionary cache" in caplog.text
-    assert len(caplog.records) == 2  # unreadable, then unwritable: one line each
+    assert len(caplog.records) == 2  # unusable, then unwritable: one line each
 
 
-def test_the_segmenter_reads_its_dictionary_from_the_cache(made, tmp_path):
-    cache, reference = made
-    shutil.copy(cache, tmp_path)
-    segmenter = Segmenter(cache_dir=tmp_path)
-    assert segmenter.frequency("基金会") == reference.FREQ["基金会"]
+def test_the_segmenter_reads_its_dictionary_from_the_cache(jieba_cache, tmp_path):
+    first = Segmenter(user_words=["暗夜保护地"], cache_dir=tmp_path)
+    expected = first.tokens(TEXT), first.frequency("暗夜保护地"), first.total_frequency
+    assert (tmp_path / prefix_dictionary.CACHE_NAME).exists()
+    (tmp_path / "jieba.cache").unlink()
+    again = Segmenter(user_words=["暗夜保护地"], cache_dir=tmp_path)
+    assert (again.tokens(TEXT), again.frequency("暗夜保护地"), again.total_frequency) == expected
+    again.warm_up()
+    assert type(again._tokenizer().FREQ) is dict
     assert not (tmp_path / "jieba.cache").exists()  # jieba's own load never ran
