@@ -52,6 +52,7 @@ class ReadLimits:
 class _Worker:
     def __init__(self, memory_mb: int) -> None:
         self.memory_mb = memory_mb
+        self.served = 0  # files read
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cepf_bot.corpus.worker", str(memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -115,15 +116,19 @@ class _Workers:
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
-    def worker(self, memory_mb: int) -> Iterator[_Worker]:
-        with self._lock:
-            found = next((w for w in self._idle if w.memory_mb == memory_mb), None)
-            if found is not None:
-                self._idle.remove(found)
+    def worker(self, memory_mb: int, *, fresh: bool = False) -> Iterator[_Worker]:
+        """An idle worker with this memory limit, or a new one (always when `fresh`)."""
+        found = None
+        if not fresh:
+            with self._lock:
+                found = next((w for w in self._idle if w.memory_mb == memory_mb), None)
+                if found is not None:
+                    self._idle.remove(found)
         worker = found if found is not None and found.alive() else _Worker(memory_mb)
         keep = False
         try:
             yield worker
+            worker.served += 1
             keep = worker.alive()
         finally:
             with self._lock:
@@ -137,14 +142,31 @@ class _Workers:
 _WORKERS = _Workers()
 
 
-def read_bounded(path: Path, data: bytes, limits: ReadLimits | None = None) -> DocumentText | None:
-    """`readers.read_document` in a worker process within `limits`: the text of the file, None
-    when it has no text to index (logged), a `CorpusError` naming the file otherwise."""
-    limits = limits or ReadLimits()
-    with _WORKERS.worker(limits.memory_mb) as worker:
-        reply = worker.request(path, data, limits)
+def _reply(path: Path, data: bytes, limits: ReadLimits, *, fresh: bool
+           ) -> tuple[dict[str, object], bool]:
+    """A worker's reply for one file, and whether that worker had read files before."""
+    with _WORKERS.worker(limits.memory_mb, fresh=fresh) as worker:
+        reused = worker.served > 0
+        try:
+            reply = worker.request(path, data, limits)
+        except CorpusError as e:
+            if not reused or e.code != "reader_stopped":
+                raise
+            return {"code": "reader_stopped"}, True
         if int(reply.get("maxrss_kb", 0)) > _KEEP_WORKER_RSS_KB:  # type: ignore[call-overload]
             worker.kill()
+    return reply, reused
+
+
+def read_bounded(path: Path, data: bytes, limits: ReadLimits | None = None) -> DocumentText | None:
+    """`readers.read_document` in a worker process within `limits`: the text of the file, None
+    when it has no text to index (logged), a `CorpusError` naming the file otherwise. A file
+    over the memory limit in a worker that had read others is read again by a fresh one: what
+    a worker read before (its address space, never given back) must not decide."""
+    limits = limits or ReadLimits()
+    reply, reused = _reply(path, data, limits, fresh=False)
+    if reused and reply.get("code") in ("too_much_memory", "reader_stopped"):
+        reply, _ = _reply(path, data, limits, fresh=True)
     for line in reply.get("warnings", []):  # type: ignore[attr-defined]
         log.warning("%s", line)
     if "error" in reply:
