@@ -51,6 +51,7 @@ def main() -> None:
     from cepf_bot.engine import Engine
 
     searcher = Engine.open(resolve_paths()).searcher
+    searcher.segmenter.warm_up()  # jieba's whole dictionary, as a serving bot has it
     questions = [json.loads(line)["q"] for line in Path(args.questions).read_text().splitlines()
                  if line.strip()]
     for q in questions:  # warm up jieba

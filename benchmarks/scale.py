@@ -125,6 +125,7 @@ def measure(size: int, work: Path) -> dict[str, float]:
     from cepf_bot.engine import Engine
 
     searcher = Engine.open(resolve_paths(env=env)).searcher
+    searcher.segmenter.warm_up()  # jieba's whole dictionary, as a serving bot has it
     index = searcher.index
     words, freqs = dictionary()
     rng = random.Random(2)

@@ -69,6 +69,8 @@ def read_document(path: Path, data: bytes) -> DocumentText | None:
         raise CorpusError(f"{path}: cannot read this {kind.upper()} file ({e})",
                           code=e.code or "unreadable", file=path.name, format=kind.upper(),
                           **e.params) from None
+    except MemoryError:
+        raise  # over the reading worker's memory limit: it names the limit
     except Exception as e:  # a damaged file can break a library anywhere: name it, go on
         raise CorpusError(f"{path}: cannot read this {kind.upper()} file "
                           f"({type(e).__name__}: {e})", code="unreadable", file=path.name,

@@ -52,7 +52,6 @@ class ReadLimits:
 class _Worker:
     def __init__(self, memory_mb: int) -> None:
         self.memory_mb = memory_mb
-        self.served = 0  # files read
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cepf_bot.corpus.worker", str(memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -116,19 +115,15 @@ class _Workers:
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
-    def worker(self, memory_mb: int, *, fresh: bool = False) -> Iterator[_Worker]:
-        """An idle worker with this memory limit, or a new one (always when `fresh`)."""
-        found = None
-        if not fresh:
-            with self._lock:
-                found = next((w for w in self._idle if w.memory_mb == memory_mb), None)
-                if found is not None:
-                    self._idle.remove(found)
+    def worker(self, memory_mb: int) -> Iterator[_Worker]:
+        with self._lock:
+            found = next((w for w in self._idle if w.memory_mb == memory_mb), None)
+            if found is not None:
+                self._idle.remove(found)
         worker = found if found is not None and found.alive() else _Worker(memory_mb)
         keep = False
         try:
             yield worker
-            worker.served += 1
             keep = worker.alive()
         finally:
             with self._lock:
@@ -142,31 +137,14 @@ class _Workers:
 _WORKERS = _Workers()
 
 
-def _reply(path: Path, data: bytes, limits: ReadLimits, *, fresh: bool
-           ) -> tuple[dict[str, object], bool]:
-    """A worker's reply for one file, and whether that worker had read files before."""
-    with _WORKERS.worker(limits.memory_mb, fresh=fresh) as worker:
-        reused = worker.served > 0
-        try:
-            reply = worker.request(path, data, limits)
-        except CorpusError as e:
-            if not reused or e.code != "reader_stopped":
-                raise
-            return {"code": "reader_stopped"}, True
-        if int(reply.get("maxrss_kb", 0)) > _KEEP_WORKER_RSS_KB:  # type: ignore[call-overload]
-            worker.kill()
-    return reply, reused
-
-
 def read_bounded(path: Path, data: bytes, limits: ReadLimits | None = None) -> DocumentText | None:
     """`readers.read_document` in a worker process within `limits`: the text of the file, None
-    when it has no text to index (logged), a `CorpusError` naming the file otherwise. A file
-    over the memory limit in a worker that had read others is read again by a fresh one: what
-    a worker read before (its address space, never given back) must not decide."""
+    when it has no text to index (logged), a `CorpusError` naming the file otherwise."""
     limits = limits or ReadLimits()
-    reply, reused = _reply(path, data, limits, fresh=False)
-    if reused and reply.get("code") in ("too_much_memory", "reader_stopped"):
-        reply, _ = _reply(path, data, limits, fresh=True)
+    with _WORKERS.worker(limits.memory_mb) as worker:
+        reply = worker.request(path, data, limits)
+        if int(reply.get("maxrss_kb", 0)) > _KEEP_WORKER_RSS_KB:  # type: ignore[call-overload]
+            worker.kill()
     for line in reply.get("warnings", []):  # type: ignore[attr-defined]
         log.warning("%s", line)
     if "error" in reply:
@@ -191,6 +169,23 @@ class _Warnings(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(record.getMessage())
+
+
+def _peak_rss_kb() -> int:
+    """The most memory this process has held, in kB: Linux's VmHWM, which counts this
+    program only. getrusage's ru_maxrss also keeps the peak of the process that started it
+    (Linux carries it across exec): a worker started by a bot holding 450 MB would read as
+    over its limit before reading anything."""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _serve(memory_mb: int) -> None:
@@ -238,7 +233,7 @@ def _serve(memory_mb: int) -> None:
             reply = {"error": f"{path}: cannot read ({type(e).__name__}: {e})",
                      "code": "read_failed", "params": {"file": path.name}}
         reply["warnings"] = list(warnings.lines)
-        reply["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        reply["maxrss_kb"] = _peak_rss_kb()
         if "error" in reply and reply["maxrss_kb"] * 1024 > 0.8 * limit:  # type: ignore[operator]
             # a library out of memory says so in its own words ("XMLSyntaxError: unknown
             # error"): name the limit instead
