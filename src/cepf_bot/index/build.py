@@ -33,6 +33,7 @@ from cepf_bot.index.bm25 import (
 from cepf_bot.index.faq import build_faq
 from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
 from cepf_bot.index.term_cache import (
+    COMPLETE_DICTIONARY_CHARS,
     PASSAGE_FORMAT,
     cache_key,
     document_terms,
@@ -97,6 +98,8 @@ def build_index(
     `jieba_cache`: where jieba's dictionary and the parsed CC-CEDICT are cached."""
     started = time.perf_counter()
     documents = corpus.documents
+    if sum(len(p.text) for d in documents for p in d.passages) > COMPLETE_DICTIONARY_CHARS:
+        segmenter.warm_up()
     settings_json = json.dumps(segmenter.settings(), ensure_ascii=False, sort_keys=True)
     lexicon_id, lexicon = load_lexicon(cache) if cache is not None else ("", Lexicon())
     keys = [cache_key(d, settings_json, lexicon_id) for d in documents]

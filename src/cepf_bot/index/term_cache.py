@@ -34,9 +34,11 @@ from cepf_bot.types import Document, Passage
 
 # Documents needing more characters than this are segmented by a pool of processes.
 PARALLEL_CHARS = 1_000_000
-# Below this much text, jieba's dictionary is read only where the text's characters need it;
-# above it, whole first (0.4 s here), as lookups in the part-read dictionary cost ~2 µs a
-# character more: the two meet near 180,000 characters (measured on the seed text).
+# A corpus of more text than this has jieba's whole dictionary read before its index is built
+# (0.4 s here): below it, only where the text's characters need it, as lookups in the
+# part-read dictionary cost ~2 µs a character more: the two meet near 180,000 characters
+# (measured on the seed text). The whole corpus counts, not the files to segment: building
+# also looks up the words of unchanged files.
 COMPLETE_DICTIONARY_CHARS = 150_000
 # Bump when passage splitting changes: cached document terms are then stale.
 PASSAGE_FORMAT = 10  # 9: slight blocks joined, passages indexed in simplified; 10: passages
@@ -213,8 +215,6 @@ def document_terms(
                 found[i], learnt[i] = local.with_lexicon(lexicon), words
                 bar.update()
     else:
-        if chars > COMPLETE_DICTIONARY_CHARS:
-            segmenter.warm_up()
         segmented: list[LocalTerms] = []
         for i in todo:
             tokens, learnt[i] = bounded_tokens(segmenter, documents[i].path,
