@@ -20,6 +20,7 @@ from cepf_bot import __version__
 from cepf_bot.analysis.bilingual import compile_bridge
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.learnt import MAX_PER_INDEX
+from cepf_bot.analysis.prefix_dictionary import COMPLETE_DICTIONARY_CHARS
 from cepf_bot.analysis.segment import SEGMENTER_VERSION, Segmenter
 from cepf_bot.corpus.folder import Corpus
 from cepf_bot.index.bm25 import (
@@ -33,7 +34,6 @@ from cepf_bot.index.bm25 import (
 from cepf_bot.index.faq import build_faq
 from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
 from cepf_bot.index.term_cache import (
-    COMPLETE_DICTIONARY_CHARS,
     PASSAGE_FORMAT,
     cache_key,
     document_terms,

@@ -34,12 +34,6 @@ from cepf_bot.types import Document, Passage
 
 # Documents needing more characters than this are segmented by a pool of processes.
 PARALLEL_CHARS = 1_000_000
-# A corpus of more text than this has jieba's whole dictionary read before its index is built
-# (0.4 s here): below it, only where the text's characters need it, as lookups in the
-# part-read dictionary cost ~2 µs a character more: the two meet near 180,000 characters
-# (measured on the seed text). The whole corpus counts, not the files to segment: building
-# also looks up the words of unchanged files.
-COMPLETE_DICTIONARY_CHARS = 150_000
 # Bump when passage splitting changes: cached document terms are then stale.
 PASSAGE_FORMAT = 10  # 9: slight blocks joined, passages indexed in simplified; 10: passages
 # over MAX_PASSAGE_CHARS split at sentence ends
