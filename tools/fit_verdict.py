@@ -154,19 +154,26 @@ class Setting:
     pages_weight: float = 1.0
 
 
+def row_weight(row: Row, setting: Setting) -> float:
+    """How much a row counts in the fit under `setting`."""
+    return ((setting.negative_weight if row.question.off_topic else 1.0)
+            * (setting.real_weight if row.source == REAL else 1.0)
+            * (setting.pages_weight if row.with_pages else 1.0))
+
+
 def fit(rows: list[Row], setting: Setting, steps: int = 3000) -> VerdictModel:
     """Gradient descent on the weighted mean negative log-likelihood of each row's allowed
     labels, over standardised features (so that one L2 strength fits them all); the weights
     are then put back on the raw features, which is what the runtime sees."""
-    train = [r for r in rows if r.features is not None]
+    # a row of weight 0 (a setting that does not fit on the pages rows) is left out entirely,
+    # so that it does not move the standardisation, and with it the L2 penalty, either
+    train = [r for r in rows if r.features is not None and row_weight(r, setting) > 0]
     raw = np.array([r.features for r in train])
     mean, spread = raw.mean(axis=0), raw.std(axis=0)
     spread[spread < 1e-6] = 1.0  # a feature constant here says nothing
     x = (raw - mean) / spread
     allowed = np.array([r.allowed for r in train], dtype=float)
-    w = np.array([(setting.negative_weight if r.question.off_topic else 1.0)
-                  * (setting.real_weight if r.source == REAL else 1.0)
-                  * (setting.pages_weight if r.with_pages else 1.0) for r in train])
+    w = np.array([row_weight(r, setting) for r in train])
     w /= w.sum()
     weights = np.zeros((x.shape[1], 3))
     bias = np.zeros(3)
