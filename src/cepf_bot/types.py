@@ -205,7 +205,10 @@ class Relevance:
     min_relative: float = 0.2
     # a passage scored at least this share of the best, whose answer sentence holds the asked
     # date, amount or count when the best's does not, comes first (typed_first)
-    typed_within: float = 0.8
+    typed_within: float = 0.95
+    # the best passages' BM25 scores times the share of the question they support to this
+    # power decide which comes first (supported_first; 0: BM25's order)
+    support_power: float = 1.5
 
 
 @dataclass(frozen=True)

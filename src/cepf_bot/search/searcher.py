@@ -25,9 +25,11 @@ from cepf_bot.search.answer_kinds import wanted_kinds
 from cepf_bot.search.answer_sentence import pick_answer
 from cepf_bot.search.faq_match import FaqMatcher
 from cepf_bot.search.gloss import Glosser
+from cepf_bot.search.passage_context import context_of, paragraph_of
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
 from cepf_bot.search.spelling import Speller, corpus_speller
 from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
+from cepf_bot.search.supported_first import fused_score, supported_first
 from cepf_bot.search.translations import translations_first
 from cepf_bot.search.typed_first import CANDIDATES, in_order, typed_first
 from cepf_bot.search.verdict import Evidence, VerdictModel, features
@@ -45,7 +47,8 @@ class Judgement:
     support: Support | None
     evidence: Evidence | None
     verdict: Verdict
-    first: int | None = None  # a passage shown before the best BM25 one (typed_first)
+    # a passage shown before the best BM25 one (supported_first, typed_first)
+    first: int | None = None
 
     @property
     def answered(self) -> bool:
@@ -306,21 +309,22 @@ class Searcher:
         best = float(scores[top[0]]) if top else 0.0
         if best < self.relevance.min_score:
             return scores, Judgement(query, None, None, Verdict.NONE)
-        first = typed_first(
-            top, scores, wanted_kinds(query.mandarin or query.text),
+        supports = {doc: self._support_of(doc, query) for doc in top}
+        power = self.relevance.support_power
+        fused = {d: fused_score(float(scores[d]), supports[d][2].share, power) for d in top}
+        lead = supported_first(top, fused) if power > 0 else None
+        ranked = in_order(top, lead)
+        typed = typed_first(
+            ranked, scores, wanted_kinds(query.mandarin or query.text),
             within=self.relevance.typed_within,
             answer_of=lambda doc: self._answer(query, self._hit(doc, scores, query)))
-        best_doc = top[0] if first is None else first
-        # the score of the passage shown first, and the best of the others
-        second = max((float(scores[d]) for d in top if d != best_doc), default=0.0)
-        # an item of a list paragraph is read with the rest of its paragraph
-        docs = self.paragraph_of(best_doc)
-        matched = {t for doc in docs for t in self._matched_terms(doc, query)}
-        text = normalise("\n".join([*(self.index.passages[doc].text for doc in docs),
-                                     *self._context_of(best_doc)]))
-        result = support(query, matched, text, known=self._known,
-                         distinctive=self._is_distinctive, weight=self._weight)
+        best_doc = ranked[0] if typed is None else typed
+        first = None if best_doc == top[0] else best_doc
+        matched, text, result = supports[best_doc]
         hit = self._hit(best_doc, scores, query)
+        # the margin over the best of the others, on the scores that ranked them
+        second = hit.score * max((fused[d] for d in top if d != best_doc), default=0.0) \
+            / (fused[best_doc] or 1.0)
         sentence = self._answer(query, hit)
         values = features(query, best=hit.score, second=second, support=result, matched=matched,
                           passage_text=text, answer_text=normalise(sentence.text)
@@ -330,6 +334,18 @@ class Searcher:
         evidence = self.model.decide(values)
         scores[scores < best * self.relevance.min_relative] = 0.0
         return scores, Judgement(query, result, evidence, evidence.verdict, first)
+
+    def _support_of(self, doc: int, query: Query) -> tuple[set[str], str, Support]:
+        """The query terms a passage matches, its text as the support reads it and the
+        support: an item of a list paragraph is read with the rest of its paragraph, and with
+        its document's title and section heading."""
+        passages = self.index.passages
+        docs = paragraph_of(passages, doc)
+        matched = {t for d in docs for t in self._matched_terms(d, query)}
+        text = normalise("\n".join([*(passages[d].text for d in docs),
+                                     *context_of(passages[doc])]))
+        return matched, text, support(query, matched, text, known=self._known,
+                                      distinctive=self._is_distinctive, weight=self._weight)
 
     @functools.cached_property
     def _top_idf(self) -> float:
@@ -351,26 +367,9 @@ class Searcher:
                 scores[docs] += contribution
         return scores
 
-    def _context_of(self, doc: int) -> list[str]:
-        """What a passage's document says around it: the document's title and the passage's
-        section heading (a question names the event a page is about; the page's passages do
-        not repeat it)."""
-        passage = self.index.passages[doc]
-        return [t for t in dict.fromkeys((passage.document, passage.section))
-                if t and t not in passage.text]
-
     def paragraph_of(self, doc: int) -> list[int]:
-        """`doc`, and the other items of its list paragraph (they are stored side by side)."""
-        passages = self.index.passages
-        key = passages[doc].paragraph
-        if not key:
-            return [doc]
-        first, last = doc, doc
-        while first > 0 and passages[first - 1].paragraph == key:
-            first -= 1
-        while last + 1 < len(passages) and passages[last + 1].paragraph == key:
-            last += 1
-        return list(range(first, last + 1))
+        """`doc`, and the other items of its list paragraph."""
+        return paragraph_of(self.index.passages, doc)
 
     def _known(self, word: QueryWord) -> bool:
         terms = self.index.postings.terms
