@@ -198,8 +198,9 @@ class BM25Params:
 @dataclass(frozen=True)
 class Relevance:
     """When a ranking reaches the verdict model at all (`verdict`): the best score must reach
-    `min_score` (else the verdict is `none`), and a passage below `min_relative` times the best
-    score is not shown; `typed_within`: see below."""
+    `floor` (`min_score` at the weight of what it matched; else the verdict is `none`), and a
+    passage below `min_relative` times the best score is not shown; `typed_within` and
+    `support_power`: see below."""
 
     min_score: float = 1.0
     min_relative: float = 0.2
@@ -209,6 +210,12 @@ class Relevance:
     # the best passages' BM25 scores times the share of the question they support to this
     # power decide which comes first (supported_first; 0: BM25's order)
     support_power: float = 1.5
+
+    def floor(self, heaviest: float) -> float:
+        """The score the best passage must reach: `min_score` at the weight of the heaviest
+        question term it matches, a term of the question's own words weighing 1 (a follow-up's
+        context weighs less than the question's own words, and so does what it scores)."""
+        return self.min_score * min(heaviest, 1.0)
 
 
 @dataclass(frozen=True)

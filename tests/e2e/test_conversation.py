@@ -37,6 +37,10 @@ def test_memory_forgets_after_ten_minutes_and_keeps_a_bounded_number():
     ("绿会是哪些国际组织的会员？", "那观察员呢？", "观察员"),
     ("綠會同全球狂犬病控制聯盟做咗啲咩？", "佢哋幾時簽嘅？", "2020年初"),
     ("Who was the fourth chairman?", "and the current one?", "谢伯阳"),
+    # only the context's words match, at the context's weight (a long English question's
+    # translations): its score is weighed down with them, and so is the floor it must reach
+    ("Which dark-sky reserves of the foundation were recognised internationally?",
+     "in what year?", "2018年初"),
 ])
 def test_a_follow_up_is_read_with_the_previous_question(searcher, after, question, expected):
     results = searcher.ask(question, after=after)

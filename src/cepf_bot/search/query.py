@@ -93,6 +93,11 @@ class Query:
     def set_terms(self) -> frozenset[str]:
         return frozenset(t for group in self.sets for t, _ in group)
 
+    def weight_of_own(self, term: str) -> float:
+        """1 for a term of the question's own words; a follow-up's context term, its weight."""
+        own = any(term in w.terms for w in self.words) or term in self.set_terms
+        return 1.0 if own else self.terms.get(term, 0.0)
+
     @property
     def content(self) -> tuple[QueryWord, ...]:
         return tuple(w for w in self.words if w.role == Role.CONTENT)

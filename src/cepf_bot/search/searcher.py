@@ -307,7 +307,8 @@ class Searcher:
         scores = self.scores(query)
         top = bm25.top_k(scores, CANDIDATES)
         best = float(scores[top[0]]) if top else 0.0
-        if best < self.relevance.min_score:
+        if not top or best < self.relevance.floor(max(
+                map(query.weight_of_own, self._matched_terms(top[0], query)), default=1.0)):
             return scores, Judgement(query, None, None, Verdict.NONE)
         supports = {doc: self._support_of(doc, query) for doc in top}
         power = self.relevance.support_power
