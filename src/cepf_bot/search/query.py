@@ -65,6 +65,7 @@ class QueryWord:
     targets: frozenset[str]
     role: Role
     kind: str  # how the segmenter cut it: han, word (ASCII), num, unit
+    translations: frozenset[str] = frozenset()  # its dictionary translations, everyday or not
 
     @property
     def terms(self) -> frozenset[str]:
@@ -304,10 +305,9 @@ class QueryAnalyser:
                         by_parts.update(translated)
                 if by_parts:
                     found[i] = by_parts
-        out = [replace(w, targets=w.targets | frozenset(found[i]))
-               if i in found and self._background_weight(w) >= TRANSLATED_TARGET_MIN_WEIGHT
-               else w
-               for i, w in enumerate(words)]
+        out = [replace(w, translations=frozenset(found[i]), targets=w.targets | frozenset(
+                   found[i] if self._background_weight(w) >= TRANSLATED_TARGET_MIN_WEIGHT else ()))
+               if i in found else w for i, w in enumerate(words)]
         return out, sets
 
     def _other_organisations(self, words: list[QueryWord]) -> list[QueryWord]:

@@ -312,7 +312,7 @@ class Searcher:
             return scores, Judgement(query, None, None, Verdict.NONE)
         supports = {doc: self._support_of(doc, query) for doc in top}
         power = self.relevance.support_power
-        fused = {d: fused_score(float(scores[d]), supports[d][2].share, power) for d in top}
+        fused = {d: fused_score(float(scores[d]), supports[d][3], power) for d in top}
         lead = supported_first(top, fused) if power > 0 else None
         ranked = in_order(top, lead)
         typed = typed_first(
@@ -321,7 +321,7 @@ class Searcher:
             answer_of=lambda doc: self._answer(query, self._hit(doc, scores, query)))
         best_doc = ranked[0] if typed is None else typed
         first = None if best_doc == top[0] else best_doc
-        matched, text, result = supports[best_doc]
+        matched, text, result, _ = supports[best_doc]
         hit = self._hit(best_doc, scores, query)
         # the margin over the best of the others, on the scores that ranked them
         second = hit.score * max((fused[d] for d in top if d != best_doc), default=0.0) \
@@ -336,17 +336,19 @@ class Searcher:
         scores[scores < best * self.relevance.min_relative] = 0.0
         return scores, Judgement(query, result, evidence, evidence.verdict, first)
 
-    def _support_of(self, doc: int, query: Query) -> tuple[set[str], str, Support]:
-        """The query terms a passage matches, its text as the support reads it and the
-        support: an item of a list paragraph is read with the rest of its paragraph, and with
-        its document's title and section heading."""
+    def _support_of(self, doc: int, query: Query) -> tuple[set[str], str, Support, float]:
+        """The query terms a passage matches, its text as read (with its list paragraph, title
+        and heading), the support, and the share that ranks it (every dictionary translation
+        standing for its word: a Chinese question meets an English page)."""
         passages = self.index.passages
         docs = paragraph_of(passages, doc)
         matched = {t for d in docs for t in self._matched_terms(d, query)}
         text = normalise("\n".join([*(passages[d].text for d in docs),
                                      *context_of(passages[doc])]))
-        return matched, text, support(query, matched, text, known=self._known,
-                                      distinctive=self._is_distinctive, weight=self._weight)
+        plain, translated = (support(query, matched, text, known=self._known, weight=self._weight,
+                                     distinctive=self._is_distinctive, translated=t)
+                             for t in (False, True))
+        return matched, text, plain, translated.share
 
     @functools.cached_property
     def _top_idf(self) -> float:

@@ -51,10 +51,13 @@ def word_weight(word: QueryWord, frequency: Callable[[str], int], total: int) ->
     return english_weight(word.word)
 
 
-def is_supported(word: QueryWord, matched: Collection[str], passage_text: str) -> bool:
+def is_supported(word: QueryWord, matched: Collection[str], passage_text: str,
+                 translated: bool = False) -> bool:
     """Whether the passage has the word: itself, a term a rule gives it, all of its parts, or
-    its characters verbatim (a name the segmenter cut differently)."""
-    if word.word in matched or word.targets & set(matched):
+    its characters verbatim (a name the segmenter cut differently); `translated`: or one of
+    its dictionary translations, an everyday word's too."""
+    if word.word in matched or (word.targets | (word.translations if translated else
+                                                frozenset())) & set(matched):
         return True
     if any(len(t) > 1 and t in passage_text for t in word.targets):
         return True
@@ -83,9 +86,10 @@ def covers(word: str, parts: Collection[str]) -> bool:
 
 def support(query: Query, matched: Collection[str], passage_text: str, *,
             known: Callable[[QueryWord], bool], distinctive: Callable[[QueryWord], bool],
-            weight: Callable[[QueryWord], float]) -> Support:
+            weight: Callable[[QueryWord], float], translated: bool = False) -> Support:
     """Weigh the question's content words against one passage (`matched`: the query terms it
-    contains; `passage_text`: normalised, simplified)."""
+    contains; `passage_text`: normalised, simplified; `translated`: a word's dictionary
+    translations, an everyday word's too, stand for it)."""
     supported = elsewhere = unknown = forgiven = 0.0
     strong = False
     everyday_unknown = 0.0
@@ -99,7 +103,7 @@ def support(query: Query, matched: Collection[str], passage_text: str, *,
         if word.role != Role.CONTENT:
             continue
         w = weight(word) * share
-        if is_supported(word, matched, passage_text):
+        if is_supported(word, matched, passage_text, translated):
             supported += w
             strong = strong or distinctive(word)
         elif known(word):

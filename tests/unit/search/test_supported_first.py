@@ -94,3 +94,34 @@ def test_supported_first_takes_the_highest_fused_score_ties_to_bm25s_order():
     assert supported_first([0, 1, 2], fused(3.0)) == 2
     assert supported_first([0, 1, 2], {0: 5.0, 1: 5.0, 2: 1.0}) is None  # a tie: BM25's
     assert supported_first([0], fused(3.0)) is None
+
+
+ENGLISH_PAGE = """---
+lang: en
+---
+# Otter watch
+
+The aim of the otter watch is to protect the otters of the lake and to train volunteers who
+count them every spring.
+"""
+
+
+def test_an_everyday_words_translation_counts_in_the_share_that_ranks(tmp_path):
+    from cepf_bot.analysis.segment import normalise
+    from cepf_bot.search.support import support
+
+    searcher = engine_with_pages(tmp_path, {"otter-watch.md": ENGLISH_PAGE}).searcher
+    query = searcher.analyse("水獭观察的目的是什么")
+    words = {w.word: w for w in query.content}
+    # 目的 is an everyday word: its translation ranks, and does not stand for it in the gate
+    assert "aim" in words["目的"].translations and "aim" not in words["目的"].targets
+    assert "otter" in words["水獭"].targets  # a rarer word's translation stands for it
+    matched = {"otter", "watch", "aim"}
+    text = normalise(ENGLISH_PAGE)
+
+    def share(translated: bool) -> float:
+        return support(query, matched, text, known=lambda w: True, weight=lambda w: 1.0,
+                       distinctive=lambda w: False, translated=translated).share
+
+    assert share(False) == pytest.approx(1 / 3)  # 水獭 alone
+    assert share(True) == pytest.approx(1.0)  # 水獭, 观察 and 目的
