@@ -20,6 +20,7 @@ from cepf_bot.index import bm25, synonym_sets
 from cepf_bot.index.build import Index
 from cepf_bot.index.faq import FaqIndex
 from cepf_bot.index.lazy import passage_ids
+from cepf_bot.index.matching import matched_terms
 from cepf_bot.search.answer_fact import find_fact
 from cepf_bot.search.answer_kinds import wanted_kinds
 from cepf_bot.search.answer_sentence import pick_answer
@@ -152,12 +153,12 @@ class Searcher:
             # a staff's answer alone: the documents' passages add nothing it needs
             return Results(None, [], read_with=read_with, faq=faq.pair if faq else None,
                            verdict=Verdict.ANSWER if faq else Verdict.NONE)
-        hits = [
-            Hit(rank=offset + i + 1, score=float(scores[doc]), passage=self.index.passages[doc],
-                terms=self._matched_terms(doc, query))
-            for i, doc in enumerate(in_order(bm25.top_k(scores, max(offset + k, CANDIDATES)),
-                                             judgement.first)[offset:offset + k])
-        ]
+        shown = in_order(bm25.top_k(scores, max(offset + k, CANDIDATES)),
+                         judgement.first)[offset:offset + k]
+        held = matched_terms(self.index.postings, query.terms, shown)
+        hits = [Hit(rank=offset + i + 1, score=float(scores[doc]),
+                    passage=self.index.passages[doc], terms=held[doc])
+                for i, doc in enumerate(shown)]
         if english and self.index.meta.translations:
             hits = translations_first(hits, self.index.meta.translations, self.index.passages,
                                       lambda at: self._matched_terms(at, query))
@@ -310,7 +311,10 @@ class Searcher:
         if not top or best < self.relevance.floor(max(
                 map(query.weight_of_own, self._matched_terms(top[0], query)), default=1.0)):
             return scores, Judgement(query, None, None, Verdict.NONE)
-        supports = {doc: self._support_of(doc, query) for doc in top}
+        read = {doc: paragraph_of(self.index.passages, doc) for doc in top}
+        held = matched_terms(self.index.postings, query.terms,
+                             (d for docs in read.values() for d in docs))
+        supports = {doc: self._support_of(doc, read[doc], held, query) for doc in top}
         power = self.relevance.support_power
         fused = {d: fused_score(float(scores[d]), supports[d][3], power) for d in top}
         lead = supported_first(top, fused) if power > 0 else None
@@ -336,18 +340,19 @@ class Searcher:
         scores[scores < best * self.relevance.min_relative] = 0.0
         return scores, Judgement(query, result, evidence, evidence.verdict, first)
 
-    def _support_of(self, doc: int, query: Query) -> tuple[set[str], str, Support, float]:
-        """The query terms a passage matches, its text as read (with its list paragraph, title
-        and heading), the support, and the share that ranks it (every dictionary translation
+    def _support_of(self, doc: int, docs: list[int], held: dict[int, tuple[str, ...]],
+                    query: Query) -> tuple[set[str], str, Support, float]:
+        """The query terms a passage matches (`held`: each passage's, for `docs`, it and the
+        rest of its list paragraph), its text as read (with its list paragraph, title and
+        heading), the support, and the share that ranks it (every dictionary translation
         standing for its word: a Chinese question meets an English page)."""
         passages = self.index.passages
-        docs = paragraph_of(passages, doc)
-        matched = {t for d in docs for t in self._matched_terms(d, query)}
+        matched = {t for d in docs for t in held[d]}
         text = normalise("\n".join([*(passages[d].text for d in docs),
                                      *context_of(passages[doc])]))
         plain, translated = (support(query, matched, text, known=self._known, weight=self._weight,
                                      distinctive=self._is_distinctive, translated=t)
-                             for t in (False, True))
+                             for t in (False, any(w.translations for w in query.words)))
         return matched, text, plain, translated.share
 
     @functools.cached_property
@@ -386,14 +391,4 @@ class Searcher:
         return word_weight(word, self.segmenter.frequency, self.segmenter.total_frequency)
 
     def _matched_terms(self, doc: int, query: Query) -> tuple[str, ...]:
-        postings = self.index.postings
-        matched = []
-        for term in query.terms:
-            t = postings.terms.get(term)
-            if t is None:
-                continue
-            docs = postings.docs[postings.offsets[t] : postings.offsets[t + 1]]
-            i = int(np.searchsorted(docs, doc))
-            if i < len(docs) and docs[i] == doc:
-                matched.append(term)
-        return tuple(matched)
+        return matched_terms(self.index.postings, query.terms, (doc,))[doc]
