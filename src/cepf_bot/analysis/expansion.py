@@ -13,17 +13,19 @@ so a question is always expanded with the vocabulary its index was built with.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Container
 from dataclasses import dataclass
 
 from cepf_bot.analysis.lexicon import is_english_word
-from cepf_bot.analysis.segment import Group, Segmenter
+from cepf_bot.analysis.segment import Group, Segmenter, english_stem
 from cepf_bot.analysis.vocabulary import Vocabulary
 
 SYNONYM_WEIGHT = 0.6
 GLOSSARY_WEIGHT = 1.0
 PHRASAL = ""  # first element of a key matched with the question's stopwords in place
+SCATTER_SLACK = 3  # other words a phrase's words may stand among, in any order
 
 
 def is_acronym(word: str, rendering: str = "") -> bool:
@@ -129,7 +131,54 @@ class QueryExpander:
                     for position in range(i, i + n):
                         targets.setdefault(position, set()).update(self.heads.get(key, entry))
                     break
+        if not phrasal:
+            self._expand_scattered(tokens, stems or tokens, terms, targets)
         return Expansion(terms, {i: frozenset(t) for i, t in targets.items()})
+
+    def _expand_scattered(self, tokens: list[str], stems: list[str], terms: dict[str, float],
+                          targets: dict[int, set[str]]) -> None:
+        """A phrase of several English words whose words, as written or by their stems, stand
+        in any order within SCATTER_SLACK more words of each other where no rule matched
+        ("reserves ... for dark skies" finds "dark sky reserves"), as CC-CEDICT's senses are
+        matched in any order."""
+        at: dict[str, list[int]] = {}
+        for i in range(len(tokens)):
+            if i not in targets:
+                for word in {tokens[i], stems[i]}:
+                    at.setdefault(word, []).append(i)
+        phrases, by_word = self._scattered
+        candidates = {n for word in at for n in by_word.get(word, ())}
+        for key, key_stems, entry in (phrases[n] for n in sorted(candidates)):
+            places = [sorted({*at.get(w, ()), *at.get(stem, ())})
+                      for w, stem in zip(key, key_stems, strict=True)]
+            if not all(places):
+                continue
+            for start in places[0]:
+                spots = [_nearest(p, start) for p in places]
+                if len(set(spots)) == len(key) and \
+                        max(spots) - min(spots) < len(key) + SCATTER_SLACK:
+                    for term, weight in entry.items():
+                        terms[term] = max(terms.get(term, 0.0), weight)
+                    for position in spots:
+                        targets.setdefault(position, set()).update(self.heads.get(key, entry))
+                    break
+
+    @functools.cached_property
+    def _scattered(self) -> tuple[list[tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]],
+                                  dict[str, list[int]]]:
+        """The English phrases of two or more plain words (not the small-word phrases) with
+        their words' stems, and each word and stem -> the phrases that have it."""
+        phrases = [(k, tuple(english_stem(w) for w in k), v) for k, v in self.table.items()
+                   if len(k) > 1 and k[0] != PHRASAL and all(w.isascii() for w in k)]
+        by_word: dict[str, list[int]] = {}
+        for n, (key, key_stems, _) in enumerate(phrases):
+            for word in {*key, *key_stems}:
+                by_word.setdefault(word, []).append(n)
+        return phrases, by_word
+
+
+def _nearest(positions: list[int], to: int) -> int:
+    return min(positions, key=lambda at: abs(at - to))
 
 
 def stem_key(group: Group) -> str:

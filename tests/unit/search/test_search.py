@@ -83,6 +83,26 @@ def test_a_glossary_phrase_that_is_not_its_own_stem_is_not_met_by_stems():
     assert expander.expand(["giving"], stems=["give"]).terms == {"爱心": 1.0}
 
 
+def test_an_english_phrase_is_met_in_any_order_within_a_few_words():
+    """"reserves ... for dark skies" is the glossary's "dark sky reserves", as CC-CEDICT's
+    senses are met in any order; words further apart, a phrase half there, or a Chinese
+    phrase's tokens out of order are not."""
+    from cepf_bot.analysis.expansion import QueryExpander
+
+    expander = QueryExpander({("dark", "sky", "reserves"): {"暗夜保护地": 1.0},
+                              ("光", "污染"): {"光污染": 1.0}})
+    tokens = ["reserves", "got", "international", "recognition", "dark", "skies"]
+    stems = ["reserv", "got", "internat", "recognit", "dark", "sky"]
+    found = expander.expand(tokens, stems=stems)
+    assert found.terms == {"暗夜保护地": 1.0}
+    assert set(found.targets) == {0, 4, 5}  # the positions it stands for, not those between
+    far = ["reserves", "a", "b", "c", "d", "e", "dark", "skies"]
+    assert expander.expand(far, stems=[*far[:-1], "sky"]).terms == {}
+    assert expander.expand(["dark", "reserves"], stems=["dark", "reserv"]).terms == {}
+    assert expander.expand(["污染", "光"]).terms == {}
+    assert expander.expand(["光", "污染"]).terms == {"光污染": 1.0}  # in order, as before
+
+
 def test_paging_continues_the_ranking(searcher):
     first = searcher.search("绿发会国际合作项目", k=2)
     second = searcher.search("绿发会国际合作项目", k=2, offset=2)
