@@ -209,7 +209,7 @@ class Relevance:
     typed_within: float = 0.95
     # the best passages' BM25 scores times the share of the question they support to this
     # power decide which comes first (supported_first; 0: BM25's order)
-    support_power: float = 1.5
+    support_power: float = 3.0
 
     def floor(self, heaviest: float) -> float:
         """The score the best passage must reach: `min_score` at the weight of the heaviest
