@@ -17,10 +17,12 @@ in an English document.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import os
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -157,7 +159,8 @@ class Group:
 
 
 def usable_cache_dir(preferred: Path | None) -> Path | None:
-    """A folder jieba may write its cache in: the preferred one, else a private temporary one."""
+    """A folder jieba may write its cache in: the preferred one, else a private temporary one,
+    removed when the process exits (16 MB each: a test run made seventy)."""
     if preferred is not None:
         try:
             preferred.mkdir(parents=True, exist_ok=True)
@@ -166,9 +169,11 @@ def usable_cache_dir(preferred: Path | None) -> Path | None:
         except OSError:
             pass
     try:
-        return Path(tempfile.mkdtemp(prefix="cepf-bot-jieba-"))
+        private = tempfile.mkdtemp(prefix="cepf-bot-jieba-")
     except OSError:
         return None
+    atexit.register(shutil.rmtree, private, ignore_errors=True)
+    return Path(private)
 
 
 class Segmenter:

@@ -81,3 +81,22 @@ def test_a_british_spelling_finds_the_chinese_of_its_american_form(searcher):
     american = searcher.analyse("Which organization supervises it?").terms
     assert {t for t in american if not t.isascii()} <= set(british)
     assert any(not t.isascii() for t in american)
+
+
+def test_a_private_cache_folder_is_removed_when_the_process_exits(tmp_path):
+    """Without a usable cache folder jieba writes in a temporary one (16 MB): it must not be
+    left behind, one per process, in the machine's temporary folder."""
+    import subprocess
+    import sys
+
+    code = ("from cepf_bot.analysis.segment import usable_cache_dir\n"
+            "folder = usable_cache_dir(None)\n"
+            "(folder / 'jieba.cache').write_bytes(b'x')\n"
+            "print(folder)\n")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={"TMPDIR": str(temporary), "PATH": "/usr/bin:/bin"})
+    folder = run.stdout.strip()
+    assert folder.startswith(str(temporary)) and "cepf-bot-jieba-" in folder
+    assert not list(temporary.iterdir())  # gone with the process
