@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from cepf_bot.analysis.lexicon import is_english_word
@@ -126,14 +126,20 @@ class QueryExpander:
                     key = (*prefix, *stems[i : i + n])
                     entry = self.table.get(key)
                 if entry:
-                    for term, weight in entry.items():
-                        terms[term] = max(terms.get(term, 0.0), weight)
-                    for position in range(i, i + n):
-                        targets.setdefault(position, set()).update(self.heads.get(key, entry))
+                    self._record(key, entry, range(i, i + n), terms, targets)
                     break
         if not phrasal:
             self._expand_scattered(tokens, stems or tokens, terms, targets)
         return Expansion(terms, {i: frozenset(t) for i, t in targets.items()})
+
+    def _record(self, key: tuple[str, ...], entry: dict[str, float], positions: Iterable[int],
+                terms: dict[str, float], targets: dict[int, set[str]]) -> None:
+        """A matched rule: its terms at their weight, and the corpus terms it stands for at
+        the question's positions it covered."""
+        for term, weight in entry.items():
+            terms[term] = max(terms.get(term, 0.0), weight)
+        for position in positions:
+            targets.setdefault(position, set()).update(self.heads.get(key, entry))
 
     def _expand_scattered(self, tokens: list[str], stems: list[str], terms: dict[str, float],
                           targets: dict[int, set[str]]) -> None:
@@ -157,10 +163,7 @@ class QueryExpander:
                 spots = [_nearest(p, start) for p in places]
                 if len(set(spots)) == len(key) and \
                         max(spots) - min(spots) < len(key) + SCATTER_SLACK:
-                    for term, weight in entry.items():
-                        terms[term] = max(terms.get(term, 0.0), weight)
-                    for position in spots:
-                        targets.setdefault(position, set()).update(self.heads.get(key, entry))
+                    self._record(key, entry, spots, terms, targets)
                     break
 
     @functools.cached_property

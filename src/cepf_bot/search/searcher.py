@@ -308,25 +308,29 @@ class Searcher:
         scores = self.scores(query)
         top = bm25.top_k(scores, CANDIDATES)
         best = float(scores[top[0]]) if top else 0.0
-        if not top or best < self.relevance.floor(max(
-                map(query.weight_of_own, self._matched_terms(top[0], query)), default=1.0)):
-            return scores, Judgement(query, None, None, Verdict.NONE)
         read = {doc: paragraph_of(self.index.passages, doc) for doc in top}
         held = matched_terms(self.index.postings, query.terms,
                              (d for docs in read.values() for d in docs))
+        if not top or best < self.relevance.floor(max(
+                map(query.weight_of_own, held[top[0]]), default=1.0)):
+            return scores, Judgement(query, None, None, Verdict.NONE)
         supports = {doc: self._support_of(doc, read[doc], held, query) for doc in top}
+
+        def hit_of(doc: int) -> Hit:  # with the terms already read
+            return Hit(1, float(scores[doc]), self.index.passages[doc], held[doc])
+
         power = self.relevance.support_power
         fused = {d: fused_score(float(scores[d]), supports[d][3], power) for d in top}
-        lead = supported_first(top, fused) if power > 0 else None
+        lead = supported_first(top, fused)  # power 0: the BM25 scores themselves, top[0]
         ranked = in_order(top, lead)
         typed = typed_first(
             ranked, scores, wanted_kinds(query.mandarin or query.text),
             within=self.relevance.typed_within,
-            answer_of=lambda doc: self._answer(query, self._hit(doc, scores, query)))
+            answer_of=lambda doc: self._answer(query, hit_of(doc)))
         best_doc = ranked[0] if typed is None else typed
         first = None if best_doc == top[0] else best_doc
         matched, text, result, _ = supports[best_doc]
-        hit = self._hit(best_doc, scores, query)
+        hit = hit_of(best_doc)
         # the margin over the best of the others, on the scores that ranked them
         second = hit.score * max((fused[d] for d in top if d != best_doc), default=0.0) \
             / (fused[best_doc] or 1.0)
