@@ -7,15 +7,18 @@
   first when it holds the asked kind (a date, a figure) and the first does not
   (`search/typed_first.py`; 1.01: never).
 
-    python tools/cv_relevance.py [--only support_power|typed_within] [--shared ../shared]
+    python tools/cv_relevance.py [--only support_power typed_within] [--every]
+                                 [--choose-with-pages] [--shared ../shared]
 
 The questions, groups, folds and the held-out fifth are `fit_verdict.py`'s (pools and dev
 files on the project's corpus, `dev_real` on the corpus with the real pages, leave-pages-out);
 the profile's questions asked of the corpus with the pages are scored, never choosing. The
 figure is found@1 of answerable questions, which the ranking alone decides. Each fold's values
 are chosen on the other folds (ties: the least change to BM25's order) and scored on that fold;
-the held-out fifth is scored once with the values chosen on all folds. `--only` keeps the
-other setting as shipped.
+the held-out fifth is scored once with the values chosen on all folds. `--only` chooses the
+settings named (the rest as shipped); `--every` prints the tuning set's found@1 at every point
+of the grid; `--choose-with-pages` lets the profile's questions asked with the pages choose
+too.
 """
 
 from __future__ import annotations
@@ -61,11 +64,15 @@ def best_values(rows: Found, grid: list[Values]) -> Values:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=sorted(GRIDS))
+    parser.add_argument("--only", choices=sorted(GRIDS), nargs="+")
+    parser.add_argument("--choose-with-pages", action="store_true",
+                        help="the profile's questions asked with the pages choose too")
+    parser.add_argument("--every", action="store_true",
+                        help="print the tuning set's found@1 for every value of the grid")
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
-    names = [args.only] if args.only else list(GRIDS)
+    names = list(args.only) if args.only else list(GRIDS)
     grid: list[Values] = list(itertools.product(*(GRIDS[n] for n in names)))
     eval_dir = Path(args.shared) / "eval"
     engines = open_corpora(eval_dir, Path(tempfile.mkdtemp(prefix="cepf-relevance-")))
@@ -84,7 +91,7 @@ def main() -> None:
                         for a in questions]
     tuning = [(c, r) for c, part in rows.items() for r in part if not held_out(r[0].group)]
     held = [(c, r) for c, part in rows.items() for r in part if held_out(r[0].group)]
-    choosing = [r for c, r in tuning if c != WITH_PAGES]
+    choosing = [r for c, r in tuning if c != WITH_PAGES or args.choose_with_pages]
     scored: list[tuple[str, Asked, bool]] = []
     for k in range(args.folds):
         chosen = best_values([r for r in choosing if fold(r[0].group, args.folds) != k], grid)
@@ -94,7 +101,7 @@ def main() -> None:
     final = best_values(choosing, grid)
     print(f"chosen on all tuning folds: {named(names, final)}")
     print("\nfound@1 of the tuning set, for reference: the best values, and BM25's order")
-    for values in dict.fromkeys([final, grid[0]]):
+    for values in grid if args.every else dict.fromkeys([final, grid[0]]):
         print(f"  {named(names, values)}: " + ", ".join(
             f"{corpus} {share([r for c, r in tuning if c == corpus], values):.3f}"
             for corpus in rows))
