@@ -210,6 +210,9 @@ class Relevance:
     # the best passages' BM25 scores times the share of the question they support to this
     # power decide which comes first (supported_first; 0: BM25's order)
     support_power: float = 3.0
+    # a question whose best term is less key to the corpus than this gets `none` (topicality;
+    # 0: never)
+    min_topicality: float = 0.25
 
     def floor(self, heaviest: float) -> float:
         """The score the best passage must reach: `min_score` at the weight of the heaviest

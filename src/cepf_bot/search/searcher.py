@@ -9,10 +9,7 @@ import numpy as np
 
 from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.expansion import QueryExpander
-from cepf_bot.analysis.lexicon import (
-    about_the_bot,
-    refers_back,
-)
+from cepf_bot.analysis.lexicon import about_the_bot, refers_back
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
@@ -31,6 +28,7 @@ from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWo
 from cepf_bot.search.spelling import Speller, corpus_speller
 from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
 from cepf_bot.search.supported_first import fused_score, supported_first
+from cepf_bot.search.topicality import Topicality, document_frequency
 from cepf_bot.search.translations import translations_first
 from cepf_bot.search.typed_first import CANDIDATES, in_order, typed_first
 from cepf_bot.search.verdict import Evidence, VerdictModel, features
@@ -193,14 +191,14 @@ class Searcher:
         newly added document is complete without the previous one)."""
         if word.role != Role.CONTENT or len(word.word) < 2 or not word.tokens:
             return False
-        df = self._document_frequency(word.tokens[-1])
+        df = document_frequency(self.index.postings, word.tokens[-1])
         return (0 < df <= max(RARE_PASSAGES, RARE_SHARE * self.index.postings.doc_count)
                 and self._weight(word) >= EVERYDAY)
 
-    def _document_frequency(self, term: str) -> int:
-        postings = self.index.postings
-        t = postings.terms.get(term)
-        return 0 if t is None else int(postings.offsets[t + 1] - postings.offsets[t])
+    @functools.cached_property
+    def topicality(self) -> Topicality:
+        """How key the question's terms are to this index's passages (search/topicality.py)."""
+        return Topicality(self.index.postings, self.index.parts.get("doc_len"), self.segmenter)
 
     def _kind(self, word: QueryWord) -> str | None:
         """The dictionary class of what the word names (观察员 -> status), if any."""
@@ -311,8 +309,8 @@ class Searcher:
         read = {doc: paragraph_of(self.index.passages, doc) for doc in top}
         held = matched_terms(self.index.postings, query.terms,
                              (d for docs in read.values() for d in docs))
-        if not top or best < self.relevance.floor(max(
-                map(query.weight_of_own, held[top[0]]), default=1.0)):
+        if not top or best < self.relevance.floor(max(map(query.weight_of_own, held[top[0]]),
+                default=1.0)) or self.topicality.off_topic(query, self.relevance.min_topicality):
             return scores, Judgement(query, None, None, Verdict.NONE)
         supports = {doc: self._support_of(doc, read[doc], held, query) for doc in top}
 

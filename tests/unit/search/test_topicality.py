@@ -1,0 +1,92 @@
+"""Topicality: a question whose best term is no more key to the corpus than everyday words gets
+`none`, however well a grown corpus's everyday sentences match it. The pages are invented for
+the test (no page of the foundation's own sites)."""
+
+import dataclasses
+import math
+
+import pytest
+
+from cepf_bot.search.searcher import Searcher
+from cepf_bot.search.topicality import KEY_AT, keyness
+from cepf_bot.types import Relevance, Verdict
+from tests.conftest import engine_with_pages
+
+# A diary of an invented reserve: its own words in every passage (白鹭, 芦苇地, egrets), everyday
+# words (天气, 北京, weather) in one. How key a word is depends on the corpus: in a corpus this
+# small a word in one passage is already above chance, so the tests of the gate use a strict
+# threshold, and the keyness itself is tested on its own.
+DAYS = "\n\n".join(
+    f"第{n}天，志愿者在太湖白鹭保护区的芦苇地记录了{n * 3}只白鹭。" for n in range(1, 13))
+NEWS = f"""# 太湖白鹭保护区工作日志
+
+{DAYS}
+
+今天北京的天气很好。
+
+太湖白鹭保护区的观察点共有十二个，由志愿者每周两次巡查。
+"""
+ENGLISH = "\n\n".join(
+    f"Day {n}: the volunteers of the Taihu Egret Reserve counted {n * 3} egrets in the reed "
+    f"beds. The reserve was set up that year." for n in range(1, 13))
+WEATHER = "明天北京天气怎么样"
+STRICT = 0.9
+
+
+@pytest.fixture(scope="module")
+def searchers(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    base = engine_with_pages(tmp_path_factory.mktemp("topical"),
+                             {"egret-news.md": NEWS, "egret-news-en.md": f"# Taihu egret "
+                              f"reserve diary\n\n{ENGLISH}\n\nThe weather today was good.\n"}
+                             ).searcher
+    return (Searcher(base.index, base.segmenter,
+                     dataclasses.replace(Relevance(), min_topicality=STRICT)),
+            Searcher(base.index, base.segmenter,
+                     dataclasses.replace(Relevance(), min_topicality=0.0)))
+
+
+def test_keyness_is_zero_at_chance_and_one_at_key_at_times_chance():
+    passages, length, weight = 10_000, 50.0, 10.0
+    expected = passages * -math.expm1(-length * math.exp(-weight))
+    assert keyness(0, passages, length, weight) == 0.0
+    assert keyness(max(1, round(expected)), passages, length, weight) < 0.05
+    assert keyness(round(expected * KEY_AT) + 1, passages, length, weight) == 1.0
+    assert keyness(3, passages, length, 30.0) == 1.0  # a word general text never has
+    lower, higher = (keyness(n, passages, length, 14.0) for n in (2, 8))
+    assert 0.0 < lower < higher < 1.0
+
+
+def test_everyday_words_of_a_grown_corpus_do_not_make_a_question_about_it(searchers):
+    shipped, no_threshold = searchers
+    # the premise: the weather question reaches the verdict model on a corpus with everyday
+    # sentences, and gets passages from it
+    assert no_threshold.ask(WEATHER).hits
+    judged = shipped.judge(WEATHER)
+    assert judged.verdict == Verdict.NONE
+    assert shipped.topicality.of_query(judged.query) < STRICT
+    results = shipped.ask(WEATHER)
+    assert results.verdict == Verdict.NONE and not results.hits
+    # the same in English, against the English page
+    assert not shipped.ask("what is the weather like today").hits
+
+
+def test_a_question_about_the_corpus_s_own_terms_is_kept(searchers):
+    shipped, no_threshold = searchers
+    question = "太湖白鹭保护区有几个观察点"
+    assert shipped.topicality.of_query(shipped.analyse(question)) >= STRICT
+    results = shipped.ask(question)
+    assert results.verdict != Verdict.NONE
+    assert "十二个" in results.hits[0].passage.text
+    assert results.hits[0].passage.id == no_threshold.ask(question).hits[0].passage.id
+
+
+def test_the_foundation_s_name_and_a_follow_up_are_never_off_topic(searchers):
+    shipped, _ = searchers
+    named = shipped.analyse("绿会今天天气怎么样")
+    assert shipped.topicality.of_query(named) < STRICT
+    assert shipped.topicality.off_topic(shipped.analyse("今天天气怎么样"), STRICT)
+    assert not shipped.topicality.off_topic(named, STRICT)
+    follow_up = shipped.judge("今天呢", after="太湖白鹭保护区有几个观察点")
+    assert follow_up.query.context
+    assert not shipped.topicality.off_topic(follow_up.query, STRICT)
+
