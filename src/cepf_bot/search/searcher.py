@@ -9,7 +9,7 @@ import numpy as np
 
 from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.expansion import QueryExpander
-from cepf_bot.analysis.lexicon import about_the_bot, refers_back
+from cepf_bot.analysis.lexicon import about_the_bot, english_zipf, refers_back
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
@@ -66,6 +66,7 @@ _VERDICT_ORDER = {Verdict.NONE: 0, Verdict.CLOSEST: 1, Verdict.ANSWER: 2}
 # A term in at most this many passages (or this share of them) is some document's own
 RARE_PASSAGES = 20
 RARE_SHARE = 0.02
+ACRONYM_ZIPF = 4.0  # an English word rarer than ten in a million words may be an acronym
 
 
 class Searcher:
@@ -214,8 +215,10 @@ class Searcher:
         return named or self._is_acronym(word)
 
     def _is_acronym(self, word: QueryWord) -> bool:
-        """An ASCII word the corpus's own text uses (IUCN, GARC, icc-4)."""
-        return word.kind == "word" and len(word.word) > 1 and word.word in self.index.postings.terms
+        """An ASCII word the corpus uses that is no common English word (IUCN, GARC; not "year")."""
+        return (word.kind == "word" and len(word.word) > 1
+                and word.word in self.index.postings.terms
+                and english_zipf(word.word) < ACRONYM_ZIPF)
 
     def _read_again(self, query: Query, verdict: Verdict
                     ) -> tuple[np.ndarray, Judgement, tuple[Correction, ...]] | None:

@@ -1,6 +1,7 @@
 """Topicality: a question whose best term is no more key to the corpus than everyday words gets
-`none`, however well a grown corpus's everyday sentences match it. The pages are invented for
-the test (no page of the foundation's own sites)."""
+`none`, however well a grown corpus's everyday sentences match it; and an English page's
+common words do not make a question complete. The pages are invented for the test (no page
+of the foundation's own sites)."""
 
 import dataclasses
 import math
@@ -90,3 +91,12 @@ def test_the_foundation_s_name_and_a_follow_up_are_never_off_topic(searchers):
     assert follow_up.query.context
     assert not shipped.topicality.off_topic(follow_up.query, STRICT)
 
+
+def test_an_english_page_s_common_words_are_no_subject(searchers):
+    shipped, _ = searchers
+    # "year" and "set" are in the English page's passages; they still name nothing, so the
+    # question leans on the previous one
+    assert shipped.is_follow_up(shipped.analyse("which year?"))
+    assert shipped.is_follow_up(shipped.analyse("when was it set up?"))
+    # a word no English list has, which the corpus uses, is a subject of its own
+    assert not shipped.is_follow_up(shipped.analyse("what is the taihu reserve?"))
