@@ -91,6 +91,12 @@ def is_dateline(text: str) -> bool:
     return stamp is not None and content_size(_DATE_STAMP.sub(" ", text)) < SLIGHT_CONTENT
 
 
+def is_heading_line(line: str) -> bool:
+    """A line that reads as a heading: short, with no sentence in it, and no dateline."""
+    return (0 < content_size(line) <= SLIGHT_LINE and not _SENTENCE_END.search(line)
+            and not is_dateline(line))
+
+
 def is_slight(block: Block) -> bool:
     """A block too slight to be a passage: little content (a dateline, a byline, a link), or
     only short lines with no sentence in them (a heading or a label written as a paragraph)."""

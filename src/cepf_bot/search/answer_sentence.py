@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from cepf_bot.analysis.lexicon import general_lexicon
 from cepf_bot.analysis.segment import normalise
-from cepf_bot.corpus.document import is_dateline
+from cepf_bot.corpus.document import is_dateline, is_heading_line
 from cepf_bot.types import Answer, Hit
 
 MAX_ANSWER_CHARS = 260
@@ -188,6 +188,10 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
     datelines = [is_dateline(text[start:end]) for _, _, start, end in scored]
     if not all(datelines):
         scored = [s for s, dateline in zip(scored, datelines, strict=True) if not dateline]
+    # a heading line read with its paragraph (a whole line, text below it) names what the
+    # paragraph is about
+    heading = {start: end < len(text.rstrip()) and text[start:end].endswith("\n")
+               and is_heading_line(text[start:end]) for _, _, start, end in scored}
     for base, normal, start, end in scored:
         # a date answers "when" even in a sentence that repeats none of the question's words
         matches = (base > 0 or kind == QuestionType.WHEN) and type_matches(kind, unit, normal,
@@ -195,8 +199,9 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
         current = base > 0 and prefer_current and bool(_CURRENT.search(normal))
         score = base + (TYPE_BONUS * best_base if matches else 0.0) + (0.1 * best_base
                                                                         if current else 0.0)
-        ranked.append((score, matches, -start, start, end))
-    score, _, _, start, end = max(ranked)
+        # on a tie, a sentence of the paragraph before its heading
+        ranked.append((score, matches, not heading[start], -start, start, end))
+    score, _, _, _, start, end = max(ranked)
     if score <= 0:  # nothing in particular: the whole passage if it is short, else its start
         start, end = (0, len(text)) if len(text) <= MAX_ANSWER_CHARS else spans[0]
     return Answer(text[start:end].strip(), hit.passage.id)

@@ -321,6 +321,23 @@ def test_a_pages_dateline_is_never_the_answer_to_when():
     assert answer.text == "On November 16, 2019, Dr. Zhou gave a lecture to the cadres."
 
 
+def test_a_heading_line_loses_a_tie_to_a_sentence_of_its_paragraph():
+    """A heading line read with its paragraph names what the paragraph is about: when it and a
+    sentence below it match the question equally, the sentence answers (an invented page)."""
+    text = ("二、开展湿地鸟类(WBC)调查\n志愿者在湖边记录鸟类。"
+            "调查采用国际通行的湿地鸟类计数方法(Wetland Bird Count,简称WBC)。")
+    page = Passage("w#1", "w", "湖区简报", "湖区简报", text)
+    answer = pick_answer("what does WBC stand for", Hit(1, 1.0, page, ("wbc",)), lambda t: 1.0,
+                         lambda sentence: {"wbc"} if "WBC" in sentence else set())
+    assert answer is not None and answer.text.startswith("调查采用")
+    # the same line as the paragraph's last, with nothing below it, is a sentence like others
+    alone = Passage("w#2", "w", "湖区简报", "湖区简报",
+                    "志愿者在湖边记录鸟类。\n开展湿地鸟类(WBC)调查")
+    answer = pick_answer("what does WBC stand for", Hit(1, 1.0, alone, ("wbc",)), lambda t: 1.0,
+                         lambda sentence: {"wbc"} if "WBC" in sentence else set())
+    assert answer is not None and answer.text == "开展湿地鸟类(WBC)调查"
+
+
 def test_a_title_or_an_initial_does_not_end_an_english_sentence():
     text = "On 16 May, Dr. Zhou spoke to J. Smith. It ended."
     assert [text[a:b].strip() for a, b in candidate_spans(text)] == [
