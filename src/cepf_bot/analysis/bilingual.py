@@ -51,6 +51,7 @@ _LATIN = re.compile(r"[a-z][a-z'-]*")
 _SKIP = re.compile(r"^(?:CL:|variant of|old variant|see |see also|surname |abbr\. for|"
                    r"used in|erhua variant|Japanese variant|\(old\)|archaic)", re.IGNORECASE)
 _HAN_WORD = re.compile(f"^[{HAN}]{{2,}}$")  # a Chinese word of two or more characters
+_HAN = re.compile(f"^[{HAN}]+$")
 
 
 def cedict_path() -> Path | None:
@@ -88,10 +89,11 @@ def cedict_entries(path: Path) -> Iterator[tuple[str, str, list[str]]]:
 
 
 def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]:
-    """(simplified headword, its senses' content words) for every entry of two or more Han
-    characters (a single character is too ambiguous to translate alone)."""
+    """(simplified headword, its senses' content words) for every entry of Han characters (a
+    single character, too ambiguous to translate alone, renders only what no longer headword
+    does: `compile_bridge`)."""
     for head, word, chunks in cedict_entries(path):
-        if not _HAN_WORD.match(word):
+        if not _HAN.match(word):
             continue
         senses: list[tuple[str, ...]] = []
         name = _proper_name(head)
@@ -118,7 +120,7 @@ def _proper_name(head: str) -> str:
 
 
 Entries = tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
-_ENTRIES_FORMAT = 2  # bump when read_cedict or sense_words reads differently (2: names)
+_ENTRIES_FORMAT = 3  # bump when read_cedict or sense_words reads differently (3: characters)
 
 
 @functools.cache
@@ -284,10 +286,12 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
     english: dict[tuple[str, ...], dict[str, float]] = {}
     chinese: dict[str, dict[str, float]] = {}
     headwords: dict[tuple[str, ...], int] = {}
+    singles: dict[tuple[str, ...], dict[str, float]] = {}
     for headword, senses in _entries(path, cache_dir):
         for key in {phrase_key(w[:MAX_PHRASE]) for w in senses if len(w) <= MAX_SENSE_WORDS} \
                 | {(w,) for ws in senses if len(ws) <= MAX_SENSE_WORDS for w in ws}:
             headwords[key] = headwords.get(key, 0) + 1
+        single = len(headword) == 1
         in_corpus = headword in corpus_terms
         stems: dict[str, float] = {}
         for words in senses:
@@ -300,13 +304,15 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
                 for w in words:
                     keys[(w,)] = max(keys.get((w,), 0.0), share)
                 for key, weight in keys.items():
-                    entry = english.setdefault(key, {})
+                    entry = (singles if single else english).setdefault(key, {})
                     entry[headword] = max(entry.get(headword, 0.0), weight)
             for w in words:
                 if w in corpus_terms:
                     stems[w] = max(stems.get(w, 0.0), share)
-        if stems:
+        if stems and not single:
             chinese[headword] = _normalised(stems)
+    for key, found in singles.items():
+        english.setdefault(key, found)  # a single character only where no word translates
     english = {k: _normalised(v) for k, v in english.items()}
     for term, spelt in spellings.items():
         chinese.setdefault(term, spelt)  # a dictionary sense wins

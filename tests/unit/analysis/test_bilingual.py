@@ -23,6 +23,8 @@ CEDICT = """\
 根據 根据 [gen1 ju4] /according to/based on/basis/foundation/CL:個|个[ge4]/
 植樹 植树 [zhi2 shu4] /to plant trees/
 湖 湖 [hu2] /lake/
+編 编 [bian1] /to edit/to compile/to weave/
+編輯 编辑 [bian1 ji2] /to edit/to compile/editor/
 """
 
 
@@ -43,7 +45,19 @@ def test_english_words_meet_only_the_chinese_terms_the_corpus_has(cedict: Path):
     bridge = compile_bridge({"湿地", "基金会", "volunt"}, path=cedict)
     assert bridge.english[("wetland",)] == {"湿地": 1.0}
     assert bridge.english[("foundat",)] == {"基金会": 1.0}  # 根据 is not in the corpus
-    assert ("lake",) not in bridge.english  # a single character is never a translation
+    assert ("lake",) not in bridge.english  # 湖 is not in the corpus either
+
+
+def test_a_single_character_translates_only_a_word_no_longer_headword_does(cedict: Path):
+    """A character alone is ambiguous (会, 年): it renders an English word only when no
+    headword of two or more characters the corpus has does (审/编/Angel: "edited")."""
+    alone = compile_bridge({"编", "湖", "lake"}, path=cedict)
+    assert alone.english[("edit",)] == {"编": 1.0}
+    assert alone.english[("lake",)] == {"湖": 1.0}
+    assert "编" not in alone.chinese and "湖" not in alone.chinese  # never from Chinese
+    beside = compile_bridge({"编", "编辑"}, path=cedict)
+    assert beside.english[("edit",)] == {"编辑": 1.0}
+    assert beside.english[("weav",)] == {"编": 1.0}
 
 
 def test_a_phrase_meets_a_sense_in_any_word_order(cedict: Path):
