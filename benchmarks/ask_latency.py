@@ -8,9 +8,11 @@ Targets (issue 2): cold ask <= 1.0 s with the index already built; a query <= 5 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,6 +35,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="cepf-bench-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the index and caches it made
     env = dict(os.environ, CEPF_INDEX_PATH=str(work / "index"), CEPF_CACHE_DIR=str(work / "cache"),
                CEPF_CORPUS_DIR=str(ROOT / "corpus"))
     cli = [sys.executable, "-m", "cepf_bot"]

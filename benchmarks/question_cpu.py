@@ -12,8 +12,10 @@ runs is the figure.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import random
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -51,6 +53,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cepf-qcpu-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the index and caches it made
     os.environ.update(HOME=str(work), XDG_DATA_HOME=str(work / "d"),
                       XDG_CACHE_HOME=str(work / "c"), CEPF_QUERY_LOG="off")
     from cepf_bot.config import resolve_paths
