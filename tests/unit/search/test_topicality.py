@@ -6,10 +6,12 @@ of the foundation's own sites)."""
 import dataclasses
 import math
 
+import numpy as np
 import pytest
 
+from cepf_bot.index.bm25 import Postings
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.search.topicality import KEY_AT, keyness
+from cepf_bot.search.topicality import KEY_AT, Topicality, keyness
 from cepf_bot.types import Relevance, Verdict
 from tests.conftest import engine_with_pages
 
@@ -55,6 +57,26 @@ def test_keyness_is_zero_at_chance_and_one_at_key_at_times_chance():
     assert keyness(3, passages, length, 30.0) == 1.0  # a word general text never has
     lower, higher = (keyness(n, passages, length, 14.0) for n in (2, 8))
     assert 0.0 < lower < higher < 1.0
+
+
+def test_a_term_s_keyness_uses_the_passage_lengths_or_else_their_distinct_terms():
+    # 4 passages; 白鹭 in all four, 今天 in one
+    postings = Postings({"白鹭": 0, "今天": 1}, np.ones(2), np.array([0, 4, 5]),
+                        np.array([0, 1, 2, 3, 0], dtype=np.int32), np.ones(5), 4)
+
+    class Background:
+        total_frequency = 1_000_000
+
+        def frequency(self, word: str) -> int:
+            return {"今天": 10_000}.get(word, 1)  # 白鹭: all but unseen
+
+    with_lengths = Topicality(postings, np.array([50, 50, 50, 50]), Background())
+    without = Topicality(postings, None, Background())
+    assert with_lengths.mean_length == 50.0 and without.mean_length == 5 / 4
+    assert with_lengths.of_term("白鹭") == 1.0
+    assert with_lengths.of_term("今天") == 0.0  # 1 of 4 passages: chance for a word of p 0.01
+    assert with_lengths.of_term("天气") == 0.0  # in no passage
+    assert without.of_term("今天") > with_lengths.of_term("今天")  # shorter: less by chance
 
 
 def test_everyday_words_of_a_grown_corpus_do_not_make_a_question_about_it(searchers):
