@@ -4,13 +4,14 @@ A corpus that grows holds everyday words too (北京, 天气, today, price): a q
 weather then matches some passage well enough to be ranked, although nothing of the
 foundation's world is in it. What tells the two apart does not change with the corpus's size:
 a term of the corpus's own world is in far more passages than general text would put it in.
-A term of background probability p (jieba's frequencies for Chinese, wordfreq's for English:
-`support.word_weight`'s) is expected in N·(1 − e^(−L·p)) of N passages of mean length L
-(a Poisson count); its keyness is log(passages that hold it / that) on a scale that reaches 1
-at KEY_AT times chance (a keyness statistic as in corpus linguistics, against a reference
-corpus). A question's topicality is its best term's keyness, at that term's weight in the
-question (a translation or an expansion weighs less than a word typed). A question below the
-threshold (`Relevance.min_topicality`, chosen by `tools/cv_topicality.py`) gets `none`, unless
+A term of background probability p (jieba's frequencies for Chinese; for an English stem,
+wordfreq's for the words it stands for, summed: `stem_weight`) is expected in
+N·(1 − e^(−L·p)) of N passages of mean length L (a Poisson count); its keyness is
+log(passages that hold it / that) on a scale that reaches 1 at KEY_AT times chance (a keyness
+statistic as in corpus linguistics, against a reference corpus). A question's topicality is
+its best term's keyness, at that term's weight in the question (a translation or an expansion
+weighs less than a word typed). A question below the threshold (`Relevance.min_topicality`,
+chosen by `tools/cv_topicality.py`) gets `none`, unless
 it names the foundation or is read with the previous question.
 """
 
@@ -22,17 +23,32 @@ from typing import Protocol
 
 import numpy as np
 
+from cepf_bot.analysis.lexicon import UNSEEN_WEIGHT, english_zipf, is_chinese
+from cepf_bot.analysis.segment import english_stem
 from cepf_bot.index.bm25 import Postings
 from cepf_bot.search.query import Query, Role
 from cepf_bot.search.support import term_weight
 
 KEY_AT = 100.0  # a term in this many times the passages chance gives it has keyness 1
+# English endings an index stem may stand for (govern: governs, government, governed …)
+_ENDINGS = ("", "s", "e", "es", "ed", "ing", "er", "ers", "or", "ors", "ment", "ments", "ion",
+            "ions", "ation", "ations", "al", "ally", "ly", "y", "ies", "ied", "ity", "ive",
+            "ance", "ence", "ism", "ist", "ists", "ness")
 
 
 def document_frequency(postings: Postings, term: str) -> int:
     """How many passages hold the term (0: none)."""
     t = postings.terms.get(term)
     return 0 if t is None else int(postings.offsets[t + 1] - postings.offsets[t])
+
+
+def stem_weight(stem: str) -> float:
+    """-ln p of the English words an index stem stands for: the forms built from it by the
+    usual endings that stem back to it, their wordfreq frequencies summed ("govern" alone is
+    rare, "government" is not)."""
+    frequency = sum(10 ** (english_zipf(form) - 9) for form in (stem + e for e in _ENDINGS)
+                    if english_stem(form) == stem and english_zipf(form) > 0)
+    return min(UNSEEN_WEIGHT, -math.log(frequency)) if frequency > 0 else UNSEEN_WEIGHT
 
 
 def keyness(passages_with: int, passages: int, mean_length: float,
@@ -69,9 +85,11 @@ class Topicality:
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019  (one per index, long-lived)
     def of_term(self, term: str) -> float:
+        background = (term_weight(term, self.frequencies.frequency,
+                                  self.frequencies.total_frequency) if is_chinese(term)
+                      else stem_weight(term))
         return keyness(document_frequency(self.postings, term), self.postings.doc_count,
-                       self.mean_length, term_weight(term, self.frequencies.frequency,
-                                                     self.frequencies.total_frequency))
+                       self.mean_length, background)
 
     def of_query(self, query: Query) -> float:
         """The best keyness among the question's terms, each at its weight (at most 1)."""

@@ -9,9 +9,10 @@ import math
 import numpy as np
 import pytest
 
+from cepf_bot.analysis.lexicon import UNSEEN_WEIGHT, english_weight
 from cepf_bot.index.bm25 import Postings
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.search.topicality import KEY_AT, Topicality, keyness
+from cepf_bot.search.topicality import KEY_AT, Topicality, keyness, stem_weight
 from cepf_bot.types import Relevance, Verdict
 from tests.conftest import engine_with_pages
 
@@ -57,6 +58,15 @@ def test_keyness_is_zero_at_chance_and_one_at_key_at_times_chance():
     assert keyness(3, passages, length, 30.0) == 1.0  # a word general text never has
     lower, higher = (keyness(n, passages, length, 14.0) for n in (2, 8))
     assert 0.0 < lower < higher < 1.0
+
+
+def test_an_english_stem_weighs_as_the_words_it_stands_for():
+    # the index keeps stems: "govern" is a rare word, "government" a common one; "foundat"
+    # is no word at all, but "foundation" is
+    assert stem_weight("govern") < english_weight("govern") - 3
+    assert stem_weight("foundat") < UNSEEN_WEIGHT - 3
+    assert stem_weight("pangolin") == english_weight("pangolin")  # no other form
+    assert stem_weight("xqzv") == UNSEEN_WEIGHT
 
 
 def test_a_term_s_keyness_uses_the_passage_lengths_or_else_their_distinct_terms():
