@@ -24,8 +24,10 @@ too.
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
 import itertools
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -75,7 +77,9 @@ def main() -> None:
     names = list(args.only) if args.only else list(GRIDS)
     grid: list[Values] = list(itertools.product(*(GRIDS[n] for n in names)))
     eval_dir = Path(args.shared) / "eval"
-    engines = open_corpora(eval_dir, Path(tempfile.mkdtemp(prefix="cepf-relevance-")))
+    work = Path(tempfile.mkdtemp(prefix="cepf-relevance-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the two corpora's indexes
+    engines = open_corpora(eval_dir, work)
     asked = {c: [a for a in part if a.question.must]
              for c, part in all_questions(eval_dir).items()}
     # the profile's questions asked with the pages beside it: scored, never choosing (issue 25

@@ -31,6 +31,7 @@ tuning set to `src/cepf_bot/data/verdict_model.json`.
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import itertools
 import json
@@ -317,6 +318,7 @@ def main() -> None:
     eval_dir = Path(args.shared) / "eval"
 
     work = Path(tempfile.mkdtemp(prefix="cepf-fit-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the two corpora's indexes
     # the shipped model may be one for other features (refitting after a feature changed):
     # the engines here never use it, each searcher below gets its own model
     searcher_module.shipped_model = lambda: ALWAYS  # type: ignore[assignment]
