@@ -27,23 +27,12 @@ from pathlib import Path
 
 from fit_verdict import ROOT, WITH_PAGES, Asked, all_questions, fold, held_out, open_corpora
 
-from cepf_bot.evaluation import Outcome, Question
+from cepf_bot.evaluation import Outcome, outcome_of
 from cepf_bot.search.searcher import Searcher
-from cepf_bot.types import Relevance, Results
+from cepf_bot.types import Relevance
 
 GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)  # the lowest first (ties go to it)
 Row = tuple[str, Asked, dict[float, Outcome]]
-
-
-def outcome(question: Question, results: Results) -> Outcome:
-    """What `evaluation.evaluate` makes of one question's results."""
-    hits = results.hits[:5]
-    rank = next((h.rank for h in hits if all(m in h.passage.text for m in question.must)),
-                None) if question.must else None
-    answer = results.answer.text if results.answer else ""
-    right = bool(question.must) and all(m in answer for m in question.must)
-    return Outcome(question, rank, len(hits), hits[0].passage.id if hits else None, right,
-                   results.verdict)
 
 
 def right(rows: list[Row], value: float) -> int:
@@ -78,7 +67,7 @@ def main() -> None:
                      for v in GRID}
         for a in questions:
             q = a.question
-            rows.append((corpus, a, {v: outcome(q, s.ask(q.q, k=5, after=q.after))
+            rows.append((corpus, a, {v: outcome_of(q, s.ask(q.q, k=5, after=q.after))
                                      for v, s in searchers.items()}))
     tuning = [r for r in rows if not held_out(r[1].group)]
     held = [r for r in rows if held_out(r[1].group)]

@@ -171,19 +171,23 @@ def read_questions(path: Path) -> list[Question]:
     return questions
 
 
+def outcome_of(question: Question, results: Results) -> Outcome:
+    """What a question's results (their top 5) come to against its labels."""
+    hits = results.hits[:5]
+    rank = next(
+        (h.rank for h in hits if all(m in h.passage.text for m in question.must)), None
+    ) if question.must else None
+    answer = results.answer.text if results.answer else ""
+    right = bool(question.must) and all(m in answer for m in question.must)
+    return Outcome(question, rank, len(hits), hits[0].passage.id if hits else None, right,
+                   results.verdict)
+
+
 def evaluate(questions: list[Question], ask: Callable[[str, str | None], Results]) -> Report:
     """Run every question through `ask(question, after)` (top 5) and tally the outcomes."""
     report = Report()
     for question in questions:
-        results = ask(question.q, question.after)
-        hits = results.hits[:5]
-        rank = next(
-            (h.rank for h in hits if all(m in h.passage.text for m in question.must)), None
-        ) if question.must else None
-        answer = results.answer.text if results.answer else ""
-        right = bool(question.must) and all(m in answer for m in question.must)
-        outcome = Outcome(question, rank, len(hits), hits[0].passage.id if hits else None, right,
-                          results.verdict)
+        outcome = outcome_of(question, ask(question.q, question.after))
         for tally in (report.overall, report.by_lang[question.lang],
                       report.by_kind[question.kind]):
             tally.add(outcome)

@@ -93,8 +93,14 @@ def is_dateline(text: str) -> bool:
 
 def is_heading_line(line: str) -> bool:
     """A line that reads as a heading: short, with no sentence in it, and no dateline."""
-    return (0 < content_size(line) <= SLIGHT_LINE and not _SENTENCE_END.search(line)
-            and not is_dateline(line))
+    size = content_size(line)
+    return size > 0 and _short_plain(line, size) and not is_dateline(line)
+
+
+def _short_plain(line: str, size: int) -> bool:
+    """A line of `size` content (`content_size`) short enough for a heading or a label, with
+    no sentence in it."""
+    return size <= SLIGHT_LINE and not _SENTENCE_END.search(line)
 
 
 def is_slight(block: Block) -> bool:
@@ -115,8 +121,7 @@ class _Slightness:
         for line in lines:
             size = content_size(line)
             self.content += size
-            self.only_short_lines = self.only_short_lines and size <= SLIGHT_LINE and (
-                not _SENTENCE_END.search(line))
+            self.only_short_lines = self.only_short_lines and _short_plain(line, size)
         return self
 
     @property

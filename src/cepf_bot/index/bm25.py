@@ -64,6 +64,11 @@ class Postings:
         t = self.terms.get(term)
         return None if t is None else float(self.idf[t])
 
+    def document_frequency(self, term: str) -> int:
+        """How many passages hold the term (0: none)."""
+        t = self.terms.get(term)
+        return 0 if t is None else int(self.offsets[t + 1] - self.offsets[t])
+
 
 class Lexicon:
     """Term <-> id, append-only, so that a document's term ids stay valid across builds."""

@@ -190,7 +190,8 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
         scored = [s for s, dateline in zip(scored, datelines, strict=True) if not dateline]
     # a heading line read with its paragraph (a whole line, text below it) names what the
     # paragraph is about
-    heading = {start: end < len(text.rstrip()) and text[start:end].endswith("\n")
+    last = len(text.rstrip())
+    heading = {start: end < last and text[start:end].endswith("\n")
                and is_heading_line(text[start:end]) for _, _, start, end in scored}
     for base, normal, start, end in scored:
         # a date answers "when" even in a sentence that repeats none of the question's words

@@ -28,7 +28,7 @@ from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWo
 from cepf_bot.search.spelling import Speller, corpus_speller
 from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
 from cepf_bot.search.supported_first import fused_score, supported_first
-from cepf_bot.search.topicality import Topicality, document_frequency
+from cepf_bot.search.topicality import Topicality
 from cepf_bot.search.translations import translations_first
 from cepf_bot.search.typed_first import CANDIDATES, in_order, typed_first
 from cepf_bot.search.verdict import Evidence, VerdictModel, features
@@ -192,7 +192,7 @@ class Searcher:
         newly added document is complete without the previous one)."""
         if word.role != Role.CONTENT or len(word.word) < 2 or not word.tokens:
             return False
-        df = document_frequency(self.index.postings, word.tokens[-1])
+        df = self.index.postings.document_frequency(word.tokens[-1])
         return (0 < df <= max(RARE_PASSAGES, RARE_SHARE * self.index.postings.doc_count)
                 and self._weight(word) >= EVERYDAY)
 

@@ -46,15 +46,9 @@ class Support:
 
 def word_weight(word: QueryWord, frequency: Callable[[str], int], total: int) -> float:
     """The word's background self-information (Chinese from jieba, English from wordfreq)."""
-    return term_weight(word.word, frequency, total)
-
-
-def term_weight(term: str, frequency: Callable[[str], int], total: int) -> float:
-    """A word's or an index term's background self-information, -ln p (Chinese from jieba,
-    English from wordfreq)."""
-    if is_chinese(term):
-        return chinese_weight(frequency(term), total)
-    return english_weight(term)
+    if is_chinese(word.word):
+        return chinese_weight(frequency(word.word), total)
+    return english_weight(word.word)
 
 
 def is_supported(word: QueryWord, matched: Collection[str], passage_text: str,

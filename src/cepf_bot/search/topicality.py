@@ -23,11 +23,10 @@ from typing import Protocol
 
 import numpy as np
 
-from cepf_bot.analysis.lexicon import UNSEEN_WEIGHT, english_zipf, is_chinese
+from cepf_bot.analysis.lexicon import UNSEEN_WEIGHT, chinese_weight, english_zipf, is_chinese
 from cepf_bot.analysis.segment import english_stem
 from cepf_bot.index.bm25 import Postings
 from cepf_bot.search.query import Query, Role
-from cepf_bot.search.support import term_weight
 
 KEY_AT = 100.0  # a term in this many times the passages chance gives it has keyness 1
 # English endings an index stem may stand for (govern: governs, government, governed …)
@@ -36,18 +35,13 @@ _ENDINGS = ("", "s", "e", "es", "ed", "ing", "er", "ers", "or", "ors", "ment", "
             "ance", "ence", "ism", "ist", "ists", "ness")
 
 
-def document_frequency(postings: Postings, term: str) -> int:
-    """How many passages hold the term (0: none)."""
-    t = postings.terms.get(term)
-    return 0 if t is None else int(postings.offsets[t + 1] - postings.offsets[t])
-
-
 def stem_weight(stem: str) -> float:
     """-ln p of the English words an index stem stands for: the forms built from it by the
     usual endings that stem back to it, their wordfreq frequencies summed ("govern" alone is
     rare, "government" is not)."""
-    frequency = sum(10 ** (english_zipf(form) - 9) for form in (stem + e for e in _ENDINGS)
-                    if english_stem(form) == stem and english_zipf(form) > 0)
+    zipfs = (english_zipf(form) for form in (stem + e for e in _ENDINGS)
+             if english_stem(form) == stem)
+    frequency = sum(10 ** (z - 9) for z in zipfs if z > 0)
     return min(UNSEEN_WEIGHT, -math.log(frequency)) if frequency > 0 else UNSEEN_WEIGHT
 
 
@@ -85,10 +79,10 @@ class Topicality:
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019  (one per index, long-lived)
     def of_term(self, term: str) -> float:
-        background = (term_weight(term, self.frequencies.frequency,
-                                  self.frequencies.total_frequency) if is_chinese(term)
+        background = (chinese_weight(self.frequencies.frequency(term),
+                                     self.frequencies.total_frequency) if is_chinese(term)
                       else stem_weight(term))
-        return keyness(document_frequency(self.postings, term), self.postings.doc_count,
+        return keyness(self.postings.document_frequency(term), self.postings.doc_count,
                        self.mean_length, background)
 
     def of_query(self, query: Query) -> float:
