@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from cepf_bot.analysis.bilingual import Bridge
+from cepf_bot.analysis.compounds import head_parts
 from cepf_bot.analysis.expansion import QueryExpander, stem_key
 from cepf_bot.analysis.lexicon import (
     GeneralLexicon,
@@ -231,8 +232,9 @@ class QueryAnalyser:
         for group in groups:
             targets = targets_of.get(id(group), frozenset())
             if not targets and len(group.tokens) > 1 and group.word not in self.postings.terms:
-                # a compound the corpus does not know, explained by its parts' rules
-                by_parts = self.expander.expand(list(group.tokens[:-1]))
+                # a compound the corpus does not know, explained by its head parts. rules
+                by_parts = self.expander.expand(head_parts(group.word, group.tokens[:-1],
+                                                 self.lexicon.is_function_word))
                 targets = by_parts.all_targets
                 for term, weight in by_parts.terms.items():
                     expanded[term] = max(expanded.get(term, 0.0), weight)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from cepf_bot.analysis.compounds import covers
 from cepf_bot.analysis.lexicon import chinese_weight, english_weight, is_chinese
 from cepf_bot.search.query import CONTEXT_WEIGHT, Query, QueryWord, Role
 
@@ -66,22 +67,6 @@ def is_supported(word: QueryWord, matched: Collection[str], passage_text: str,
                                                   for p in parts):
         return True
     return len(word.word) > 1 and word.word in passage_text
-
-
-def covers(word: str, parts: Collection[str]) -> bool:
-    """Whether the parts, where they stand in the word, cover every character of it: 主管 and
-    单位 make 主管单位; 秘书 and 秘书长 do not make 副秘书长 (a 副秘书长 is not the 秘书长). A
-    word's parts that are not pieces of a Chinese word (an English word's stem, a figure's
-    approximate tokens) leave it as it was."""
-    if not is_chinese(word) or not all(part in word for part in parts):
-        return True
-    covered = [False] * len(word)
-    for part in parts:
-        start = word.find(part)
-        while start >= 0:
-            covered[start:start + len(part)] = [True] * len(part)
-            start = word.find(part, start + 1)
-    return all(covered)
 
 
 def support(query: Query, matched: Collection[str], passage_text: str, *,

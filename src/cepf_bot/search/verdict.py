@@ -20,9 +20,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cepf_bot.analysis.compounds import covers
 from cepf_bot.search.answer_sentence import QuestionType, asked_unit, question_type, type_matches
 from cepf_bot.search.query import Query, QueryWord, Role
-from cepf_bot.search.support import Support, covers, is_supported
+from cepf_bot.search.support import Support, is_supported
 from cepf_bot.types import Verdict
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "verdict_model.json"

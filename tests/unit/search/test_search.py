@@ -130,3 +130,10 @@ def test_no_question_of_the_evaluation_files_is_cut():
         for line in shared_file("eval", f"{name}.jsonl").read_text("utf-8").splitlines():
             if line.strip():
                 assert len(json.loads(line)["q"]) <= MAX_QUERY_CHARS, (name, line)
+
+
+def test_a_compound_is_explained_by_its_head_not_its_modifier(searcher):
+    """出版社 (a publisher) is not the 出版 (publishing) a rule reads as books: the corpus's
+    rules explain an unknown compound only through the part that says what it is."""
+    words = {w.word: w for w in searcher.analyse("碎冰上的斑海豹是哪个出版社出的").words}
+    assert not words["出版社"].targets

@@ -1,0 +1,41 @@
+"""The parts of a Chinese compound that say what it is.
+
+A Chinese compound names a kind of its last part: a 斑海豹 is a 海豹, a 出版社 is a 社 that
+publishes, not a 出版. So a compound is what its parts mean only when they cover all of it
+(主管 and 单位 make 主管单位), or when a part ends it (its head: 海豹 of 斑海豹); a part that
+only modifies (出版 of 出版社, 办事 of 办事处) says what the compound is about, not what it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+
+from cepf_bot.analysis.lexicon import is_chinese
+
+
+def covers(word: str, parts: Collection[str]) -> bool:
+    """Whether the parts, where they stand in the word, cover every character of it: 主管 and
+    单位 make 主管单位; 秘书 and 秘书长 do not make 副秘书长 (a 副秘书长 is not the 秘书长). A
+    word's parts that are not pieces of a Chinese word (an English word's stem, a figure's
+    approximate tokens) leave it as it was."""
+    if not is_chinese(word) or not all(part in word for part in parts):
+        return True
+    covered = [False] * len(word)
+    for part in parts:
+        start = word.find(part)
+        while start >= 0:
+            covered[start:start + len(part)] = [True] * len(part)
+            start = word.find(part, start + 1)
+    return all(covered)
+
+
+def head_parts(word: str, parts: Sequence[str],
+               is_function: Callable[[str], bool] = lambda _: False) -> list[str]:
+    """The parts whose meaning is the compound's: all of them when they cover it, else those
+    that end it (its head); characters `is_function` says carry no content (是 of 全名是, a
+    word jieba's dictionary holds) need no part. A word that is not Chinese keeps all its
+    parts."""
+    function_chars = [ch for ch in dict.fromkeys(word) if is_function(ch)]
+    if covers(word, [*parts, *function_chars]):
+        return list(parts)
+    return [part for part in parts if word.endswith(part)]

@@ -1,0 +1,27 @@
+"""A compound's head parts: what it is, not what modifies it."""
+
+from cepf_bot.analysis.compounds import covers, head_parts
+
+
+def test_parts_that_cover_the_word_all_count():
+    assert head_parts("主管单位", ["主管", "单位"]) == ["主管", "单位"]
+
+
+def test_only_the_part_that_ends_a_compound_counts():
+    assert head_parts("斑海豹", ["海豹"]) == ["海豹"]
+    assert head_parts("出版社", ["出版"]) == []  # a publisher is not a publication
+    assert head_parts("办事处", ["办事"]) == []
+
+
+def test_function_characters_need_no_part():
+    assert head_parts("全名是", ["全名"], lambda ch: ch == "是") == ["全名"]
+    assert head_parts("全名是", ["全名"]) == []
+
+
+def test_a_word_that_is_not_chinese_keeps_its_parts():
+    assert head_parts("foundation", ["foundat"]) == ["foundat"]
+
+
+def test_covers_needs_every_character():
+    assert covers("主管单位", ["主管", "单位"])
+    assert not covers("副秘书长", ["秘书", "秘书长"])
