@@ -21,7 +21,11 @@ _NUMERALS = "零〇一二两三四五六七八九十百千万亿"
 # Whole runs only, each tried once from its first character (a match inside a run would rescan
 # the rest of it from every start: quadratic in the run's length). The run's neighbours are
 # checked in `normalise_numbers`.
-_CHINESE_RUN = re.compile(rf"(?<![{_NUMERALS}])[{_NUMERALS}]+")
+_CHINESE_RUN = re.compile(rf"(?<![{_NUMERALS}])[{_NUMERALS}][{_NUMERALS}几]*")
+# after a numeral, a rough figure: 两千出头 (just over), 两千左右, 两千上下 (about)
+_ROUGHLY = ("出头", "左右", "上下")
+# 几 after a unit stands for a digit nobody counted: 二千几万 is 2,0xx万, 十几个 10-odd
+_SOME = "几"
 _SCALED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿|thousand|million|billion)")
 _SCALE = {"万": 10_000, "亿": 100_000_000, "thousand": 1_000, "million": 1_000_000,
           "billion": 1_000_000_000}
@@ -85,8 +89,11 @@ def normalise_numbers(text: str) -> str:
     multiplied out (2300万 -> 23000000). Expects normalised (lower-case, NFKC) text."""
     def chinese(m: re.Match[str]) -> str:
         run, start, end = m.group(), m.start(), m.end()
+        if _SOME in run:
+            return _rough(run)
+        after = text[end : end + 1]
         if (len(run) < 2 and run not in "十百千") or text[start - 1 : start] == "第" \
-                or text[end : end + 1] not in _AFTER or not text[end : end + 1]:
+                or not after or (after not in _AFTER and text[end : end + 2] not in _ROUGHLY):
             return run
         value = chinese_numeral_value(run)
         return run if value is None or value >= LARGEST_FIGURE else str(value)
@@ -95,22 +102,35 @@ def normalise_numbers(text: str) -> str:
     return _SCALED.sub(_scaled, text)
 
 
+def _rough(run: str) -> str:
+    """A numeral with 几 for a digit (二千几万, 三十几): its least value and 多 (more than:
+    二千几万 -> 20000000多), read as the rough figure it is; a run where 几 follows no unit
+    (一几) stays as written."""
+    head, _, rest = run.partition(_SOME)
+    if not head or head[-1] not in "十百千万亿" or _SOME in rest:
+        return run
+    value = chinese_numeral_value(head + rest)
+    return run if value is None or value >= LARGEST_FIGURE else f"{value}多"
+
+
 _MEASURES = frozenset("余多个人次场项家位名轮条所届倍元份只种万亿千百")
 
 
-def _is_year(number: str, next_char: str) -> bool:
-    """A whole number from 1000 to 2100 not followed by a measure word (2019年, 2018两会, and
-    in English text "founded in 1985", "the 1980s"): a year, not a figure about that large
-    (2900余人, 1500元)."""
-    return number.isdigit() and 1000 <= int(number) <= 2100 and next_char not in _MEASURES
+def _is_year(number: str, following: str) -> bool:
+    """A whole number from 1000 to 2100 not followed by a measure word or a word of rough
+    size (2019年, 2018两会, and in English text "founded in 1985", "the 1980s"): a year, not
+    a figure about that large (2900余人, 1500元, 2000出头). `following`: the text just after
+    it (two characters are enough)."""
+    return (number.isdigit() and 1000 <= int(number) <= 2100
+            and following[:1] not in _MEASURES and following[:2] not in _ROUGHLY)
 
 
-def approximate_tokens(number: str, next_char: str = "") -> list[str]:
+def approximate_tokens(number: str, following: str = "") -> list[str]:
     """The number's magnitude at one and two significant digits, truncated: 23122739.73 ->
     ['~2e7', '~23e6']. None under 100 (dates, counts people say exactly), for percentages and
     for years (2019年, and in English text "in 1985": no measure word after it)."""
     value = figure_value(number)
-    if value is None or number.endswith("%") or value < 100 or _is_year(number, next_char):
+    if value is None or number.endswith("%") or value < 100 or _is_year(number, following):
         return []
     exponent = math.floor(math.log10(value))
     one = int(value // 10**exponent)

@@ -60,9 +60,10 @@ else:
     jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
-SEGMENTER_VERSION = 7  # 4: a year in English text has no approximate tokens; 5: British
+SEGMENTER_VERSION = 8  # 4: a year in English text has no approximate tokens; 5: British
 # spellings stemmed as American ones; 6: words learnt from each document (analysis.learnt);
-# 7: a lone 副 joined to the title after it (副秘书长)
+# 7: a lone 副 joined to the title after it (副秘书长); 8: rough Chinese figures (二千几万,
+# 两千出头) as numbers
 
 
 # A bound prefix that makes another holder of the title after it: a 副秘书长 (deputy
@@ -314,7 +315,7 @@ class Segmenter:
                                          kind))
                 out.append(_deputies_joined(run))
             elif kind == "num":
-                following = normal[m.end() : m.end() + 1]
+                following = normal[m.end() : m.end() + 2]
                 out.append([Group(piece, (piece, *approximate_tokens(piece, following)), kind)])
             elif piece in self.aliases:
                 out.append([Group(piece, (self.aliases[piece],), kind)])

@@ -80,6 +80,27 @@ def test_approximate_figures_meet_the_exact_ones(segmenter):
     assert approximate_tokens("12") == []
 
 
+def test_a_numeral_with_some_digits_uncounted_is_a_rough_figure(segmenter):
+    """二千几万 (2,0xx万), 二千三百几万, 十几个: their least value, read as "more than"."""
+    assert normalise_numbers("收入是不是二千几万") == "收入是不是20000000多"
+    assert normalise_numbers("二千三百几万") == "23000000多"
+    assert normalise_numbers("十几个") == "10多个"
+    for words in ("一几", "几万", "几个人"):  # no unit before 几: not a figure
+        assert normalise_numbers(words) == words
+    exact = set(segmenter.tokens("收入总额:27103400.95元，支出总额:23122739.73元"))
+    assert "~2e7" in set(segmenter.tokens("二千几万")) & exact
+    assert {"~2e7", "~23e6"} <= set(segmenter.tokens("二千三百几万")) & exact
+
+
+def test_just_over_and_about_make_a_rough_figure_not_a_year(segmenter):
+    assert normalise_numbers("两千出头") == "2000出头"
+    assert normalise_numbers("两千左右") == "2000左右"
+    assert "~2e3" in set(segmenter.tokens("两千出头")) & set(segmenter.tokens("2240次"))
+    assert approximate_tokens("2000", "出头") == ["~2e3", "~20e2"]
+    assert approximate_tokens("2000", "年") == []
+    assert approximate_tokens("2019", "出台") == []  # 2019出台: a year
+
+
 def test_a_number_and_its_measure_word_are_separate_tokens(segmenter):
     assert segmenter.tokens("2900余人")[:1] == ["2900"]
     assert {"余", "人"} <= set(segmenter.tokens("2900余人"))
@@ -102,6 +123,7 @@ def test_question_words_get_their_roles(searcher):
     assert found["绿会"] == Role.NAME and found["秘书长"] == Role.CONTENT
     assert found["名字"] == Role.ASKED and found["呀"] == Role.FUNCTION
     assert roles(searcher, "献爱心的人次有两千多吗")["2000"] == Role.NUMBER
+    assert roles(searcher, "綠會收入係咪得二千幾萬咋")["20000000"] == Role.NUMBER
 
 
 def test_the_foundations_name_decides_only_when_nothing_else_is_asked(searcher):
