@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
 
@@ -154,6 +154,24 @@ def type_matches(kind: QuestionType, unit: str | None, sentence: str,
     if kind == QuestionType.YES_NO:
         return any(term in sentence for term in distinctive)
     return False
+
+
+def most_specific(options: Sequence[tuple[AbstractSet[str], float]], hit: Hit,
+                  words: Callable[[str], AbstractSet[str]]) -> frozenset[str]:
+    """Of a yes/no question's words the passage has (`options`: each word's terms and its
+    weight), the one that tells the passage's sentences apart: its weight over the number of
+    sentences that hold it. A passage about 污染环境罪 names it in sentence after sentence;
+    what is asked of it (交给全国人大) stands in one. Empty when there are no options."""
+    if not options:
+        return frozenset()
+    text = hit.passage.text[:MAX_SCAN_CHARS]
+    found = [words(text[start:end]) for start, end in candidate_spans(text)[:MAX_SPANS]]
+
+    def specificity(option: tuple[AbstractSet[str], float]) -> float:
+        terms, weight = option
+        return weight / max(1, sum(bool(terms & f) for f in found))
+
+    return frozenset(max(options, key=specificity)[0])  # max keeps the first of equals
 
 
 def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],

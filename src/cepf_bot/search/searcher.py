@@ -20,7 +20,7 @@ from cepf_bot.index.lazy import passage_ids
 from cepf_bot.index.matching import matched_terms
 from cepf_bot.search.answer_fact import find_fact
 from cepf_bot.search.answer_kinds import wanted_kinds
-from cepf_bot.search.answer_sentence import pick_answer
+from cepf_bot.search.answer_sentence import most_specific, pick_answer
 from cepf_bot.search.faq_match import FaqMatcher
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.passage_context import context_of, paragraph_of
@@ -265,9 +265,6 @@ class Searcher:
 
         matched = set(hit.terms)
         focus: set[str] | frozenset[str] = {t for w in query.focus for t in w.terms} & matched
-        if not focus:  # no question word (a yes/no question): its most specific word
-            supported = [w for w in query.content if w.terms & matched]
-            focus = (max(supported, key=self._weight).terms & matched) if supported else set()
         question = query.mandarin or query.text
 
         def words(sentence: str) -> frozenset[str]:
@@ -277,6 +274,9 @@ class Searcher:
                 return self._plain_words(sentence)
             return frozenset()
 
+        if not focus:  # no question word (a yes/no question): its most specific word
+            focus = most_specific([(w.terms & matched, self._weight(w)) for w in query.content
+                                   if w.terms & matched], hit, words)
         answer = pick_answer(question, hit, weight, words, focus)
         if answer is None:
             return None

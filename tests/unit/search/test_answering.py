@@ -17,6 +17,7 @@ from cepf_bot.search.answer_sentence import (
     QuestionType,
     asked_unit,
     candidate_spans,
+    most_specific,
     pick_answer,
     question_type,
     type_matches,
@@ -420,3 +421,24 @@ def test_a_word_is_supported_by_its_parts_only_when_they_make_all_of_it():
     assert is_supported(body, ["主管", "单位"], "中国科学技术协会主管,单位性质")
     stemmed = QueryWord("chairs", ("chairs", "chair"), frozenset(), Role.CONTENT, "word")
     assert is_supported(stemmed, ["chair"], "the chair")  # a stem is not a piece of the word
+
+
+def test_a_yes_no_question_is_checked_by_the_word_that_tells_sentences_apart():
+    """A passage about a report names it in sentence after sentence; what a yes/no question
+    asks of it (sent to the NPC?) stands in one sentence, and that word is the focus the
+    answer must hold (an invented passage)."""
+    text = ("某某调研报告项目。调研组走访多地,形成某某调研报告。"
+            "报告报送全国人大等六部门。")
+    page = Passage("r#1", "r", "简报", "某某调研报告项目", text)
+    terms = ("某某调研报告", "全国人大")
+    hit = Hit(1, 1.0, page, terms)
+
+    def words(sentence):
+        return {t for t in terms if t in sentence}
+
+    options = [(frozenset({"某某调研报告"}), 14.0), (frozenset({"全国人大"}), 12.0)]
+    focus = most_specific(options, hit, words)
+    assert focus == {"全国人大"}
+    answer = pick_answer("某某调研报告有没有报送全国人大", hit, lambda t: 1.0, words, focus)
+    assert answer is not None and answer.text == "报告报送全国人大等六部门。"
+    assert most_specific([], hit, words) == frozenset()
