@@ -131,15 +131,25 @@ class Speller:
         the corpus does not know, that sound like exactly one corpus term (jieba may have cut
         a mistyped term across words: 秘书张是谁 -> 秘书 / 张是 / 谁)."""
         text = "".join(g.word for g in run)[:budget]
-        unknown = []
+        unknown: list[bool] = []
+        # where a stretch may start or end: not inside a word the corpus knows (理事会一共 is
+        # not 理事 + 会一 -> 会议)
+        edge = [True] * (len(text) + 1)
+        at = 0
         for group in run:
-            unknown += [not self._is_known(group.word)] * len(group.word)
+            known = self._is_known(group.word)
+            unknown += [not known] * len(group.word)
+            if known:
+                edge[at + 1 : at + len(group.word)] = [False] * (len(group.word) - 1)
+            at += len(group.word)
+        edge = edge[: len(text) + 1]
         out: list[Correction] = []
         i = 0
         while i < len(text) - 1:
             for end in range(min(len(text), i + MAX_TERM_CHARS), i + 1, -1):
                 typed = text[i:end]
-                if not any(unknown[i:end]) or self._is_known(typed):
+                if not (edge[i] and edge[end]) or not any(unknown[i:end]) \
+                        or self._is_known(typed):
                     continue
                 terms = self._by_sound.get(sound(typed), set())
                 if len(terms) == 1 and typed not in terms:

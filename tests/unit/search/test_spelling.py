@@ -108,3 +108,16 @@ def test_a_question_of_runs_of_unknown_characters_reads_each_character_once(
         question += "".join(rng.choice(common) for _ in range(199)) + "a"
     searcher.ask(question[:1000])
     assert len(calls) <= len(set(question))
+
+
+def test_a_stretch_read_by_its_sound_never_cuts_a_word_the_corpus_knows():
+    """理事会一共: 会一 sounds like 会议, but 会 ends 理事会, a word the corpus knows; 秘书张
+    holds 秘书 whole and the unknown 张 beside it."""
+    known = {"理事会", "理事", "秘书"}
+    speller = Speller(["会议", "秘书长"], [], is_known=known.__contains__,
+                      is_english=lambda w: False)
+    run = [Group("理事会", ("理事会",), "han"), Group("一共", ("一共",), "han")]
+    assert speller.corrections(run) == []
+    typed = [Group("秘书", ("秘书",), "han"), Group("张是", ("张是",), "han"),
+             Group("谁", (), "han")]
+    assert speller.corrections(typed) == [Correction("秘书张", "秘书长")]
