@@ -25,6 +25,11 @@ _UNIT_END = re.compile(r"(?<=[。；;！？!?])")
 # floor of 1 for any question, and a multi-MB one can never be answered at all.
 MAX_PASSAGE_CHARS = 600
 _BREAKS = ("。！？!?\n", "；;", "，,、：:", " \t")
+# an English sentence's full stop: before a space (after a closing quote or bracket, if any)
+_FULL_STOP = re.compile(r"\.[\"'”’)]*(?=\s)")
+# a full stop that ends a title or an initial, not a sentence: Dr. Zhou, Mr. Li, J. Smith
+ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|Jr|Sr|No|vs|etc|e\.g|i\.e)"
+                          r"|(?<![A-Za-z])[A-Z])\.$")
 
 
 @dataclass
@@ -165,11 +170,20 @@ def _append(joined: list[Block], slight: Block) -> None:
         joined.append(slight)
 
 
+def _last_full_stop(window: str) -> int:
+    """Where the last English sentence of `window` ends (after its full stop and any closing
+    quote), 0 when none does; a stop after an initial or a title (Dr.) ends none."""
+    ends = [m.end() for m in _FULL_STOP.finditer(window)
+            if not ABBREVIATION.search(window, max(0, m.start() - 5), m.start() + 1)]
+    return ends[-1] if ends else 0
+
+
 def bounded_pieces(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
     """`text` as itself when it has at most `limit` characters, else as consecutive verbatim
     pieces of at most `limit` and of about equal length, each ending where a sentence ends
-    when one does in the second half of its reach (else at a clause mark, else a space, else
-    at the reach). Linear in the text: each piece looks at most `limit` characters back."""
+    (。, ！, a line's end, an English full stop) when one does in the second half of its
+    reach (else at a clause mark, else a space, else at the reach). Linear in the text: each
+    piece looks at most `limit` characters back."""
     if len(text) <= limit:
         return [text]
     pieces, start = [], 0
@@ -181,6 +195,8 @@ def bounded_pieces(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
         cut = reach
         for marks in _BREAKS:
             found = max(window.rfind(mark) for mark in marks) + 1
+            if marks == _BREAKS[0]:  # an English sentence ends at its full stop too
+                found = max(found, _last_full_stop(window))
             if found > reach // 2:
                 cut = found
                 break

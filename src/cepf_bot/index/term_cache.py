@@ -35,8 +35,8 @@ from cepf_bot.types import Document, Passage
 # Documents needing more characters than this are segmented by a pool of processes.
 PARALLEL_CHARS = 1_000_000
 # Bump when passage splitting changes: cached document terms are then stale.
-PASSAGE_FORMAT = 10  # 9: slight blocks joined, passages indexed in simplified; 10: passages
-# over MAX_PASSAGE_CHARS split at sentence ends
+PASSAGE_FORMAT = 11  # 9: slight blocks joined, passages indexed in simplified; 10: passages
+# over MAX_PASSAGE_CHARS split at sentence ends; 11: an English full stop ends a sentence there
 
 log = logging.getLogger("cepf_bot.token_cache")
 

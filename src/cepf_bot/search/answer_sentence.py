@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from cepf_bot.analysis.lexicon import general_lexicon
 from cepf_bot.analysis.segment import normalise
-from cepf_bot.corpus.document import is_dateline, is_heading_line
+from cepf_bot.corpus.document import ABBREVIATION, is_dateline, is_heading_line
 from cepf_bot.types import Answer, Hit
 
 MAX_ANSWER_CHARS = 260
@@ -31,9 +31,6 @@ FOCUS_WEIGHT = 2.0  # a term of the words next to the question word: what is ask
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)(?=\s)")
 _CLAUSE_END = re.compile(r"(?<=[，,、：:])")
-# a full stop that ends a title or an initial, not a sentence: Dr. Zhou, Mr. Li, J. Smith
-_ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|Jr|Sr|No|vs|etc|e\.g|i\.e)"
-                           r"|(?<![A-Za-z])[A-Z])\.$")
 _FIGURE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年初|年底|年末|年中|\d{4}")
@@ -114,7 +111,7 @@ def candidate_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of `text`; a sentence longer than MAX_ANSWER_CHARS becomes runs of its
     clauses that fit."""
     bounds = [0, *(m.start() for m in _SENTENCE_END.finditer(text)
-                   if not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start())),
+                   if not ABBREVIATION.search(text, max(0, m.start() - 6), m.start())),
               len(text)]
     spans = []
     for start, end in itertools.pairwise(bounds):

@@ -28,6 +28,20 @@ def test_pieces_are_verbatim_bounded_and_end_at_sentence_ends():
     assert any(FACT in p for p in pieces)  # the fact sentence is never cut
 
 
+def test_an_english_paragraph_is_cut_where_a_sentence_ends_not_inside_one():
+    """An English page's long paragraph: pieces end at a full stop (after a closing quote
+    too), never at a comma mid-sentence, and Dr. or an initial ends no sentence."""
+    sentence = ("Dr. Zhou and the team, with volunteers from several provinces, visited the "
+                "reserve in the spring, counting the birds that winter there. ")
+    quoted = 'The rangers called it "a model for others." '
+    text = (sentence * 3 + quoted + sentence * 3).strip()
+    pieces = bounded_pieces(text)
+    assert len(pieces) > 1 and " ".join(pieces) == text
+    assert all(len(p) <= MAX_PASSAGE_CHARS for p in pieces)
+    assert all(p.endswith((".", '."')) for p in pieces)
+    assert all(not p.startswith("Zhou") for p in pieces)
+
+
 def test_a_short_passage_is_itself_and_a_text_without_breaks_is_cut_at_the_limit():
     assert bounded_pieces(FACT) == [FACT]
     pieces = bounded_pieces("鹤" * 1_300)
