@@ -170,20 +170,27 @@ def _append(joined: list[Block], slight: Block) -> None:
         joined.append(slight)
 
 
-def _last_full_stop(window: str) -> int:
-    """Where the last English sentence of `window` ends (after its full stop and any closing
-    quote), 0 when none does; a stop after an initial or a title (Dr.) ends none."""
-    ends = [m.end() for m in _FULL_STOP.finditer(window)
-            if not ABBREVIATION.search(window, max(0, m.start() - 5), m.start() + 1)]
-    return ends[-1] if ends else 0
+def _sentence_cut(wide: str, reach: int) -> int | None:
+    """Where to end a piece of `wide` (the next `limit` characters) at a sentence's end: the
+    last one in the second half of `reach`, else the first one after it (a sentence longer
+    than an equal share stays whole while it fits); None when no sentence ends there. An
+    English full stop after an initial or a title (Dr.) ends none."""
+    ends = [i + 1 for i, ch in enumerate(wide) if ch in _BREAKS[0]]
+    ends += [m.end() for m in _FULL_STOP.finditer(wide)
+             if not ABBREVIATION.search(wide, max(0, m.start() - 5), m.start() + 1)]
+    within = [e for e in ends if reach // 2 < e <= reach]
+    if within:
+        return max(within)
+    beyond = [e for e in ends if e > reach]
+    return min(beyond) if beyond else None
 
 
 def bounded_pieces(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
     """`text` as itself when it has at most `limit` characters, else as consecutive verbatim
     pieces of at most `limit` and of about equal length, each ending where a sentence ends
     (。, ！, a line's end, an English full stop) when one does in the second half of its
-    reach (else at a clause mark, else a space, else at the reach). Linear in the text: each
-    piece looks at most `limit` characters back."""
+    reach or after it within `limit` (else at a clause mark, else a space, else at the
+    reach). Linear in the text: each piece looks at most `limit` characters ahead."""
     if len(text) <= limit:
         return [text]
     pieces, start = [], 0
@@ -192,11 +199,10 @@ def bounded_pieces(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
         target = -(-rest // -(-rest // limit))  # the rest in equal pieces of at most `limit`
         reach = min(limit, target + target // 8)
         window = text[start : start + reach]
-        cut = reach
-        for marks in _BREAKS:
+        sentence = _sentence_cut(text[start : start + limit], reach)
+        cut = reach if sentence is None else sentence
+        for marks in _BREAKS[1:] if sentence is None else ():
             found = max(window.rfind(mark) for mark in marks) + 1
-            if marks == _BREAKS[0]:  # an English sentence ends at its full stop too
-                found = max(found, _last_full_stop(window))
             if found > reach // 2:
                 cut = found
                 break

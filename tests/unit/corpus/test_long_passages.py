@@ -42,6 +42,16 @@ def test_an_english_paragraph_is_cut_where_a_sentence_ends_not_inside_one():
     assert all(not p.startswith("Zhou") for p in pieces)
 
 
+def test_a_sentence_longer_than_an_equal_share_stays_whole_while_it_fits():
+    """A 539-character English sentence and a short one: equal halves would cut the first at
+    a comma; it ends the first piece whole instead."""
+    clause = "The delegates, who came from many provinces, "
+    first = (clause * 12).strip(", ") + "."
+    second = (clause * 4).strip(", ") + "."
+    pieces = bounded_pieces(f"{first} {second}")
+    assert pieces == [first, second]
+
+
 def test_a_short_passage_is_itself_and_a_text_without_breaks_is_cut_at_the_limit():
     assert bounded_pieces(FACT) == [FACT]
     pieces = bounded_pieces("鹤" * 1_300)
