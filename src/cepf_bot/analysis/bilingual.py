@@ -154,15 +154,18 @@ class Bridge:
     chinese: dict[str, dict[str, float]] = field(default_factory=dict)
     # how many headwords of the whole dictionary render an English phrase (foundation: 18)
     ambiguity: dict[tuple[str, ...], int] = field(default_factory=dict)
+    # English phrases the dictionary renders as a word of their own that the corpus lacks
+    # (linked list -> 链表, exchange rate -> 汇率), while it has renderings of their words
+    foreign: frozenset[tuple[str, ...]] = frozenset()
 
     @functools.cached_property
     def longest(self) -> int:
-        return max((len(k) for k in self.english), default=0)
+        return max((len(k) for k in (*self.english, *self.foreign)), default=0)
 
     def to_json(self) -> dict[str, object]:
         return {"english": [[list(k), v, self.ambiguity.get(k, 1)]
                             for k, v in self.english.items()],
-                "chinese": self.chinese}
+                "chinese": self.chinese, "foreign": [list(k) for k in sorted(self.foreign)]}
 
     @classmethod
     def from_json(cls, data: dict[str, object] | None) -> Bridge:
@@ -173,12 +176,15 @@ class Bridge:
         english = {tuple(row[0]): row[1] for row in rows}  # type: ignore[attr-defined]
         ambiguity = {tuple(row[0]): int(row[2]) for row in rows  # type: ignore[attr-defined]
                      if len(row) > 2 and row[2] > 1}
-        return cls(english, dict(data.get("chinese", {})), ambiguity)  # type: ignore[call-overload]
+        foreign = frozenset(tuple(k) for k in data.get("foreign", []))  # type: ignore[attr-defined]
+        return cls(english, dict(data.get("chinese", {})), ambiguity,  # type: ignore[call-overload]
+                   foreign)
 
     def english_phrases(self, stems: list[str]) -> list[tuple[int, int, dict[str, float]]]:
         """(start, end, translations) of each run of `stems` the bridge translates, the
         longest run first at each position; an ambiguous phrase's translations weigh less
-        (sqrt(AMBIGUITY_BASE / headwords), at most 1)."""
+        (sqrt(AMBIGUITY_BASE / headwords), at most 1). A foreign phrase (a word of its own
+        the corpus lacks: linked list) is not translated word by word."""
         out = []
         i = 0
         while i < len(stems):
@@ -190,6 +196,9 @@ class Bridge:
                     if share < 1.0:
                         found = {t: round(w * share, 3) for t, w in found.items()}
                     out.append((i, i + n, found))
+                    i += n
+                    break
+                if n > 1 and key in self.foreign:
                     i += n
                     break
             else:
@@ -287,6 +296,7 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
     chinese: dict[str, dict[str, float]] = {}
     headwords: dict[tuple[str, ...], int] = {}
     singles: dict[tuple[str, ...], dict[str, float]] = {}
+    phrases: dict[tuple[str, ...], list[str]] = {}  # headwords the corpus lacks, by phrase
     for headword, senses in _entries(path, cache_dir):
         for key in {phrase_key(w[:MAX_PHRASE]) for w in senses if len(w) <= MAX_SENSE_WORDS} \
                 | {(w,) for ws in senses if len(ws) <= MAX_SENSE_WORDS for w in ws}:
@@ -297,6 +307,8 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
         for words in senses:
             if len(words) > MAX_SENSE_WORDS:
                 continue
+            if len(words) > 1 and not in_corpus and not single:
+                phrases.setdefault(phrase_key(words[:MAX_PHRASE]), []).append(headword)
             share = 1.0 / len(words)
             if in_corpus:
                 # the whole sense as a phrase, and each word of a short sense alone
@@ -314,8 +326,20 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
     for key, found in singles.items():
         english.setdefault(key, found)  # a single character only where no word translates
     english = {k: _normalised(v) for k, v in english.items()}
+    foreign = frozenset(key for key, heads in phrases.items() if _foreign(key, heads, english))
     for term, spelt in spellings.items():
         chinese.setdefault(term, spelt)  # a dictionary sense wins
     for key, terms in names.items():  # a dictionary word wins over a homophone
         english.setdefault(key, terms)
-    return Bridge(english, chinese, {k: headwords[k] for k in english if headwords.get(k, 1) > 1})
+    return Bridge(english, chinese, {k: headwords[k] for k in english if headwords.get(k, 1) > 1},
+                  foreign)
+
+
+def _foreign(key: tuple[str, ...], heads: list[str],
+             english: dict[tuple[str, ...], dict[str, float]]) -> bool:
+    """Whether an English phrase names a thing of its own: the dictionary renders it by
+    headwords the corpus lacks, the corpus has renderings of each of its words, and no such
+    headword is made of them (链表 holds neither 联系 nor 名录; 国际合作 would hold 国际)."""
+    if key in english or not all((w,) in english for w in key):
+        return False
+    return not any(term in head for w in key for term in english[(w,)] for head in heads)

@@ -25,6 +25,12 @@ CEDICT = """\
 湖 湖 [hu2] /lake/
 編 编 [bian1] /to edit/to compile/to weave/
 編輯 编辑 [bian1 ji2] /to edit/to compile/editor/
+聯繫 联系 [lian2 xi4] /connection/contact/relation/to link/
+名錄 名录 [ming2 lu4] /directory/list of names/list/
+鏈表 链表 [lian4 biao3] /linked list/
+國際 国际 [guo2 ji4] /international/
+合作 合作 [he2 zuo4] /to cooperate/to collaborate/cooperation/
+國際合作 国际合作 [guo2 ji4 he2 zuo4] /international cooperation/
 """
 
 
@@ -83,8 +89,20 @@ def test_a_name_run_together_that_is_an_english_word_is_not_a_key():
 
 
 def test_the_bridge_survives_json(cedict: Path):
-    bridge = compile_bridge({"湿地", "pangolin"}, path=cedict)
+    bridge = compile_bridge({"湿地", "pangolin", "联系", "名录"}, path=cedict)
+    assert bridge.foreign
     assert Bridge.from_json(bridge.to_json()) == bridge
+
+
+def test_a_phrase_that_names_a_thing_of_its_own_is_not_translated_word_by_word(cedict: Path):
+    """linked list is 链表, which the corpus lacks: its words do not stand for 联系 and 名录.
+    international cooperation is 国际合作, made of the corpus's 国际 and 合作: its words
+    translate as before."""
+    bridge = compile_bridge({"联系", "名录", "国际", "合作"}, path=cedict)
+    assert bridge.english_phrases(["link", "list"]) == []
+    assert [terms for _, _, terms in bridge.english_phrases(["link"])] == [{"联系": 1.0}]
+    cooperation = bridge.english_phrases(["internat", "cooper"])
+    assert [(a, b) for a, b, _ in cooperation] == [(0, 1), (1, 2)]
 
 
 def test_the_shipped_dictionary_is_found():
