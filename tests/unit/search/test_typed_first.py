@@ -74,6 +74,28 @@ def test_typed_first_looks_only_at_near_ties_and_only_when_the_best_lacks_the_ki
     assert in_order(ranked, 3) == [3, 0, 1, 2] and in_order(ranked, None) == ranked
 
 
+def test_a_who_question_prefers_a_near_tied_passage_that_names_a_person():
+    """A passage that names the asked person (周晋峰 after 秘书长) comes before a better-scored
+    one whose sentence names nobody; a clause cut as a 'person' (a sentence's whole tail) is
+    no name."""
+    import numpy as np
+
+    scores = np.array([10.0, 8.5, 9.0])
+    facts = {0: None, 1: Fact("周晋峰", FactKind.PERSON),
+             2: Fact("还向来宾转达了秘书长的问候", FactKind.PERSON)}
+
+    def answer_of(doc: int) -> Answer:
+        return Answer("s", "p", facts[doc])
+
+    who = (FactKind.PERSON, FactKind.ORGANISATION)
+    assert typed_first([0, 2, 1], scores, who, within=0.8, answer_of=answer_of) == 1
+    facts[1] = Fact("Zhou Jinfeng", FactKind.PERSON)
+    assert typed_first([0, 2, 1], scores, who, within=0.8, answer_of=answer_of) == 1
+    # a question that asks no person: a name is in too many sentences to decide
+    assert typed_first([0, 2, 1], scores, (FactKind.LIST,), within=0.8,
+                       answer_of=answer_of) is None
+
+
 @pytest.mark.parametrize("sentence, spans", [
     ("On November 16, 2019, Dr. Zhou spoke", [("date", "November 16, 2019")]),
     ("held on August 28 & 29, 2024 at the library", [("date", "August 28 & 29, 2024")]),
