@@ -34,6 +34,10 @@ _CLAUSE_END = re.compile(r"(?<=[，,、：:])")
 _FIGURE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年初|年底|年末|年中|\d{4}")
+_DAY_OR_MONTH = re.compile(r"\d{1,2}\s*[月日号]|[上中下]旬|月[初底末中]"
+                           r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s"
+                           r"|\d{1,2}/\d{1,2}")
+_YEAR_ASKED = re.compile(r"哪年|哪一年|几几年|什么年份|哪个年份|\b(?:what|which) year\b")
 _WHO = re.compile(r"[长席记委员士官]|同志|联盟|协会|组织|部门|署|部")
 # a way, a channel, a place to go: what answers how to do something
 _WAY = re.compile(r"通过|方式|渠道|途径|步骤|方法|登录|登陆|扫码|二维码|网址|网站|官网|邮箱"
@@ -187,6 +191,7 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
     kind, unit = question_type(question), asked_unit(question)
     asked = set(focus)
     prefer_current = not _PAST_ASKED.search(question.lower())
+    asks_year = bool(_YEAR_ASKED.search(question.lower()))
     normals = [normalise(text[start:end]) for start, end in spans]
     found = [set(hit.terms) & words(text[start:end]) for start, end in spans]
     # a term in many of the passage's sentences says little about which one answers
@@ -213,8 +218,12 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
         matches = (base > 0 or kind == QuestionType.WHEN) and type_matches(kind, unit, normal,
                                                                              asked)
         current = base > 0 and prefer_current and bool(_CURRENT.search(normal))
-        score = base + (TYPE_BONUS * best_base if matches else 0.0) + (0.1 * best_base
-                                                                        if current else 0.0)
+        # "when" is answered by a day or a month; a year alone may be a title's (2024 GBIF
+        # meeting) unless the year is what is asked
+        bonus = TYPE_BONUS if not (kind == QuestionType.WHEN and not asks_year
+                                   and not _DAY_OR_MONTH.search(normal)) else TYPE_BONUS / 2
+        score = base + (bonus * best_base if matches else 0.0) + (0.1 * best_base
+                                                                  if current else 0.0)
         # on a tie, a sentence of the paragraph before its heading
         ranked.append((score, matches, not heading[start], -start, start, end))
     score, _, _, _, start, end = max(ranked)

@@ -442,3 +442,20 @@ def test_a_yes_no_question_is_checked_by_the_word_that_tells_sentences_apart():
     answer = pick_answer("某某调研报告有没有报送全国人大", hit, lambda t: 1.0, words, focus)
     assert answer is not None and answer.text == "报告报送全国人大等六部门。"
     assert most_specific([], hit, words) == frozenset()
+
+
+def test_when_is_answered_by_a_day_or_a_month_before_a_year_alone():
+    """A sentence that names only the year (in a title, say) loses to one that dates the event
+    to its month; when the year is what is asked, either answers."""
+    text = "2019年度工作会议举行。会议于11月底在北京召开。"
+    page = Passage("m#1", "m", "简报", "简报", text)
+    terms = ("会议",)
+    hit = Hit(1, 1.0, page, terms)
+
+    def words(sentence):
+        return {t for t in terms if t in sentence}
+
+    when = pick_answer("会议什么时候开的", hit, lambda t: 1.0, words)
+    assert when is not None and when.text == "会议于11月底在北京召开。"
+    year = pick_answer("会议是哪一年开的", hit, lambda t: 1.0, words)
+    assert year is not None and year.text == "2019年度工作会议举行。"
