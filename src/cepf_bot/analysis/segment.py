@@ -60,10 +60,10 @@ else:
     jieba = _import_jieba()
 
 # Bump when a change to this module changes the tokens of the same text: indexes rebuild then.
-SEGMENTER_VERSION = 8  # 4: a year in English text has no approximate tokens; 5: British
+SEGMENTER_VERSION = 9  # 4: a year in English text has no approximate tokens; 5: British
 # spellings stemmed as American ones; 6: words learnt from each document (analysis.learnt);
 # 7: a lone 副 joined to the title after it (副秘书长); 8: rough Chinese figures (二千几万,
-# 两千出头) as numbers
+# 两千出头) as numbers; 9: Greek plurals in -ses stemmed as their singular (crises -> crisi)
 
 
 # A bound prefix that makes another holder of the title after it: a 副秘书长 (deputy
@@ -99,8 +99,20 @@ def english_stem(word: str) -> str:
     word, as a search-mode part: an exact word still matches as before."""
     if not word.isalpha() or len(word) < 4:
         return word
-    stem: str = _stemmer().stemWord(american_spelling(word))
+    stem: str = _stemmer().stemWord(american_spelling(_greek_singular(word)))
     return stem
+
+
+def _greek_singular(word: str) -> str:
+    """A Greek plural in -ses as its singular in -sis, which Snowball stems apart (crises ->
+    crise, crisis -> crisi): when the -sis word is the commoner reading (analyses -> analysis;
+    bases stays, base being commoner than basis); other words as they are."""
+    if not word.endswith("ses") or len(word) < 6:
+        return word
+    from cepf_bot.analysis.lexicon import english_zipf
+
+    singular = word[:-2] + "is"
+    return singular if english_zipf(singular) > english_zipf(word[:-1]) else word
 
 
 def american_spelling(word: str) -> str:
