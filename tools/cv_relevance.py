@@ -24,12 +24,9 @@ too.
 from __future__ import annotations
 
 import argparse
-import atexit
 import dataclasses
 import itertools
-import shutil
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -77,9 +74,7 @@ def main() -> None:
     names = list(args.only) if args.only else list(GRIDS)
     grid: list[Values] = list(itertools.product(*(GRIDS[n] for n in names)))
     eval_dir = Path(args.shared) / "eval"
-    work = Path(tempfile.mkdtemp(prefix="cepf-relevance-"))
-    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the two corpora's indexes
-    engines = open_corpora(eval_dir, work)
+    engines = open_corpora(eval_dir, "cepf-relevance-")
     asked = {c: [a for a in part if a.question.must]
              for c, part in all_questions(eval_dir).items()}
     # the profile's questions asked with the pages beside it: scored, never choosing (issue 25

@@ -17,11 +17,8 @@ fold; the held-out fifth is scored once with the value chosen on all folds.
 from __future__ import annotations
 
 import argparse
-import atexit
 import dataclasses
-import shutil
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -54,9 +51,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
     eval_dir = Path(args.shared) / "eval"
-    work = Path(tempfile.mkdtemp(prefix="cepf-topicality-"))
-    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the two corpora's indexes
-    engines = open_corpora(eval_dir, work)
+    engines = open_corpora(eval_dir, "cepf-topicality-")
     asked = all_questions(eval_dir)
     asked[WITH_PAGES] = asked["profile"]
     rows: list[Row] = []

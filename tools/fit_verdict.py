@@ -287,9 +287,11 @@ def real_corpus(eval_dir: Path, work: Path) -> Path:
     return corpus
 
 
-def open_corpora(eval_dir: Path, work: Path) -> dict[str, Engine]:
-    """The two corpora the questions are asked of, indexed in `work`: the project's, and the
-    project's with the real pages beside it."""
+def open_corpora(eval_dir: Path, prefix: str) -> dict[str, Engine]:
+    """The two corpora the questions are asked of: the project's, and the project's with the
+    real pages beside it, indexed in a scratch folder (named from `prefix`) removed at exit."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     return {"profile": Engine.open(resolve_paths(corpus=str(ROOT / "corpus"),
                                                  index=str(work / "index"))),
             "real": Engine.open(resolve_paths(corpus=str(real_corpus(eval_dir, work)),
@@ -317,12 +319,10 @@ def main() -> None:
     args = parser.parse_args()
     eval_dir = Path(args.shared) / "eval"
 
-    work = Path(tempfile.mkdtemp(prefix="cepf-fit-"))
-    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the two corpora's indexes
     # the shipped model may be one for other features (refitting after a feature changed):
     # the engines here never use it, each searcher below gets its own model
     searcher_module.shipped_model = lambda: ALWAYS  # type: ignore[assignment]
-    searchers = {c: engine.searcher for c, engine in open_corpora(eval_dir, work).items()}
+    searchers = {c: engine.searcher for c, engine in open_corpora(eval_dir, "cepf-fit-").items()}
     asked = all_questions(eval_dir)
     held_groups = {a.group for part in asked.values() for a in part if held_out(a.group)}
     held = {c: [a for a in part if a.group in held_groups] for c, part in asked.items()}

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from cepf_bot.analysis import prefix_dictionary
 from cepf_bot.analysis.learnt import MAX_CHARS, MAX_SPAN
+from cepf_bot.analysis.lexicon import english_zipf
 from cepf_bot.analysis.numerals import approximate_tokens, normalise_numbers
 from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.vocabulary import Vocabulary
@@ -109,8 +110,6 @@ def _greek_singular(word: str) -> str:
     bases stays, base being commoner than basis); other words as they are."""
     if not word.endswith("ses") or len(word) < 6:
         return word
-    from cepf_bot.analysis.lexicon import english_zipf
-
     singular = word[:-2] + "is"
     return singular if english_zipf(singular) > english_zipf(word[:-1]) else word
 

@@ -185,6 +185,16 @@ def _sentence_cut(wide: str, reach: int) -> int | None:
     return min(beyond) if beyond else None
 
 
+def _mark_cut(window: str) -> int:
+    """Where to end a piece of `window` that no sentence end serves: after the last clause
+    mark in its second half, else the last space there, else at its end."""
+    for marks in _BREAKS[1:]:
+        found = max(window.rfind(mark) for mark in marks) + 1
+        if found > len(window) // 2:
+            return found
+    return len(window)
+
+
 def bounded_pieces(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
     """`text` as itself when it has at most `limit` characters, else as consecutive verbatim
     pieces of at most `limit` and of about equal length, each ending where a sentence ends
@@ -198,14 +208,9 @@ def bounded_pieces(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
         rest = len(text) - start
         target = -(-rest // -(-rest // limit))  # the rest in equal pieces of at most `limit`
         reach = min(limit, target + target // 8)
-        window = text[start : start + reach]
-        sentence = _sentence_cut(text[start : start + limit], reach)
-        cut = reach if sentence is None else sentence
-        for marks in _BREAKS[1:] if sentence is None else ():
-            found = max(window.rfind(mark) for mark in marks) + 1
-            if found > reach // 2:
-                cut = found
-                break
+        cut = _sentence_cut(text[start : start + limit], reach)
+        if cut is None:
+            cut = _mark_cut(text[start : start + reach])
         pieces.append(text[start : start + cut].strip())
         start += cut
     pieces.append(text[start:].strip())

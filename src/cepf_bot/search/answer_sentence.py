@@ -220,8 +220,9 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
         current = base > 0 and prefer_current and bool(_CURRENT.search(normal))
         # "when" is answered by a day or a month; a year alone may be a title's (2024 GBIF
         # meeting) unless the year is what is asked
-        bonus = TYPE_BONUS if not (kind == QuestionType.WHEN and not asks_year
-                                   and not _DAY_OR_MONTH.search(normal)) else TYPE_BONUS / 2
+        year_alone = kind == QuestionType.WHEN and not asks_year \
+            and not _DAY_OR_MONTH.search(normal)
+        bonus = TYPE_BONUS / 2 if year_alone else TYPE_BONUS
         score = base + (bonus * best_base if matches else 0.0) + (0.1 * best_base
                                                                   if current else 0.0)
         # on a tie, a sentence of the paragraph before its heading

@@ -232,7 +232,7 @@ class QueryAnalyser:
         for group in groups:
             targets = targets_of.get(id(group), frozenset())
             if not targets and len(group.tokens) > 1 and group.word not in self.postings.terms:
-                # a compound the corpus does not know, explained by its head parts. rules
+                # a compound the corpus does not know, explained by its head parts' rules
                 by_parts = self.expander.expand(head_parts(group.word, group.tokens[:-1],
                                                  self.lexicon.is_function_word))
                 targets = by_parts.all_targets

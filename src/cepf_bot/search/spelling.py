@@ -130,11 +130,12 @@ class Speller:
         """In a run of Han words: the longest stretches of characters, each overlapping a word
         the corpus does not know, that sound like exactly one corpus term (jieba may have cut
         a mistyped term across words: 秘书张是谁 -> 秘书 / 张是 / 谁)."""
-        text = "".join(g.word for g in run)[:budget]
+        whole = "".join(g.word for g in run)
+        text = whole[:budget]
         unknown: list[bool] = []
         # where a stretch may start or end: not inside a word the corpus knows (理事会一共 is
         # not 理事 + 会一 -> 会议)
-        edge = [True] * (len(text) + 1)
+        edge = [True] * (len(whole) + 1)
         at = 0
         for group in run:
             known = self._is_known(group.word)
@@ -142,7 +143,6 @@ class Speller:
             if known:
                 edge[at + 1 : at + len(group.word)] = [False] * (len(group.word) - 1)
             at += len(group.word)
-        edge = edge[: len(text) + 1]
         out: list[Correction] = []
         i = 0
         while i < len(text) - 1:

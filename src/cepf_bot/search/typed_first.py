@@ -28,14 +28,15 @@ def typed_first(ranked: Sequence[int], scores: np.ndarray, kinds: Sequence[FactK
     keep the BM25 order: the best-ranked passage scored at least `within` times the best whose
     answer sentence holds a span of an asked kind, when the best passage's does not."""
     ranked = ranked[:CANDIDATES]
-    if len(ranked) < 2 or not any(k in TYPED_KINDS or k == FactKind.PERSON for k in kinds):
+    asks_person = FactKind.PERSON in kinds
+    if len(ranked) < 2 or not (asks_person or any(k in TYPED_KINDS for k in kinds)):
         return None
 
     def holds(doc: int) -> bool:
         answer = answer_of(doc)
         fact = answer.fact if answer is not None else None
         return fact is not None and (fact.kind in TYPED_KINDS or (
-            fact.kind == FactKind.PERSON and FactKind.PERSON in kinds and _name_shaped(fact.text)))
+            asks_person and fact.kind == FactKind.PERSON and _name_shaped(fact.text)))
 
     if holds(ranked[0]):
         return None
