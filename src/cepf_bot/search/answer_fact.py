@@ -240,7 +240,7 @@ def find_fact(question: str, sentence: str, *, focus: Iterable[str],
     if FactKind.PERSON in kinds:  # 整理/Cyan、Linda; 主要针对 …
         spans += [_Span(kinds[0], a, b, cut=True)
                   for a, b in labelled(sentence, _anchors(sentence, focus))]
-        slot = object_of(question, sentence)
+        slot = object_of(question, sentence, terms)
         if slot:
             return Fact(sentence[slot[0]:slot[1]].strip(), kinds[0])
     if not spans:

@@ -81,13 +81,18 @@ def labelled(sentence: str, anchors: Iterable[tuple[int, int]]) -> list[tuple[in
     return spans
 
 
-def object_of(question: str, sentence: str) -> tuple[int, int] | None:
+def object_of(question: str, sentence: str, words: Iterable[str] = ()
+              ) -> tuple[int, int] | None:
     """For a question asking the object of its verb (主要针对谁), what follows that verb in
-    the sentence, to the clause's end."""
+    the sentence, to the clause's end. `words`: the question's terms; two characters that end
+    a longer one are a noun's tail, not a verb (秘书长谁: who the 秘书长 is)."""
     m = _OBJECT_ASKED.search(question)
     if not m or m.group(1)[-1] in _SUBJECT_MARK or "的是" in m.group():
         return None
     verb = m.group(1)
+    if any(len(w) > len(verb) and w.endswith(verb) and question.find(w) == m.start(1)
+           + len(verb) - len(w) for w in words):
+        return None
     at = normalise(sentence).find(verb)
     if at < 0:
         return None

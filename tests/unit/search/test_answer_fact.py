@@ -192,6 +192,14 @@ def test_a_name_after_an_asked_label_and_the_object_of_an_asked_verb():
         "各层级环境法庭的法官、检察官以及环境律师"
 
 
+def test_the_tail_of_a_noun_before_who_is_not_a_verb_asked():
+    """秘书长谁 asks who the 秘书长 is, not what follows 书长: the name, not the clause."""
+    sentence = "绿会副理事长兼秘书长周晋峰博士对会议进行指导。"
+    classes = {**CLASSES, "周晋峰": "person"}
+    assert fact("秘书长谁", sentence, focus=["秘书长"], terms=["秘书长"],
+                classes=classes).text == "周晋峰"
+
+
 def test_a_date_inside_a_title_is_not_the_date_asked():
     sentence = "调研结果形成《2015年中国“污染环境罪”案件调研报告》,并征求了意见。"
     assert fact("调研是什么时候做的", sentence, focus=["调研"]) is None
