@@ -156,7 +156,8 @@ class Bridge:
     # how many headwords of the whole dictionary render an English phrase (foundation: 18)
     ambiguity: dict[tuple[str, ...], int] = field(default_factory=dict)
     # English phrases the dictionary renders as a word of their own that the corpus lacks
-    # (linked list -> 链表, exchange rate -> 汇率), while it has renderings of their words
+    # (linked list -> 链表, exchange rate -> 汇率), while it has renderings of their words; in
+    # the sense's word order
     foreign: frozenset[tuple[str, ...]] = frozenset()
 
     @functools.cached_property
@@ -185,7 +186,8 @@ class Bridge:
         """(start, end, translations) of each run of `stems` the bridge translates, the
         longest run first at each position; an ambiguous phrase's translations weigh less
         (sqrt(AMBIGUITY_BASE / headwords), at most 1). A foreign phrase (a word of its own
-        the corpus lacks: linked list) is not translated word by word."""
+        the corpus lacks: linked list) is not translated word by word; it is a fixed
+        expression, met in its own word order (translated free is not free translation)."""
         out = []
         i = 0
         while i < len(stems):
@@ -199,7 +201,7 @@ class Bridge:
                     out.append((i, i + n, found))
                     i += n
                     break
-                if n > 1 and key in self.foreign:
+                if n > 1 and tuple(stems[i : i + n]) in self.foreign:
                     i += n
                     break
             else:
@@ -297,7 +299,8 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
     chinese: dict[str, dict[str, float]] = {}
     headwords: dict[tuple[str, ...], int] = {}
     singles: dict[tuple[str, ...], dict[str, float]] = {}
-    phrases: dict[tuple[str, ...], list[str]] = {}  # headwords the corpus lacks, by phrase
+    # headwords the corpus lacks, by phrase in the sense's word order
+    phrases: dict[tuple[str, ...], list[str]] = {}
     for headword, senses in _entries(path, cache_dir):
         for key in {phrase_key(w[:MAX_PHRASE]) for w in senses if len(w) <= MAX_SENSE_WORDS} \
                 | {(w,) for ws in senses if len(ws) <= MAX_SENSE_WORDS for w in ws}:
@@ -309,7 +312,7 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
             if len(words) > MAX_SENSE_WORDS:
                 continue
             if len(words) > 1 and not in_corpus and not single:
-                phrases.setdefault(phrase_key(words[:MAX_PHRASE]), []).append(headword)
+                phrases.setdefault(words[:MAX_PHRASE], []).append(headword)
             share = 1.0 / len(words)
             if in_corpus:
                 # the whole sense as a phrase, and each word of a short sense alone
@@ -341,6 +344,6 @@ def _foreign(key: tuple[str, ...], heads: list[str],
     """Whether an English phrase names a thing of its own: the dictionary renders it by
     headwords the corpus lacks, the corpus has renderings of each of its words, and no such
     headword is made of them (链表 holds neither 联系 nor 名录; 国际合作 would hold 国际)."""
-    if key in english or not all((w,) in english for w in key):
+    if phrase_key(key) in english or not all((w,) in english for w in key):
         return False
     return not any(term in head for w in key for term in english[(w,)] for head in heads)

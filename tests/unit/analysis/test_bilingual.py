@@ -105,6 +105,14 @@ def test_a_phrase_that_names_a_thing_of_its_own_is_not_translated_word_by_word(c
     assert [(a, b) for a, b, _ in cooperation] == [(0, 1), (1, 2)]
 
 
+def test_a_phrase_of_its_own_is_met_only_in_its_own_word_order(cedict: Path):
+    """'list linked' (a list, linked) is not the fixed expression 'linked list': its words
+    translate one by one."""
+    bridge = compile_bridge({"联系", "名录"}, path=cedict)
+    assert bridge.english_phrases(["link", "list"]) == []
+    assert [(a, b) for a, b, _ in bridge.english_phrases(["list", "link"])] == [(0, 1), (1, 2)]
+
+
 def test_the_shipped_dictionary_is_found():
     path = cedict_path()
     assert path is not None and path.stat().st_size > 5_000_000
