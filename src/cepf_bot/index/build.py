@@ -42,7 +42,8 @@ from cepf_bot.index.term_cache import (
 )
 from cepf_bot.types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
-FORMAT_VERSION = 10  # 10: the staff's question-answer pairs in meta.json
+FORMAT_VERSION = 11  # 10: the staff's question-answer pairs in meta.json; 11: the bridge's phrases
+# of their own in their word order
 
 log = logging.getLogger("cepf_bot.index")
 
