@@ -5,9 +5,10 @@
   BM25's order);
 - `typed_within`: how close to the first passage's BM25 score another must come to be shown
   first when it holds the asked kind (a date, a figure) and the first does not
-  (`search/typed_first.py`; 1.01: never).
+  (`search/typed_first.py`; 1.01: never);
+- `candidates`: how many of the best BM25 passages those two read.
 
-    python tools/cv_relevance.py [--only support_power typed_within] [--every]
+    python tools/cv_relevance.py [--only support_power typed_within candidates] [--every]
                                  [--choose-with-pages] [--shared ../shared]
 
 The questions, groups, folds and the held-out fifth are `fit_verdict.py`'s (pools and dev
@@ -37,7 +38,8 @@ from cepf_bot.types import Relevance
 
 # each setting's values, the one nearest BM25's order first (ties go to it)
 GRIDS = {"support_power": (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0),
-         "typed_within": (1.01, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6)}
+         "typed_within": (1.01, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6),
+         "candidates": (3, 5, 8)}
 Values = tuple[float, ...]
 Found = list[tuple[Asked, dict[Values, bool]]]
 

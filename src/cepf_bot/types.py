@@ -214,6 +214,10 @@ class Relevance:
     # a question whose best term is less key to the corpus than this gets `none` (topicality;
     # 0: never)
     min_topicality: float = 0.25
+    # the best BM25 passages that support (supported_first), the asked type (typed_first) and
+    # the verdict read; the one shown first is one of them (tools/cv_relevance.py
+    # --only candidates --choose-with-pages: 5 in every fold, of 3, 5 and 8)
+    candidates: int = 5
 
     def floor(self, heaviest: float) -> float:
         """The score the best passage must reach: `min_score` at the weight of the heaviest

@@ -30,7 +30,7 @@ from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
 from cepf_bot.search.supported_first import fused_score, supported_first
 from cepf_bot.search.topicality import Topicality
 from cepf_bot.search.translations import translations_first
-from cepf_bot.search.typed_first import CANDIDATES, in_order, typed_first
+from cepf_bot.search.typed_first import in_order, typed_first
 from cepf_bot.search.verdict import Evidence, VerdictModel, features
 from cepf_bot.types import Answer, Correction, Hit, Relevance, Results, Verdict
 
@@ -152,7 +152,7 @@ class Searcher:
             # a staff's answer alone: the documents' passages add nothing it needs
             return Results(None, [], read_with=read_with, faq=faq.pair if faq else None,
                            verdict=Verdict.ANSWER if faq else Verdict.NONE)
-        shown = in_order(bm25.top_k(scores, max(offset + k, CANDIDATES)),
+        shown = in_order(bm25.top_k(scores, max(offset + k, self.relevance.candidates)),
                          judgement.first)[offset:offset + k]
         held = matched_terms(self.index.postings, query.terms, shown)
         hits = [Hit(rank=offset + i + 1, score=float(scores[doc]),
@@ -307,7 +307,7 @@ class Searcher:
         if not query.terms:
             return np.zeros(0), Judgement(query, None, None, Verdict.NONE)
         scores = self.scores(query)
-        top = bm25.top_k(scores, CANDIDATES)
+        top = bm25.top_k(scores, self.relevance.candidates)
         best = float(scores[top[0]]) if top else 0.0
         read = {doc: paragraph_of(self.index.passages, doc) for doc in top}
         held = matched_terms(self.index.postings, query.terms,

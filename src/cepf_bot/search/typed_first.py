@@ -19,7 +19,6 @@ from cepf_bot.types import Answer, FactKind
 # kinds recognised by their form (a date, a figure), not by a dictionary's names: a passage
 # holds one or not, whatever the corpus's vocabulary
 TYPED_KINDS = frozenset({FactKind.DATE, FactKind.AMOUNT, FactKind.COUNT})
-CANDIDATES = 3  # the best passages looked at
 
 
 def typed_first(ranked: Sequence[int], scores: np.ndarray, kinds: Sequence[FactKind], *,
@@ -27,7 +26,6 @@ def typed_first(ranked: Sequence[int], scores: np.ndarray, kinds: Sequence[FactK
     """The passage (of `ranked`, best first) to show first instead of `ranked[0]`, or None to
     keep the BM25 order: the best-ranked passage scored at least `within` times the best whose
     answer sentence holds a span of an asked kind, when the best passage's does not."""
-    ranked = ranked[:CANDIDATES]
     asks_person = FactKind.PERSON in kinds
     if len(ranked) < 2 or not (asks_person or any(k in TYPED_KINDS for k in kinds)):
         return None

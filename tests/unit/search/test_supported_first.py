@@ -125,3 +125,40 @@ def test_an_everyday_words_translation_counts_in_the_share_that_ranks(tmp_path):
 
     assert share(False) == pytest.approx(1 / 3)  # 水獭 alone
     assert share(True) == pytest.approx(1.0)  # 水獭, 观察 and 目的
+
+
+HUTS = """# 湖边观鸟屋
+
+## 一号
+
+西岸观鸟屋一号和观鸟屋门前的木桥。
+
+## 二号
+
+北岸观鸟屋二号和观鸟屋门前的石阶。
+
+## 三号
+
+东岸观鸟屋三号和观鸟屋门前的码头。
+
+## 管理
+
+这些观鸟屋自2021年起由县林业站负责管理，林业站每年培训湖边的志愿者，核对他们记录的白鹭数量，保管西岸芦苇地的地图，为志愿者借出望远镜和小船，安排他们的食宿和交通，检查每条路线的记录表，整理历年的照片和视频，并在每年秋天发布年度报告，向公众介绍太湖西岸白鹭的繁殖情况，还邀请湖边学校的老师和学生在假期里跟随志愿者走完一条路线，让他们认识芦苇地里的鸟和鱼，学会使用望远镜，画下自己看到的巢，回到学校后在班里讲给同学们听，并把画和记录寄给林业站，编进下一年的年度报告。
+"""
+WHO_MANAGES = "观鸟屋归哪个单位管理"
+
+
+def test_the_passage_with_more_of_the_question_is_found_below_the_best_three(tmp_path):
+    """More short passages with the question's one word (观鸟屋 twice): the long passage that
+    also holds 管理 falls to fourth. The best `Relevance.candidates` (5, chosen by CV) still
+    read it and put it first; three would not."""
+    base = engine_with_pages(tmp_path, {"huts.md": HUTS}).searcher
+    bm25_order = dataclasses.replace(Relevance(), support_power=0.0, typed_within=1.01)
+    plain = Searcher(base.index, base.segmenter, bm25_order).ask(WHO_MANAGES, k=5).hits
+    # the premise: BM25 puts the three short passages first, the long one fourth
+    assert all("门前" in h.passage.text for h in plain[:3])
+    assert "负责管理" in plain[3].passage.text
+    three = Searcher(base.index, base.segmenter, dataclasses.replace(Relevance(), candidates=3))
+    assert "负责管理" not in three.ask(WHO_MANAGES, k=1).hits[0].passage.text
+    shipped = Searcher(base.index, base.segmenter, Relevance())
+    assert "负责管理" in shipped.ask(WHO_MANAGES, k=1).hits[0].passage.text
