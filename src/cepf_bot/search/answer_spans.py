@@ -90,8 +90,7 @@ def object_of(question: str, sentence: str, words: Iterable[str] = ()
     if not m or m.group(1)[-1] in _SUBJECT_MARK or "的是" in m.group():
         return None
     verb = m.group(1)
-    if any(len(w) > len(verb) and w.endswith(verb) and question.find(w) == m.start(1)
-           + len(verb) - len(w) for w in words):
+    if any(len(w) > len(verb) and question[:m.end(1)].endswith(w) for w in words):
         return None
     at = normalise(sentence).find(verb)
     if at < 0:
