@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
 
+from cepf_bot.analysis.english_forms import MONTHS
 from cepf_bot.analysis.lexicon import general_lexicon
 from cepf_bot.analysis.segment import normalise
 from cepf_bot.corpus.document import ABBREVIATION, is_dateline, is_heading_line
@@ -34,9 +35,10 @@ _CLAUSE_END = re.compile(r"(?<=[，,、：:])")
 _FIGURE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?=[余多个人次场项家位名轮条所届倍元份])")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年初|年底|年末|年中|\d{4}")
-_DAY_OR_MONTH = re.compile(r"\d{1,2}\s*[月日号]|[上中下]旬|月[初底末中]"
-                           r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s"
-                           r"|\d{1,2}/\d{1,2}")
+# a month's name in normalised (lower-case) text, whole or cut short: november, nov., sept
+_MONTH_NAME = "|".join(m[:3].lower() for m in MONTHS)
+_DAY_OR_MONTH = re.compile(rf"\d{{1,2}}\s*[月日号]|[上中下]旬|月[初底末中]"
+                           rf"|\b(?:{_MONTH_NAME})[a-z]*\.?\s|\d{{1,2}}/\d{{1,2}}")
 _YEAR_ASKED = re.compile(r"哪年|哪一年|几几年|什么年份|哪个年份|\b(?:what|which) year\b")
 _WHO = re.compile(r"[长席记委员士官]|同志|联盟|协会|组织|部门|署|部")
 # a way, a channel, a place to go: what answers how to do something
