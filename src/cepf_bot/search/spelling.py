@@ -2,9 +2,11 @@
 
 Chinese: a run of the question's characters that sounds like exactly one corpus term
 (the same pinyin, tones ignored: 绿法会 -> 绿发会, 秘书张 -> 秘书长, 济洲岛 -> 济州岛); the
-corpus terms are the dictionary's, the names and the index's own words. Latin: a word of four
-or more letters, unknown to the corpus, its rules and everyday English, one edit (or one swap
-of neighbours) away from exactly one acronym the corpus uses, glossary word or common English
+corpus terms are the dictionary's, the names and the index's own words; two characters of
+words everyday Chinese uses often are typed as meant (知道 is not 指导), and a stretch never
+cuts a word of jieba's dictionary (写一篇 is not 协议篇). Latin: a word of four or more
+letters, unknown to the corpus, its rules and everyday English, one edit (or one swap of
+neighbours) away from exactly one acronym the corpus uses, glossary word or common English
 word whose stem the corpus can match (IUNC -> IUCN, expendature -> expenditure). The search
 uses a correction only when the corrected question gets a better verdict; the reply says so.
 """
@@ -18,9 +20,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.english_forms import load_pinyin
-from cepf_bot.analysis.lexicon import common_english_words, is_english_word
+from cepf_bot.analysis.lexicon import chinese_weight, common_english_words, is_english_word
 from cepf_bot.analysis.script import HAN
 from cepf_bot.analysis.segment import Group, Segmenter, english_stem, normalise
+from cepf_bot.search.support import EVERYDAY
 from cepf_bot.types import Correction
 
 MIN_LATIN_LETTERS = 4
@@ -68,13 +71,19 @@ class Speller:
     """Corrections against one corpus's terms."""
 
     def __init__(self, chinese_terms: Iterable[str], latin_terms: Iterable[str],
-                 is_known: Callable[[str], bool], is_english: Callable[[str], bool]) -> None:
+                 is_known: Callable[[str], bool], is_english: Callable[[str], bool],
+                 is_dictionary_word: Callable[[str], bool] = lambda word: False,
+                 is_everyday: Callable[[str], bool] = lambda word: False) -> None:
         """`chinese_terms` and `latin_terms` may be large (a whole index's vocabulary): both
-        are read once, on the first question that has a word to correct."""
+        are read once, on the first question that has a word to correct.
+        `is_dictionary_word`: a Chinese word of everyday text (jieba's dictionary);
+        `is_everyday`: … and a frequent one."""
         self._chinese_terms = chinese_terms
         self._latin_terms = latin_terms
         self._is_known = is_known
         self._is_english = is_english
+        self._is_dictionary_word = is_dictionary_word
+        self._is_everyday = is_everyday
 
     @functools.cached_property
     def _chinese(self) -> list[str]:
@@ -128,19 +137,21 @@ class Speller:
 
     def _chinese_corrections(self, run: list[Group], budget: int) -> list[Correction]:
         """In a run of Han words: the longest stretches of characters, each overlapping a word
-        the corpus does not know, that sound like exactly one corpus term (jieba may have cut
-        a mistyped term across words: 秘书张是谁 -> 秘书 / 张是 / 谁)."""
+        neither the corpus nor everyday Chinese uses, that sound like exactly one corpus term
+        (jieba may have cut a mistyped term across words: 秘书张是谁 -> 秘书 / 张是 / 谁)."""
         whole = "".join(g.word for g in run)
         text = whole[:budget]
-        unknown: list[bool] = []
+        unknown: list[bool] = []  # in a word the corpus does not know
+        unusual: list[bool] = []  # … nor everyday Chinese often uses
         # where a stretch may start or end: not inside a word the corpus knows (理事会一共 is
-        # not 理事 + 会一 -> 会议)
+        # not 理事 + 会一 -> 会议) or a word of everyday Chinese (写一篇 is not 写一 -> 协议)
         edge = [True] * (len(whole) + 1)
         at = 0
         for group in run:
             known = self._is_known(group.word)
             unknown += [not known] * len(group.word)
-            if known:
+            unusual += [not known and not self._is_everyday(group.word)] * len(group.word)
+            if known or self._is_dictionary_word(group.word):
                 edge[at + 1 : at + len(group.word)] = [False] * (len(group.word) - 1)
             at += len(group.word)
         out: list[Correction] = []
@@ -148,7 +159,11 @@ class Speller:
         while i < len(text) - 1:
             for end in range(min(len(text), i + MAX_TERM_CHARS), i + 1, -1):
                 typed = text[i:end]
-                if not (edge[i] and edge[end]) or not any(unknown[i:end]) \
+                # a stretch of two holds an unusual word: everyday words are typed as meant
+                # (知道 is not a mistyped 指导, 是和 not 适合); a longer one, any unknown word
+                # (狂犬并 -> 狂犬病)
+                if not (edge[i] and edge[end]) or not any(
+                        (unusual if end - i < SPELLED_HAN_CHARS else unknown)[i:end]) \
                         or self._is_known(typed):
                     continue
                 terms = self._by_sound.get(sound(typed), set())
@@ -184,4 +199,8 @@ def corpus_speller(terms: Mapping[str, int], segmenter: Segmenter,
     def known(word: str) -> bool:
         return word in terms or word in names or (word,) in glossary
 
-    return Speller(chinese(), latin(), known, is_english_word)
+    def everyday(word: str) -> bool:
+        return chinese_weight(segmenter.frequency(word), segmenter.total_frequency) < EVERYDAY
+
+    return Speller(chinese(), latin(), known, is_english_word,
+                   lambda word: segmenter.frequency(word) > 0, everyday)

@@ -121,3 +121,28 @@ def test_a_stretch_read_by_its_sound_never_cuts_a_word_the_corpus_knows():
     typed = [Group("秘书", ("秘书",), "han"), Group("张是", ("张是",), "han"),
              Group("谁", (), "han")]
     assert speller.corrections(typed) == [Correction("秘书张", "秘书长")]
+
+
+def test_everyday_words_are_read_as_typed_and_a_stretch_never_cuts_one():
+    """写一篇: 写一 sounds like 协议 but ends inside 一篇, a word of everyday Chinese; 知道 and
+    是和 are everyday words, typed as meant; 狂犬并 is three characters, 并 unknown to the
+    corpus: a slip for 狂犬病."""
+    everyday = {"写", "知道", "是", "和", "并", "一篇"}
+    speller = Speller(["协议", "指导", "适合", "狂犬病"], [],
+                      is_known={"狂犬"}.__contains__, is_english=lambda w: False,
+                      is_dictionary_word=everyday.__contains__, is_everyday=everyday.__contains__)
+
+    def run(*words: str) -> list[Group]:
+        return [Group(w, (w,), "han") for w in words]
+
+    assert speller.corrections(run("写", "一篇", "作文")) == []
+    assert speller.corrections(run("知道", "一下")) == []
+    assert speller.corrections(run("是", "和", "谁")) == []
+    assert speller.corrections(run("狂犬", "并", "那个")) == [Correction("狂犬并", "狂犬病")]
+
+
+def test_the_profile_corrects_no_everyday_word_of_a_far_question(searcher: Searcher):
+    """The speller of a real index: jieba's dictionary says which words are everyday."""
+    assert searcher.speller.corrections(searcher.segmenter.groups("帮我写一篇关于秋天的作文")) == []
+    assert searcher.speller.corrections(searcher.segmenter.groups("绿法会的收入")) == [
+        Correction("绿法会", "绿发会")]
