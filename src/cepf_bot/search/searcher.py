@@ -22,9 +22,10 @@ from cepf_bot.search.answer_fact import find_fact
 from cepf_bot.search.answer_kinds import wanted_kinds
 from cepf_bot.search.answer_sentence import most_specific, pick_answer
 from cepf_bot.search.faq_match import FaqMatcher
+from cepf_bot.search.follow_up import in_context
 from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.passage_context import context_of, paragraph_of
-from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role, in_context
+from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role
 from cepf_bot.search.spelling import Speller, corpus_speller
 from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
 from cepf_bot.search.supported_first import fused_score, supported_first
@@ -138,7 +139,7 @@ class Searcher:
         query = self.analyse(question)
         read_with = after if after and self.is_follow_up(query) else None
         if read_with:
-            query = in_context(query, self.analyse(read_with), subject=self._is_subject,
+            query = in_context(query, self.analyse(read_with), subject=self.names_a_subject,
                                kind=self._kind)
         scores, judgement = self._rank(query)
         read_as: tuple[Correction, ...] = ()
@@ -183,7 +184,7 @@ class Searcher:
         and …) or names no subject of its own (a dictionary term, an acronym, the foundation)."""
         if any(refers_back(w.word) for w in query.words):
             return True
-        return not any(self._is_subject(w) or self._is_rare_term(w) for w in query.words
+        return not any(self.names_a_subject(w) or self._is_rare_term(w) for w in query.words
                        if w.role in (Role.CONTENT, Role.NAME, Role.ASKED))
 
     def _is_rare_term(self, word: QueryWord) -> bool:
@@ -208,9 +209,6 @@ class Searcher:
     def names_a_subject(self, word: QueryWord) -> bool:
         """Whether the word names something the corpus is about: a dictionary name, the
         foundation, or an acronym its text uses."""
-        return self._is_subject(word)
-
-    def _is_subject(self, word: QueryWord) -> bool:
         named = word.role == Role.NAME or any(t in self._classes for t in word.terms)
         return named or self._is_acronym(word)
 
@@ -299,7 +297,7 @@ class Searcher:
         in `ask`. The question as asked, before any spelling correction."""
         query = self.analyse(question)
         if after and self.is_follow_up(query):
-            query = in_context(query, self.analyse(after), subject=self._is_subject,
+            query = in_context(query, self.analyse(after), subject=self.names_a_subject,
                                kind=self._kind)
         return self._rank(query)[1]
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from cepf_bot.analysis.compounds import covers
 from cepf_bot.analysis.lexicon import chinese_weight, english_weight, is_chinese
-from cepf_bot.search.query import CONTEXT_WEIGHT, Query, QueryWord, Role
+from cepf_bot.search.follow_up import CONTEXT_WEIGHT
+from cepf_bot.search.query import Query, QueryWord, Role
 
 EVERYDAY = 10.0  # -ln p: a word seen more than ~3,000 times in jieba's 60 million
 

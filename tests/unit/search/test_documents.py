@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cepf_bot.search.query import CONTEXT_BUDGET, Query, QueryWord, Role, in_context
+from cepf_bot.search.follow_up import CONTEXT_BUDGET, in_context
+from cepf_bot.search.query import Query, QueryWord, Role
 from tests.conftest import engine_with_pages
 
 CHINESE_PAGE = """# 太湖水獭调查
