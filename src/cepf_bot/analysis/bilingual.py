@@ -208,6 +208,20 @@ class Bridge:
                 i += 1
         return out
 
+    def fixed_expressions(self, stems: list[str]) -> list[tuple[int, int]]:
+        """(start, end) of each run of `stems` that is a foreign phrase, met in its own word
+        order: no rendering of its words alone says what it means (linked list is not 联系 +
+        名单)."""
+        out = []
+        i = 0
+        while i < len(stems):
+            n = next((n for n in range(min(self.longest, len(stems) - i), 1, -1)
+                      if tuple(stems[i : i + n]) in self.foreign), 1)
+            if n > 1:
+                out.append((i, i + n))
+            i += n
+        return out
+
 
 def phrase_key(stems: Iterable[str]) -> tuple[str, ...]:
     """A phrase's words in a fixed order: "tree planting" meets 植树's sense "plant trees"."""

@@ -215,11 +215,13 @@ class QueryAnalyser:
         text = question[:MAX_QUERY_CHARS]
         mandarin = question_to_simplified(self.lexicon.to_mandarin(clean_question(text)))
         groups = self._split_unknown_compounds(self.segmenter.groups(mandarin))
-        keyed = [g for g in groups if g.key]
+        fixed = self._in_foreign_phrases(groups)
+        keyed = [g for i, g in enumerate(groups) if g.key and i not in fixed]
         expansion = self.expander.expand([k for g in keyed if (k := g.key)],
                                          stems=[stem_key(g) for g in keyed])
         targets_of = {id(g): expansion.targets.get(i, frozenset()) for i, g in enumerate(keyed)}
-        phrasal = self.expander.expand([g.key or g.word for g in groups], phrasal=True)
+        phrasal = self.expander.expand([g.key or g.word if i not in fixed else "\0"
+                                        for i, g in enumerate(groups)], phrasal=True)
         for i, group in enumerate(groups):
             if i in phrasal.targets:
                 targets_of[id(group)] = targets_of.get(id(group), frozenset()) | phrasal.targets[i]
@@ -227,9 +229,10 @@ class QueryAnalyser:
         expanded = dict(expansion.terms)
         for term, weight in phrasal.terms.items():
             expanded[term] = max(expanded.get(term, 0.0), weight)
-        for group in groups:
+        for i, group in enumerate(groups):
             targets = targets_of.get(id(group), frozenset())
-            if not targets and len(group.tokens) > 1 and group.word not in self.postings.terms:
+            if not targets and i not in fixed and len(group.tokens) > 1 \
+                    and group.word not in self.postings.terms:
                 # a compound the corpus does not know, explained by its head parts' rules
                 by_parts = self.expander.expand(head_parts(group.word, group.tokens[:-1],
                                                  self.lexicon.is_function_word))
@@ -259,7 +262,7 @@ class QueryAnalyser:
                 terms[term] = max(terms.get(term, 0.0), n * PART_WEIGHT)
         terms.update((t, float(n)) for t, n in Counter(own).items())
         own += parts
-        words, sets = self._translate(words)
+        words, sets = self._translate(words, fixed)
         for translations in sets:
             for term, weight in translations:
                 if term not in own:
@@ -268,18 +271,29 @@ class QueryAnalyser:
         return Query(text, terms, tuple(own), tuple(words), mandarin,
                      sets=tuple(s for s in unexplained if s))
 
-    def _translate(self, words: list[QueryWord]
+    def _in_foreign_phrases(self, groups: list[Group]) -> set[int]:
+        """The positions of the words of an English phrase of its own (linked list -> 链表)
+        that no glossary rule names whole: a word of it meets no rule or translation of its
+        own (linked is not 联系 there)."""
+        stems = [stem_key(g) if g.key and g.kind == "word" else "\0" for g in groups]
+        table = self.expander.table
+        return {i for start, end in self.bridge.fixed_expressions(stems)
+                if tuple(g.key for g in groups[start:end]) not in table
+                and tuple(stems[start:end]) not in table for i in range(start, end)}
+
+    def _translate(self, words: list[QueryWord], fixed: set[int]
                    ) -> tuple[list[QueryWord], list[tuple[tuple[str, float], ...]]]:
         """The content words that no rule renders in the other language, with their
         dictionary translations as targets; and each translated word's (or English phrase's)
-        translations as one set."""
+        translations as one set. A word of a foreign phrase (at a position of `fixed`) is
+        not translated by itself."""
         if not (self.bridge.english or self.bridge.chinese):
             return words, []
         # a word is translated unless a rule already says it in the other language: a Chinese
         # synonym (讲座 = 培训) reaches no English page
-        open_ = [w.role == Role.CONTENT and bool(w.tokens)
+        open_ = [w.role == Role.CONTENT and bool(w.tokens) and i not in fixed
                  and not any(t.isascii() != (w.kind == "word") for t in w.targets)
-                 for w in words]
+                 for i, w in enumerate(words)]
         found: dict[int, dict[str, float]] = {}
         sets: list[tuple[tuple[str, float], ...]] = []
         stems = [w.tokens[-1] if ok and w.kind == "word" else "\0"

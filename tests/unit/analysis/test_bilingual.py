@@ -111,6 +111,8 @@ def test_a_phrase_of_its_own_is_met_only_in_its_own_word_order(cedict: Path):
     bridge = compile_bridge({"联系", "名录"}, path=cedict)
     assert bridge.english_phrases(["link", "list"]) == []
     assert [(a, b) for a, b, _ in bridge.english_phrases(["list", "link"])] == [(0, 1), (1, 2)]
+    assert bridge.fixed_expressions(["revers", "link", "list"]) == [(1, 3)]
+    assert bridge.fixed_expressions(["list", "link"]) == []
 
 
 def test_the_shipped_dictionary_is_found():

@@ -132,3 +132,15 @@ def test_an_english_page_s_common_words_are_no_subject(searchers):
     assert shipped.is_follow_up(shipped.analyse("when was it set up?"))
     # a word no English list has, which the corpus uses, is a subject of its own
     assert not shipped.is_follow_up(shipped.analyse("what is the taihu reserve?"))
+
+
+def test_a_word_of_a_phrase_of_its_own_meets_no_glossary_rendering_of_its_own(searcher: Searcher):
+    """The glossary renders "linked" as 联系; in "linked list" (链表, which the profile lacks)
+    it means nothing of the kind, and the question is about nothing the profile is about. A
+    phrase the glossary names whole (executive committee: 执委) keeps its rendering."""
+    coding = searcher.analyse("how do I reverse a linked list in java")
+    assert not [t for t in coding.terms if not t.isascii()]
+    assert searcher.ask("how do I reverse a linked list in java").verdict == Verdict.NONE
+    assert "联系" in searcher.analyse("which groups is the foundation linked with").terms
+    assert "执委" in searcher.analyse("Is the sec-gen on the Club of Rome's executive committee?"
+                                     ).terms
