@@ -39,3 +39,21 @@ def head_parts(word: str, parts: Sequence[str],
     if covers(word, [*parts, *function_chars]):
         return list(parts)
     return [part for part in parts if word.endswith(part)]
+
+
+# prefixes that deny a word before it (非营利 of 营利, 不公开 of 公开, 未完成 of 完成) …
+NEGATING = ("不", "非", "未", "无")
+# … and the ones that deny a word of two in place of its first character (免费 of 收费, 无偿
+# of 有偿, 非法 of 合法; 不 and 未 there make other words: 不过 is not a denied 超过)
+DENYING_HEAD = ("免", "无", "非")
+
+
+def negations(word: str) -> list[str]:
+    """The words that deny a Chinese word (what a yes/no question about it may be answered
+    by): a negating prefix before it, or, for a word of two characters, in place of its
+    first."""
+    if len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word) \
+            or word[0] in (*NEGATING, *DENYING_HEAD):
+        return []
+    swapped = [p + word[1:] for p in DENYING_HEAD] if len(word) == 2 else []
+    return [*swapped, *(p + word for p in NEGATING)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from cepf_bot.analysis.bilingual import Bridge
-from cepf_bot.analysis.compounds import head_parts
+from cepf_bot.analysis.compounds import head_parts, negations
 from cepf_bot.analysis.expansion import QueryExpander, stem_key
 from cepf_bot.analysis.lexicon import (
     GeneralLexicon,
@@ -33,6 +33,7 @@ from cepf_bot.analysis.lexicon import (
 from cepf_bot.analysis.script import question_to_simplified
 from cepf_bot.analysis.segment import Group, Segmenter
 from cepf_bot.index.bm25 import Postings
+from cepf_bot.search.answer_sentence import QuestionType, question_type
 
 # A question longer than this is cut: no real question is (the longest of the development and
 # held-out files has 178 characters), and every step after is linear in the question: 1,000
@@ -226,6 +227,7 @@ class QueryAnalyser:
             if i in phrasal.targets:
                 targets_of[id(group)] = targets_of.get(id(group), frozenset()) | phrasal.targets[i]
         words = []
+        yes_no = question_type(mandarin) == QuestionType.YES_NO
         expanded = dict(expansion.terms)
         for term, weight in phrasal.terms.items():
             expanded[term] = max(expanded.get(term, 0.0), weight)
@@ -239,8 +241,14 @@ class QueryAnalyser:
                 targets = by_parts.all_targets
                 for term, weight in by_parts.terms.items():
                     expanded[term] = max(expanded.get(term, 0.0), weight)
-            words.append(QueryWord(group.word, group.tokens, targets,
-                                   self._role(group, targets), group.kind))
+            role = self._role(group, targets)
+            if yes_no and role == Role.CONTENT and group.kind == "han":
+                # 收费吗 is answered by 免费 as well as by 收费 (a yes needs 收费 itself)
+                denied = [w for w in negations(group.word) if w in self.postings.terms]
+                targets |= frozenset(denied)
+                for term in denied:
+                    expanded[term] = max(expanded.get(term, 0.0), PART_WEIGHT)
+            words.append(QueryWord(group.word, group.tokens, targets, role, group.kind))
         words = self._other_organisations(words)
         # The foundation's name decides nothing when the question asks about something else.
         has_content = any(w.role == Role.CONTENT for w in words)

@@ -1,6 +1,6 @@
 """A compound's head parts: what it is, not what modifies it."""
 
-from cepf_bot.analysis.compounds import covers, head_parts
+from cepf_bot.analysis.compounds import covers, head_parts, negations
 
 
 def test_parts_that_cover_the_word_all_count():
@@ -25,3 +25,10 @@ def test_a_word_that_is_not_chinese_keeps_its_parts():
 def test_covers_needs_every_character():
     assert covers("主管单位", ["主管", "单位"])
     assert not covers("副秘书长", ["秘书", "秘书长"])
+
+
+def test_a_word_is_denied_by_a_negating_prefix_or_in_place_of_its_first_character():
+    assert "免费" in negations("收费") and "无偿" in negations("有偿")
+    assert "非营利" in negations("营利") and "不公开" in negations("公开")
+    assert "不过" not in negations("超过")  # 不 in place of a first character makes another word
+    assert negations("免费") == [] and negations("fee") == [] and negations("钱") == []

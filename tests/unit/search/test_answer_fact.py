@@ -247,3 +247,12 @@ def test_the_asked_measure_is_not_where_the_count_is():
     sentence = "2900余人参加培训,其中幼儿40余人、中小学生2600余人、大学生及志愿者260余人"
     terms = ["中小学生", "学生", "人"]
     assert fact("中小学生有多少人", sentence, focus=terms, terms=terms).text == "2600余人"
+
+
+@pytest.mark.parametrize("question", ["狂犬病那个培训课程收费吗", "全球狂犬病控制联盟那个中文课程收费吗？"])
+def test_a_yes_no_question_is_answered_by_the_words_denial_but_never_with_yes(question, capsys):
+    """The course is 免费 (free): that sentence answers "is it charged?" (收费), and it is no
+    yes to it."""
+    assert main(["ask", "--json", question]) == 0
+    answer = json.loads(capsys.readouterr().out)["answer"]
+    assert "免费" in answer["text"] and answer["fact_kind"] != FactKind.YES.value
