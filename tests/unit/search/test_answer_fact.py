@@ -249,7 +249,8 @@ def test_the_asked_measure_is_not_where_the_count_is():
     assert fact("中小学生有多少人", sentence, focus=terms, terms=terms).text == "2600余人"
 
 
-@pytest.mark.parametrize("question", ["狂犬病那个培训课程收费吗", "全球狂犬病控制联盟那个中文课程收费吗？"])
+@pytest.mark.parametrize("question", ["狂犬病那个培训课程收费吗",
+                                      "全球狂犬病控制联盟那个中文课程收费吗？"])
 def test_a_yes_no_question_is_answered_by_the_words_denial_but_never_with_yes(question, capsys):
     """The course is 免费 (free): that sentence answers "is it charged?" (收费), and it is no
     yes to it."""
