@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from cepf_bot.analysis.english_forms import MONTHS
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.reply.render import escape, linked, split_messages, terminal_hit
-from cepf_bot.reply.screens import MONTHS
 from cepf_bot.reply.texts import ui_text
 from cepf_bot.types import FaqPair, Lang, Locale, Results
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from cepf_bot.analysis.english_forms import MONTHS
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.querylog import LogSummary
 from cepf_bot.reply.render import escape, linked, localise, split_messages
@@ -20,8 +21,6 @@ ABOUT_DOCUMENTS = 10  # documents /about lists by title, then how many more
 ABOUT_TITLE_CHARS = 60  # a longer title is cut on /about (…): the screen stays phone-sized
 STATS_QUESTION_CHARS = 60  # a longer logged question is cut on /stats (…)
 CHINA = timezone(timedelta(hours=8), "UTC+8")  # the foundation's, Taiwan's and Hong Kong's time
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
 def readable_date(iso: str, lang: Lang) -> str:
