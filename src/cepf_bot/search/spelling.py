@@ -137,8 +137,9 @@ class Speller:
 
     def _chinese_corrections(self, run: list[Group], budget: int) -> list[Correction]:
         """In a run of Han words: the longest stretches of characters, each overlapping a word
-        neither the corpus nor everyday Chinese uses, that sound like exactly one corpus term
-        (jieba may have cut a mistyped term across words: 秘书张是谁 -> 秘书 / 张是 / 谁)."""
+        the corpus does not know (a stretch of two: one everyday Chinese does not use often
+        either), that sound like exactly one corpus term (jieba may have cut a mistyped term
+        across words: 秘书张是谁 -> 秘书 / 张是 / 谁)."""
         whole = "".join(g.word for g in run)
         text = whole[:budget]
         unknown: list[bool] = []  # in a word the corpus does not know
