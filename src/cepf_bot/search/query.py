@@ -66,6 +66,8 @@ class QueryWord:
     role: Role
     kind: str  # how the segmenter cut it: han, word (ASCII), num, unit
     translations: frozenset[str] = frozenset()  # its dictionary translations, everyday or not
+    denials: frozenset[str] = frozenset()  # the corpus's words that deny it (收费: 免费), for a
+    # yes/no question: among its targets, never what a yes needs
 
     @property
     def terms(self) -> frozenset[str]:
@@ -242,13 +244,14 @@ class QueryAnalyser:
                 for term, weight in by_parts.terms.items():
                     expanded[term] = max(expanded.get(term, 0.0), weight)
             role = self._role(group, targets)
+            denied: frozenset[str] = frozenset()
             if yes_no and role == Role.CONTENT and group.kind == "han":
                 # 收费吗 is answered by 免费 as well as by 收费 (a yes needs 收费 itself)
-                denied = [w for w in negations(group.word) if w in self.postings.terms]
-                targets |= frozenset(denied)
+                denied = frozenset(w for w in negations(group.word) if w in self.postings.terms)
                 for term in denied:
                     expanded[term] = max(expanded.get(term, 0.0), PART_WEIGHT)
-            words.append(QueryWord(group.word, group.tokens, targets, role, group.kind))
+            words.append(QueryWord(group.word, group.tokens, targets | denied, role, group.kind,
+                                   denials=denied))
         words = self._other_organisations(words)
         # The foundation's name decides nothing when the question asks about something else.
         has_content = any(w.role == Role.CONTENT for w in words)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from cepf_bot.analysis.bilingual import Bridge
-from cepf_bot.analysis.compounds import negations
 from cepf_bot.analysis.expansion import QueryExpander
 from cepf_bot.analysis.lexicon import about_the_bot, english_zipf, refers_back
 from cepf_bot.analysis.script import TraditionalConverter
@@ -280,7 +279,7 @@ class Searcher:
         if answer is None:
             return None
         # a yes needs every word and figure the question names, itself (免费 is no yes to 收费吗)
-        required = [w.terms.difference(negations(w.word)) for w in query.words
+        required = [w.terms - w.denials for w in query.words
                     if w.role in (Role.CONTENT, Role.NUMBER)]
         fact = find_fact(question, answer.text, focus=focus, terms=matched,
                          required=required, classes=self._classes)
