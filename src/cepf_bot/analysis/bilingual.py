@@ -188,9 +188,13 @@ class Bridge:
         (sqrt(AMBIGUITY_BASE / headwords), at most 1). A foreign phrase (a word of its own
         the corpus lacks: linked list) is not translated word by word; it is a fixed
         expression, met in its own word order (translated free is not free translation)."""
+        fixed = dict(self.fixed_expressions(stems))  # start -> end
         out = []
         i = 0
         while i < len(stems):
+            if i in fixed:
+                i = fixed[i]
+                continue
             for n in range(min(self.longest, len(stems) - i), 0, -1):
                 key = phrase_key(stems[i : i + n])
                 found = self.english.get(key)
@@ -199,9 +203,6 @@ class Bridge:
                     if share < 1.0:
                         found = {t: round(w * share, 3) for t, w in found.items()}
                     out.append((i, i + n, found))
-                    i += n
-                    break
-                if n > 1 and tuple(stems[i : i + n]) in self.foreign:
                     i += n
                     break
             else:
