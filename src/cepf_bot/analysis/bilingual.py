@@ -27,7 +27,7 @@ from pathlib import Path
 
 from cepf_bot.analysis.english_forms import pinyin
 from cepf_bot.analysis.lexicon import is_english_word
-from cepf_bot.analysis.script import HAN
+from cepf_bot.analysis.script import HAN, HAN_RUN
 from cepf_bot.analysis.segment import english_stem
 from cepf_bot.files import place_file
 
@@ -51,7 +51,6 @@ _LATIN = re.compile(r"[a-z][a-z'-]*")
 _SKIP = re.compile(r"^(?:CL:|variant of|old variant|see |see also|surname |abbr\. for|"
                    r"used in|erhua variant|Japanese variant|\(old\)|archaic)", re.IGNORECASE)
 _HAN_WORD = re.compile(f"^[{HAN}]{{2,}}$")  # a Chinese word of two or more characters
-_HAN = re.compile(f"^[{HAN}]+$")
 
 
 def cedict_path() -> Path | None:
@@ -93,7 +92,7 @@ def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]
     single character, too ambiguous to translate alone, renders only what no longer headword
     does: `compile_bridge`)."""
     for head, word, chunks in cedict_entries(path):
-        if not _HAN.match(word):
+        if not HAN_RUN.fullmatch(word):
             continue
         senses: list[tuple[str, ...]] = []
         name = _proper_name(head)

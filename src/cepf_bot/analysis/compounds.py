@@ -8,11 +8,10 @@ only modifies (出版 of 出版社, 办事 of 办事处) says what the compound 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Sequence
 
 from cepf_bot.analysis.lexicon import is_chinese
-from cepf_bot.analysis.script import HAN
+from cepf_bot.analysis.script import HAN_RUN
 
 
 def covers(word: str, parts: Collection[str]) -> bool:
@@ -43,7 +42,6 @@ def head_parts(word: str, parts: Sequence[str],
     return [part for part in parts if word.endswith(part)]
 
 
-HAN_WORD = re.compile(f"[{HAN}]+")
 # prefixes that deny a word before it (非营利 of 营利, 不公开 of 公开, 未完成 of 完成) …
 NEGATING = ("不", "非", "未", "无")
 # … and the ones that deny a word of two in place of its first character (免费 of 收费, 无偿
@@ -55,7 +53,7 @@ def negations(word: str) -> list[str]:
     """The words that deny a Chinese word (what a yes/no question about it may be answered
     by): a negating prefix before it, or, for a word of two characters, in place of its
     first."""
-    if len(word) < 2 or not HAN_WORD.fullmatch(word) or word[0] in (*NEGATING, *DENYING_HEAD):
+    if len(word) < 2 or not HAN_RUN.fullmatch(word) or word[0] in (*NEGATING, *DENYING_HEAD):
         return []
     swapped = [p + word[1:] for p in DENYING_HEAD] if len(word) == 2 else []
     return [*swapped, *(p + word for p in NEGATING)]

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from cepf_bot.analysis.script import HAN
+from cepf_bot.analysis.script import HAN, HAN_RUN
 
 MAX_PER_DOCUMENT = 50  # words learnt from one document
 MAX_PER_INDEX = 20_000  # words learnt for one index (questions are read with these)
@@ -35,13 +35,12 @@ MAX_BRACKETS = 200  # bracketed abbreviations read in one document (each a scan 
 # a title may be long; a quoted term is short (a longer quotation is a sentence)
 _MARKED = re.compile(r"《([^《》\n]{2,40})》|“([^“”\n]{2,10})”|「([^「」\n]{2,10})」"
                      r"|『([^『』\n]{2,10})』")
-_ONLY_HAN = re.compile(rf"[{HAN}]+")
 _BRACKETED = re.compile(rf"([{HAN}]{{2,}})[(（]\s*([{HAN}]{{2,4}}|[A-Za-z]{{2,10}})\s*[)）]")
 
 
 def _han_word(text: str) -> str | None:
     """`text` if it is all Chinese characters of a learnable length, else None."""
-    if MIN_CHARS <= len(text) <= MAX_CHARS and _ONLY_HAN.fullmatch(text):
+    if MIN_CHARS <= len(text) <= MAX_CHARS and HAN_RUN.fullmatch(text):
         return text
     return None
 
@@ -51,7 +50,7 @@ def marked_words(text: str) -> list[str]:
     found = []
     for m in _MARKED.finditer(text):
         inside = next(g for g in m.groups() if g is not None)
-        found += [w for piece in _ONLY_HAN.findall(inside) if (w := _han_word(piece))]
+        found += [w for piece in HAN_RUN.findall(inside) if (w := _han_word(piece))]
     return found
 
 

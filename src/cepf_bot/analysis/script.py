@@ -20,6 +20,7 @@ _VARIANT = {Script.TAIWAN: "s2tw", Script.HONG_KONG: "s2hk"}
 # ideographs (a regular-expression class body, for patterns that need it inside their own).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_CHARACTER = re.compile(f"[{HAN}]")
+HAN_RUN = re.compile(f"[{HAN}]+")  # a run of Han characters (fullmatch: a word all Han)
 # What a reply must not convert: a link's address (an href's value, a bare URL), which names a
 # page on the web (…/新闻/ is not …/新聞/). A bare URL ends at white space, a quote, a tag or
 # full-width punctuation.

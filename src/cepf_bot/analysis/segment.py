@@ -36,7 +36,7 @@ from cepf_bot.analysis import prefix_dictionary
 from cepf_bot.analysis.learnt import MAX_CHARS, MAX_SPAN
 from cepf_bot.analysis.lexicon import english_zipf
 from cepf_bot.analysis.numerals import approximate_tokens, normalise_numbers
-from cepf_bot.analysis.script import HAN
+from cepf_bot.analysis.script import HAN, HAN_RUN
 from cepf_bot.analysis.vocabulary import Vocabulary
 
 
@@ -143,7 +143,6 @@ _PIECES = re.compile(
     r"|(?P<word>[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)"
     rf"|(?P<han>[{HAN}]+)"
 )
-_ONLY_HAN = re.compile(rf"[{HAN}]+")
 
 
 def normalise(text: str) -> str:
@@ -372,7 +371,7 @@ class Segmenter:
         approximate token) answers True."""
         normal = None
         for word in words:
-            if word in self.canonical_names or not _ONLY_HAN.fullmatch(word):
+            if word in self.canonical_names or not HAN_RUN.fullmatch(word):
                 return True
             normal = normal if normal is not None else normalise_numbers(normalise(text))
             if word in normal:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from cepf_bot.analysis.english_forms import FACT, fact_english
-from cepf_bot.analysis.script import HAN, HAN_CHARACTER
+from cepf_bot.analysis.script import HAN, HAN_CHARACTER, HAN_RUN
 
 _PIECE = re.compile(
     r"(?P<latin>[A-Za-z][A-Za-z0-9&'./\-]*(?: [A-Za-z0-9&'./\-]+)*)"
@@ -30,7 +30,6 @@ _PIECE = re.compile(
 )
 _MARKS = {"、": ",", "，": ",", ",": ",", "；": ";", ";": ";", "。": ";", "：": ":", ":": ":",
           "（": "(", "(": "(", "）": ")", ")": ")"}
-_HAN_ONLY = re.compile(f"[{HAN}]+")
 CONNECTIVES = {"和": "and", "与": "and", "及": "and", "以及": "and", "并": "and"}
 
 
@@ -59,7 +58,7 @@ class Glosser:
         self.function_words = function_words
         self._longest = max((len(t) for t in renderings), default=1)
         # terms jieba cannot give as one word: 经济、社会和文化权利国际公约
-        punctuated = sorted((t for t in renderings if not _HAN_ONLY.fullmatch(t)), key=len,
+        punctuated = sorted((t for t in renderings if not HAN_RUN.fullmatch(t)), key=len,
                             reverse=True)
         self._punctuated = re.compile("|".join(map(re.escape, punctuated))) if punctuated \
             else None

@@ -14,14 +14,13 @@ uses a correction only when the corrected question gets a better verdict; the re
 from __future__ import annotations
 
 import functools
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.english_forms import load_pinyin
 from cepf_bot.analysis.lexicon import chinese_weight, common_english_words, is_english_word
-from cepf_bot.analysis.script import HAN
+from cepf_bot.analysis.script import HAN_RUN
 from cepf_bot.analysis.segment import Group, Segmenter, english_stem, normalise
 from cepf_bot.search.support import EVERYDAY
 from cepf_bot.types import Correction
@@ -32,7 +31,6 @@ MAX_RUN_CHARS = 200  # of a question's Han text, looked at for mistyped terms (a
 MAX_LATIN_WORDS = 20  # of a question's Latin words, looked at for slips
 SPELLED_HAN_CHARS = 3  # an index word this long or longer is a spelling the corrector knows
 # (two characters are too often a homophone of two others: 猫一 is not 贸易)
-_HAN_WORD = re.compile(f"[{HAN}]+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -40,7 +38,7 @@ def sound(text: str) -> str:
     """Toneless pinyin: what a pinyin keyboard was given (绿发会 -> lv fa hui). Han text a
     character at a time, each looked up once (pypinyin reads it so without its phrase tables,
     at 0.1 ms a call: a question's thousand stretches cost 0.2 s)."""
-    if _HAN_WORD.fullmatch(text):
+    if HAN_RUN.fullmatch(text):
         return " ".join(map(_character_sound, text))
     return " ".join(load_pinyin()(text))
 
@@ -188,7 +186,7 @@ def corpus_speller(terms: Mapping[str, int], segmenter: Segmenter,
     def chinese() -> Iterator[str]:
         yield from user_words
         yield from names
-        yield from (t for t in terms if len(t) >= SPELLED_HAN_CHARS and _HAN_WORD.fullmatch(t))
+        yield from (t for t in terms if len(t) >= SPELLED_HAN_CHARS and HAN_RUN.fullmatch(t))
 
     def latin() -> Iterator[str]:
         yield from (key[0] for key in glossary if len(key) == 1
