@@ -14,7 +14,7 @@ import pytest
 from cepf_bot.corpus.folder import read_examples
 from cepf_bot.reply.compose import compose_reply
 from cepf_bot.search.conversation import Memory, SmallTalk, small_talk, suggestions
-from cepf_bot.search.query import clean_question
+from cepf_bot.search.message_text import clean_question
 from cepf_bot.types import Lang, Locale
 from tests.conftest import REPO_CORPUS, SHARED
 from tests.fake_telegram import FakeTelegram

@@ -11,8 +11,6 @@ other word is *content*.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -34,6 +32,7 @@ from cepf_bot.analysis.script import question_to_simplified
 from cepf_bot.analysis.segment import Group, Segmenter
 from cepf_bot.index.bm25 import Postings
 from cepf_bot.search.answer_sentence import QuestionType, question_type
+from cepf_bot.search.message_text import clean_question
 
 # A question longer than this is cut: no real question is (the longest of the development and
 # held-out files has 178 characters), and every step after is linear in the question: 1,000
@@ -118,26 +117,6 @@ class Query:
             after = [w for w in self.words[i + 1 :] if w.role in searched][:1]
             out += before + after
         return tuple(out)
-
-
-# --- cleaning what people paste --------------------------------------------------------------
-
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
-_MARKDOWN = re.compile(r"[*_`~|>#]+")
-_REPEATED = re.compile(r"([!?！？。.,，、~～…])\1+")
-
-
-def clean_question(text: str) -> str:
-    """The question inside a message: links, markup (HTML tags, Markdown), emoji and symbols
-    removed, repeated punctuation folded, full-width letters and digits made plain."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _TAG.sub(" ", _URL.sub(" ", text))
-    text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs", "Co", "Cn") else c
-                   for c in text)
-    text = _REPEATED.sub(r"\1", _MARKDOWN.sub(" ", text))
-    return " ".join(text.split())
-
 
 
 class QueryAnalyser:
@@ -385,3 +364,4 @@ def asks_only_a_name(query: Query) -> bool:
     content word, no question word's object, no figure."""
     roles = {w.role for w in query.words}
     return Role.NAME in roles and not roles & {Role.CONTENT, Role.ASKED, Role.NUMBER}
+
