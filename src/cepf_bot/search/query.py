@@ -251,6 +251,9 @@ class QueryAnalyser:
             if term not in own:
                 terms[term] = max(terms.get(term, 0.0), n * PART_WEIGHT)
         terms.update((t, float(n)) for t, n in Counter(own).items())
+        for run in rendered_phrases(words):  # one concept, as its rendering is one term
+            for w in run:
+                terms[w.tokens[-1]] = min(terms[w.tokens[-1]], 1.0 / len(run))
         own += parts
         words, sets = self._translate(words, fixed)
         for translations in sets:
@@ -365,3 +368,24 @@ def asks_only_a_name(query: Query) -> bool:
     roles = {w.role for w in query.words}
     return Role.NAME in roles and not roles & {Role.CONTENT, Role.ASKED, Role.NUMBER}
 
+
+_SEARCHED_ALWAYS = (Role.CONTENT, Role.ASKED)
+
+
+def rendered_phrases(words: list[QueryWord]) -> list[list[QueryWord]]:
+    """Runs of two or more adjacent searched words of one script that one rule renders as the
+    same terms of the other language (set up -> 创办, secretary general -> 秘书长): a phrase
+    that is one concept, as its rendering is one term."""
+    runs: list[list[QueryWord]] = []
+    run: list[QueryWord] = []
+    for word in [*words, None]:
+        rendered = word is not None and word.role in _SEARCHED_ALWAYS and bool(word.tokens) \
+            and any(t.isascii() != (word.kind == "word") for t in word.targets)
+        if word is not None and rendered and run and word.targets == run[-1].targets \
+                and word.kind == run[-1].kind:
+            run.append(word)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = [word] if word is not None and rendered else []
+    return runs

@@ -72,6 +72,21 @@ def test_an_inflected_english_word_meets_the_glossary_phrase_of_its_stem(searche
     assert hits and "谢伯阳" in hits[0].passage.text
 
 
+def test_an_english_phrase_the_glossary_renders_as_one_word_weighs_as_one_concept(searcher):
+    """"set up" is 创办, one term: its two English words weigh half each, so a page that says
+    "set up" does not outweigh the passage that says 创办 by counting the concept twice."""
+    terms = searcher.analyse("What year was the foundation set up?").terms
+    assert terms["创办"] == 1.0
+    assert terms["set"] == terms["up"] == 0.5
+    terms = searcher.analyse("who is the secretary general").terms
+    assert terms["secretari"] == terms["general"] == 0.5
+    # the asked word of the phrase too ("chinese name" is 简称)
+    terms = searcher.analyse("what is its chinese name").terms
+    assert terms["chines"] == terms["name"] == 0.5
+    # a word a rule renders alone keeps its full weight
+    assert searcher.analyse("who founded it").terms["found"] == 1.0
+
+
 def test_a_glossary_phrase_that_is_not_its_own_stem_is_not_met_by_stems():
     """A phrase's word is matched by a question's stem only when it is a stem itself: "gives"
     finds "give", never "giving" (donations) nor "publish" "publisher"."""
