@@ -60,6 +60,9 @@ _UNITS = {
 
 # 几 and a measure word (几期, 几届, 几份) asks how many (几月, 几号 ask when: matched first)
 _MEASURES = re.escape("".join(sorted(general_lexicon().measure_words)))
+_POINTING = re.compile(r"[这那哪每某][个次]")  # this one, that time: not what is counted
+_MEASURE_ASKED = re.compile(rf"(?:几|多少)([{_MEASURES}])")
+_HOW_MANY = re.compile(r"几|多少")
 
 
 class QuestionType(StrEnum):
@@ -105,11 +108,20 @@ def question_type(question: str) -> QuestionType:
 
 
 def asked_unit(question: str) -> str | None:
-    """The unit a how-much question counts in (人, 元, 次, 轮, 个), if it says."""
-    text = question.lower()
-    for unit in ("次", "元", "轮", "人", "个"):
-        if _UNITS[unit].search(text):
-            return unit
+    """The unit a how-much question counts in (人, 元, 次, 轮, 个), if it says; else the
+    measure word it puts after 几 or 多少 (几期: 期, 多少只: 只), if any. What is counted
+    follows the question word (多少只活穿山甲 counts 只, whatever 专项 before it says), else it
+    is named before it (爱心人次是多少); a measure word after a demonstrative points, it does
+    not count (那个研修班办了几期 counts 期, not 个)."""
+    text = _POINTING.sub("", question.lower())
+    asked = _MEASURE_ASKED.search(text) or _HOW_MANY.search(text)
+    following = text[asked.start():] if asked else ""
+    for part in (following, text):
+        for unit in ("次", "元", "轮", "人", "个"):
+            if _UNITS[unit].search(part):
+                return unit
+        if part is following and asked is not None and asked.groups():
+            return asked.group(1)
     return None
 
 

@@ -310,6 +310,25 @@ def test_asked_unit():
     assert asked_unit("爱心人次是多少") == "次"
 
 
+def test_the_asked_unit_is_the_measure_word_after_the_question_word():
+    """Any measure word counts (几期, 多少头), what follows 几 or 多少 says what is counted,
+    and a measure word after a demonstrative (那个, 那次) only points."""
+    assert asked_unit("那个研修班一共办了几期") == "期"
+    assert asked_unit("那次专项行动查获多少只穿山甲") == "只"
+    assert asked_unit("保护区有多少头斑海豹") == "头"
+    assert asked_unit("这个会开了几个小时") == "个"
+    assert asked_unit("一共来了几个人") == "人"
+
+
+def test_the_sentence_with_the_asked_measure_answers_how_many():
+    sentence = ("研修班共举办3期。", "累计培训学员70余人。")
+    passage = Passage("d#2", "d", "文档", "研修班", "".join(sentence))
+    hit = Hit(1, 1.0, passage, ("研修班", "培训"))
+    picked = pick_answer("那个研修班一共办了几期", hit, lambda t: 1.0,
+                         lambda text: {t for t in ("研修班", "培训") if t in text})
+    assert picked is not None and picked.text == sentence[0]
+
+
 PASSAGE = Passage("d#1", "d", "文档", "某项目", "某项目。2019年,我会举办活动,共有2900余人参加培训。"
                   "活动得到多家媒体报道。项目由甲、乙、丙三家单位支持。")
 
