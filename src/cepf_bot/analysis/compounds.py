@@ -57,3 +57,25 @@ def negations(word: str) -> list[str]:
         return []
     swapped = [p + word[1:] for p in DENYING_HEAD] if len(word) == 2 else []
     return [*swapped, *(p + word for p in NEGATING)]
+
+
+def corpus_cut(word: str, known: Callable[[str], bool]) -> list[str] | None:
+    """An unknown word (年会定, jieba's HMM guessed it whole) cut where the corpus's own words
+    cover most of it (年会 + 定, not the dictionary's 年 + 会 + 定): the cut whose pieces of
+    two or more characters are all `known` and cover the most characters, the fewest pieces
+    on a tie, then the longer pieces first (as forward maximum matching); None when no known
+    piece of two characters is in it."""
+    # best[i]: (characters covered, -pieces, pieces) of the best cut of word[:i]
+    best: list[tuple[int, int, list[str]]] = [(0, 0, [])]
+    for end in range(1, len(word) + 1):
+        options = []
+        for start in reversed(range(end)):  # max keeps the first: longer pieces first
+            piece = word[start:end]
+            if len(piece) > 1 and not known(piece):
+                continue
+            covered, pieces, cut = best[start]
+            options.append((covered + (len(piece) if len(piece) > 1 else 0), pieces - 1,
+                            [*cut, piece]))
+        best.append(max(options, key=lambda o: (o[0], o[1])))
+    covered, _, cut = best[-1]
+    return cut if covered else None

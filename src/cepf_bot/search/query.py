@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from cepf_bot.analysis.bilingual import Bridge
-from cepf_bot.analysis.compounds import head_parts, negations
+from cepf_bot.analysis.compounds import corpus_cut, head_parts, negations
 from cepf_bot.analysis.expansion import QueryExpander, stem_key
 from cepf_bot.analysis.lexicon import (
     GeneralLexicon,
@@ -151,7 +151,10 @@ class QueryAnalyser:
             elif (group.kind == "han" and len(group.word) > 1
                     and not self.segmenter.knows(group.word)
                     and not self.lexicon.is_function_word(group.word)):
-                out += self.segmenter.dictionary_groups(group.word)
+                cut = corpus_cut(group.word, self.postings.terms.__contains__) or [group.word]
+                out += [g for piece in cut for g in (
+                    [Group(piece, (piece,), "han")] if piece in self.postings.terms
+                    else self.segmenter.dictionary_groups(piece))]
             else:
                 out.append(group)
         return out

@@ -1,6 +1,6 @@
 """A compound's head parts: what it is, not what modifies it."""
 
-from cepf_bot.analysis.compounds import covers, head_parts, negations
+from cepf_bot.analysis.compounds import corpus_cut, covers, head_parts, negations
 
 
 def test_parts_that_cover_the_word_all_count():
@@ -32,3 +32,10 @@ def test_a_word_is_denied_by_a_negating_prefix_or_in_place_of_its_first_characte
     assert "非营利" in negations("营利") and "不公开" in negations("公开")
     assert "不过" not in negations("超过")  # 不 in place of a first character makes another word
     assert negations("免费") == [] and negations("fee") == [] and negations("钱") == []
+
+
+def test_an_unknown_word_is_cut_where_the_corpus_has_words():
+    known = {"年会", "保护地", "会定"}.__contains__
+    assert corpus_cut("年会定", known) == ["年会", "定"]  # 年 + 会定 covers as much: the first
+    assert corpus_cut("保护地年会", known) == ["保护地", "年会"]
+    assert corpus_cut("有个", known) is None  # nothing the corpus has: the dictionary's cut

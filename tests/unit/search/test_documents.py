@@ -52,6 +52,17 @@ def test_a_question_about_a_new_page_after_a_seal_question_is_not_a_follow_up(en
     assert results.hits and "十二只水獭" in results.hits[0].passage.text
 
 
+def test_a_word_jieba_guesses_across_a_corpus_word_is_cut_at_it(tmp_path: Path):
+    """水獭年会定在哪天: jieba's HMM reads 年会定 as one unknown word; cut where the corpus has
+    a word (年会), it meets the page that says 年会, not only the pages with 年 and 定."""
+    engine = engine_with_pages(tmp_path, {"otter-meeting.md": (
+        "# 太湖水獭年会\n\n"
+        "第三届太湖水獭年会将于2024年11月在无锡召开，志愿者将介绍一年的调查。\n")})
+    query = engine.searcher.analyse("水獭年会定在哪天")
+    assert "年会" in query.terms
+    assert "2024年11月" in top_text(engine, "水獭年会定在哪天")
+
+
 def test_a_follow_up_that_refers_back_still_reads_the_previous_question(engine):
     assert engine.searcher.ask("它的合作机构有哪些", after=SEAL).read_with == SEAL
 
