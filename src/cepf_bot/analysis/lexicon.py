@@ -24,6 +24,7 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 # 60-million-word corpus: as much as a rare name, no more (an unknown chat word is no name).
 UNSEEN_WEIGHT = 14.0
 _ZIPF_NATS = math.log(10)  # wordfreq's Zipf scale is log10 of frequency per billion words
+POINTING = "这那此该"  # demonstratives: with a measure word (那次, 这场) a determiner
 
 
 def _read(name: str) -> list[str]:
@@ -65,7 +66,10 @@ class GeneralLexicon:
         return self._kinds.get(kind, frozenset())
 
     def is_function_word(self, word: str) -> bool:
-        return word in self.function_words and not self.is_asked_for(word)
+        """A listed function word, or a demonstrative and a measure word (那次, 这场, 该项:
+        a determiner that points, it names nothing), unless it names what is asked."""
+        pointing = len(word) == 2 and word[0] in POINTING and word[1] in self.measure_words
+        return (word in self.function_words or pointing) and not self.is_asked_for(word)
 
     def is_asked_for(self, word: str) -> bool:
         """A word that names the kind of answer wanted (名字, 金额, figures, title), or a

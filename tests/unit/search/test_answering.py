@@ -43,7 +43,13 @@ def test_function_words_of_every_class_are_known(word):
     assert general_lexicon().is_function_word(word)
 
 
-@pytest.mark.parametrize("word", ["斑海豹", "收入", "观察员", "iucn", "observer", "公约"])
+@pytest.mark.parametrize("word", ["那次", "这场", "该项", "此次"])
+def test_a_demonstrative_with_a_measure_word_points_and_names_nothing(word):
+    assert general_lexicon().is_function_word(word)
+
+
+@pytest.mark.parametrize("word", ["斑海豹", "收入", "观察员", "iucn", "observer", "公约", "每年",
+                                  "那年会"])
 def test_content_words_are_not_function_words(word):
     assert not general_lexicon().is_function_word(word)
 
