@@ -120,20 +120,36 @@ def test_the_shipped_dictionary_is_found():
     assert path is not None and path.stat().st_size > 5_000_000
 
 
-def test_a_synonym_set_scores_as_one_term_with_summed_tf_and_union_df():
-    docs = [["湿地", "x"], ["湿地", "泽地", "y"], ["z", "w"], ["q", "r"], ["u", "v"], ["o", "p"]]
+def _set_scores(docs, members):  # type: ignore[no-untyped-def]
     postings = bm25.build_postings(docs, BM25Params())
-    tf = np.ones(len(postings.docs), dtype=np.int32)
+    terms = list(postings.terms)  # in id order
+    tf = np.asarray([docs[int(d)].count(terms[t]) for t in range(len(terms))
+                     for d in postings.docs[postings.offsets[t]:postings.offsets[t + 1]]],
+                    dtype=np.int32)
     lengths = np.array([len(d) for d in docs], dtype=np.int32)
     scores = np.zeros(len(docs))
     for where, contribution in synonym_sets.set_contributions(
-            postings, tf, lengths, BM25Params(), [(("湿地", 1.0), ("泽地", 1.0))]):
+            postings, tf, lengths, BM25Params(), [members]):
         scores[where] += contribution
-    # the same as one term "s" that occurs where either member does, as often as both
-    merged = [["s", "x"], ["s", "s", "y"], *docs[2:]]
+    return scores
+
+
+def test_a_synonym_set_scores_as_one_term_with_shared_tf_and_union_df():
+    """A word's translations share its weight (their weights are translation probabilities,
+    summing to one): a passage with both of two equal translations has the word once."""
+    docs = [["湿地", "泽地", "x"], ["湿地", "泽地", "y"], ["z", "w", "a"], ["q", "r", "b"],
+            ["u", "v", "c"], ["o", "p", "d"]]
+    scores = _set_scores(docs, (("湿地", 1.0), ("泽地", 1.0)))
+    merged = [["s", "x", "e"], ["s", "y", "f"], *docs[2:]]  # one term "s" where both are
     expected = bm25.score(bm25.build_postings(merged, BM25Params()), {"s": 1.0})
     assert scores == pytest.approx(expected)
-    assert scores[1] > scores[0] > 0
+
+
+def test_only_the_shares_of_a_sets_weights_count():
+    docs = [["湿地", "x"], ["泽地", "y"], ["湿地", "泽地"], ["q", "r"], ["u", "v"], ["o", "p"]]
+    likely = _set_scores(docs, (("湿地", 1.0), ("泽地", 0.25)))
+    assert likely == pytest.approx(_set_scores(docs, (("湿地", 4.0), ("泽地", 1.0))))
+    assert likely[2] > likely[0] > likely[1] > 0  # the likelier translation counts more
 
 
 def test_a_proper_name_sense_gives_its_pinyin_name(tmp_path: Path):
