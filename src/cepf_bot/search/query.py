@@ -162,7 +162,10 @@ class QueryAnalyser:
     def _after_question_word(self, word: str) -> list[Group]:
         """哪些项目 -> 哪些, 项目; 多少钱 -> 多少, 钱: a word jieba's dictionary holds whole that
         is a question word and the thing asked about ([] when it is not). What is asked about
-        is then a word of its own, as in 哪个项目 and 什么项目, which jieba cuts."""
+        is then a word of its own, as in 哪个项目 and 什么项目, which jieba cuts. A question
+        word the lexicon lists whole (怎么样, 什么样) stays one."""
+        if is_question_word(word):
+            return []
         for cut in range(len(word) - 1, 1, -1):
             head, rest = word[:cut], word[cut:]
             if is_question_word(head) and not self.lexicon.is_function_word(rest):

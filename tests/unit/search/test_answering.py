@@ -125,6 +125,14 @@ def roles(searcher, question):
     return {w.word: w.role for w in searcher.analyse(question).words}
 
 
+def test_a_question_word_the_lexicon_lists_whole_is_not_cut(searcher):
+    """怎么样 is one question word (how is it), not 怎么 and a content word 样; 多少钱 is
+    still 多少 and what is asked about."""
+    found = roles(searcher, "明天北京天气怎么样")
+    assert found.get("怎么样") == Role.FUNCTION and "样" not in found
+    assert "钱" in roles(searcher, "捐款要多少钱")
+
+
 def test_question_words_get_their_roles(searcher):
     found = roles(searcher, "绿会的秘书长叫啥名字呀")
     assert found["绿会"] == Role.NAME and found["秘书长"] == Role.CONTENT
