@@ -16,13 +16,12 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from cepf_bot.analysis.bilingual import Bridge
-from cepf_bot.analysis.compounds import corpus_cut, head_parts, negations
+from cepf_bot.analysis.compounds import head_parts, negations
 from cepf_bot.analysis.expansion import QueryExpander, stem_key
 from cepf_bot.analysis.lexicon import (
     GeneralLexicon,
     chinese_weight,
     english_weight,
-    english_zipf,
     general_lexicon,
     is_chinese,
     is_english_word,
@@ -33,6 +32,7 @@ from cepf_bot.analysis.segment import Group, Segmenter
 from cepf_bot.index.bm25 import Postings
 from cepf_bot.search.answer_sentence import QuestionType, question_type
 from cepf_bot.search.message_text import clean_question
+from cepf_bot.search.question_cut import QuestionCutter
 
 # A question longer than this is cut: no real question is (the longest of the development and
 # held-out files has 178 characters), and every step after is linear in the question: 1,000
@@ -129,62 +129,7 @@ class QueryAnalyser:
         self.postings = postings
         self.lexicon = lexicon or general_lexicon()
         self.bridge = bridge or Bridge()
-
-    def _split_unknown_compounds(self, groups: list[Group]) -> list[Group]:
-        """Words neither the corpus nor a dictionary knows, in the parts a dictionary knows:
-        dark-sky -> dark, sky; and a word jieba's HMM guessed from unknown characters
-        (交了, 有个, 哪几个) -> the dictionary's words (交/了, 有/个, 哪/几个)."""
-        out = []
-        for group in groups:
-            if group.kind == "han" and (unit := self.lexicon.measure_asked(group.word)):
-                # 几期: searched as 期, and not weighed (it is what is asked)
-                tokens = () if unit in self.segmenter.stopwords else (unit,)
-                out.append(Group(group.word, tokens, group.kind))
-            elif group.kind == "han" and (asked := self._after_question_word(group.word)):
-                out += asked
-            elif group.word in self.postings.terms:
-                out.append(group)
-            elif group.kind == "word" and ("-" in group.word or "_" in group.word):
-                out += self._word_groups(group.word.replace("_", "-").split("-"))
-            elif group.kind == "word" and (parts := self._joined(group.word)):
-                out += self._word_groups(parts)
-            elif (group.kind == "han" and len(group.word) > 1
-                    and not self.segmenter.knows(group.word)
-                    and not self.lexicon.is_function_word(group.word)):
-                cut = corpus_cut(group.word, self.postings.terms.__contains__) or [group.word]
-                out += [g for piece in cut for g in (
-                    [Group(piece, (piece,), "han")] if piece in self.postings.terms
-                    else self.segmenter.dictionary_groups(piece))]
-            else:
-                out.append(group)
-        return out
-
-    def _after_question_word(self, word: str) -> list[Group]:
-        """哪些项目 -> 哪些, 项目; 多少钱 -> 多少, 钱: a word jieba's dictionary holds whole that
-        is a question word and the thing asked about ([] when it is not). What is asked about
-        is then a word of its own, as in 哪个项目 and 什么项目, which jieba cuts. A question
-        word the lexicon lists whole (怎么样, 什么样) stays one."""
-        if is_question_word(word):
-            return []
-        for cut in range(len(word) - 1, 1, -1):
-            head, rest = word[:cut], word[cut:]
-            if is_question_word(head) and not self.lexicon.is_function_word(rest):
-                return [*self.segmenter.groups(head), *self.segmenter.groups(rest)]
-        return []
-
-    def _word_groups(self, words: list[str]) -> list[Group]:
-        return [Group(w, () if w in self.segmenter.stopwords else (w,), "word") for w in words if w]
-
-    def _joined(self, word: str) -> list[str]:
-        """darksky -> dark, sky: an unknown English word that is two known ones run together
-        (the split whose rarer half is the most common), or [] when it is not."""
-        if len(word) < 6 or not word.isalpha() or (word,) in self.expander.table \
-                or is_english_word(word):
-            return []
-        splits = [(min(english_zipf(word[:i]), english_zipf(word[i:])), i)
-                  for i in range(3, len(word) - 2)]
-        best, i = max(splits, default=(0.0, 0))
-        return [word[:i], word[i:]] if best >= 3.0 else []
+        self.cutter = QuestionCutter(segmenter, self.lexicon, postings, expander.table)
 
     def analyse(self, question: str) -> Query:
         """The question's words, roles and weighted terms. A question that names the
@@ -202,7 +147,7 @@ class QueryAnalyser:
     def _analyse(self, question: str) -> Query:
         text = question[:MAX_QUERY_CHARS]
         mandarin = question_to_simplified(self.lexicon.to_mandarin(clean_question(text)))
-        groups = self._split_unknown_compounds(self.segmenter.groups(mandarin))
+        groups = self.cutter.cut(self.segmenter.groups(mandarin))
         fixed = self._in_foreign_phrases(groups)
         keyed = [g for i, g in enumerate(groups) if g.key and i not in fixed]
         expansion = self.expander.expand([k for g in keyed if (k := g.key)],
