@@ -9,7 +9,7 @@ import numpy as np
 
 from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.expansion import QueryExpander
-from cepf_bot.analysis.lexicon import about_the_bot, english_zipf, refers_back
+from cepf_bot.analysis.lexicon import about_the_bot
 from cepf_bot.analysis.script import TraditionalConverter
 from cepf_bot.analysis.segment import Segmenter, normalise
 from cepf_bot.analysis.vocabulary import DISTINCTIVE_CLASSES
@@ -27,7 +27,8 @@ from cepf_bot.search.gloss import Glosser
 from cepf_bot.search.passage_context import context_of, paragraph_of
 from cepf_bot.search.query import MAX_QUERY_CHARS, Query, QueryAnalyser, QueryWord, Role
 from cepf_bot.search.spelling import Speller, corpus_speller
-from cepf_bot.search.support import EVERYDAY, Support, support, word_weight
+from cepf_bot.search.subjects import Subjects
+from cepf_bot.search.support import Support, support, word_weight
 from cepf_bot.search.supported_first import fused_score, supported_first
 from cepf_bot.search.topicality import Topicality
 from cepf_bot.search.translations import translations_first
@@ -64,10 +65,6 @@ def shipped_model() -> VerdictModel:
 ANSWER_CACHE = 1024  # answer sentences kept
 _VERDICT_ORDER = {Verdict.NONE: 0, Verdict.CLOSEST: 1, Verdict.ANSWER: 2}
 
-# A term in at most this many passages (or this share of them) is some document's own
-RARE_PASSAGES = 20
-RARE_SHARE = 0.02
-ACRONYM_ZIPF = 4.0  # an English word rarer than ten in a million words may be an acronym
 
 
 class Searcher:
@@ -86,6 +83,7 @@ class Searcher:
         self.analyser = QueryAnalyser(segmenter, self.expander, index.postings,
                                       bridge=Bridge.from_json(index.meta.bridge))
         self._classes = index.meta.term_classes
+        self.subjects = Subjects(index.postings, self._classes, self._weight)
         # (question, passage, matched terms) -> its answer sentence: a question asked again
         # (More, a refresh, a burst) costs nothing; thread-safe enough (one dict operation each)
         self._answers: dict[tuple[str, str, tuple[str, ...]], Answer | None] = {}
@@ -140,7 +138,7 @@ class Searcher:
         read_with = after if after and self.is_follow_up(query) else None
         if read_with:
             query = in_context(query, self.analyse(read_with), subject=self.names_a_subject,
-                               kind=self._kind)
+                               kind=self.subjects.kind)
         scores, judgement = self._rank(query)
         read_as: tuple[Correction, ...] = ()
         if not judgement.answered and (corrected := self._read_again(
@@ -180,43 +178,16 @@ class Searcher:
         return {text: self.gloss(text) for text in dict.fromkeys(shown)}
 
     def is_follow_up(self, query: Query) -> bool:
-        """Whether a question leans on the previous one: it refers back (它, 他们, 那…呢, they,
-        and …) or names no subject of its own (a dictionary term, an acronym, the foundation)."""
-        if any(refers_back(w.word) for w in query.words):
-            return True
-        return not any(self.names_a_subject(w) or self._is_rare_term(w) for w in query.words
-                       if w.role in (Role.CONTENT, Role.NAME, Role.ASKED))
+        """Whether a question leans on the previous one (`Subjects.is_follow_up`)."""
+        return self.subjects.is_follow_up(query)
 
-    def _is_rare_term(self, word: QueryWord) -> bool:
-        """A content word the corpus has in few passages that is no everyday word: a name or
-        term of some document, whether or not the hand dictionary lists it (a question about a
-        newly added document is complete without the previous one)."""
-        if word.role != Role.CONTENT or len(word.word) < 2 or not word.tokens:
-            return False
-        df = self.index.postings.document_frequency(word.tokens[-1])
-        return (0 < df <= max(RARE_PASSAGES, RARE_SHARE * self.index.postings.doc_count)
-                and self._weight(word) >= EVERYDAY)
+    def names_a_subject(self, word: QueryWord) -> bool:
+        return self.subjects.names_a_subject(word)
 
     @functools.cached_property
     def topicality(self) -> Topicality:
         """How key the question's terms are to this index's passages (search/topicality.py)."""
         return Topicality(self.index.postings, self.index.parts.get("doc_len"), self.segmenter)
-
-    def _kind(self, word: QueryWord) -> str | None:
-        """The dictionary class of what the word names (观察员 -> status), if any."""
-        return next((self._classes[t] for t in sorted(word.terms) if t in self._classes), None)
-
-    def names_a_subject(self, word: QueryWord) -> bool:
-        """Whether the word names something the corpus is about: a dictionary name, the
-        foundation, or an acronym its text uses."""
-        named = word.role == Role.NAME or any(t in self._classes for t in word.terms)
-        return named or self._is_acronym(word)
-
-    def _is_acronym(self, word: QueryWord) -> bool:
-        """An ASCII word the corpus uses that is no common English word (IUCN, GARC; not "year")."""
-        return (word.kind == "word" and len(word.word) > 1
-                and word.word in self.index.postings.terms
-                and english_zipf(word.word) < ACRONYM_ZIPF)
 
     def _read_again(self, query: Query, verdict: Verdict
                     ) -> tuple[np.ndarray, Judgement, tuple[Correction, ...]] | None:
@@ -299,7 +270,7 @@ class Searcher:
         query = self.analyse(question)
         if after and self.is_follow_up(query):
             query = in_context(query, self.analyse(after), subject=self.names_a_subject,
-                               kind=self._kind)
+                               kind=self.subjects.kind)
         return self._rank(query)[1]
 
     def _rank(self, query: Query) -> tuple[np.ndarray, Judgement]:
@@ -388,7 +359,7 @@ class Searcher:
         return any(t in terms for t in word.terms)
 
     def _is_distinctive(self, word: QueryWord) -> bool:
-        return bool(word.terms & self._distinctive) or self._is_acronym(word)
+        return bool(word.terms & self._distinctive) or self.subjects.is_acronym(word)
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019  (one Searcher per index, long-lived)
     def _weight(self, word: QueryWord) -> float:
