@@ -15,7 +15,7 @@ from rank_bm25 import BM25Okapi
 
 from cepf_bot.corpus import folder as corpus_mod
 from cepf_bot.corpus.folder import load_corpus
-from cepf_bot.index import bm25
+from cepf_bot.index import bm25, postings_update
 from cepf_bot.index import term_cache as token_cache
 from cepf_bot.index.build import build_index
 from cepf_bot.index.store import load_index
@@ -49,7 +49,7 @@ def random_document(rng, lexicon, words):
 @pytest.mark.parametrize("seed", range(30))
 def test_updating_postings_equals_sorting_them_again(seed, copy_runs_max, monkeypatch):
     """Drop, keep, renumber and add documents at random: the update is the full sort, exactly."""
-    monkeypatch.setattr(bm25, "_COPY_RUNS_MAX", copy_runs_max)
+    monkeypatch.setattr(postings_update, "_COPY_RUNS_MAX", copy_runs_max)
     rng = np.random.default_rng(seed)
     lexicon = bm25.Lexicon()
     old = [random_document(rng, lexicon, [f"w{i}" for i in range(30)])
@@ -74,8 +74,8 @@ def test_updating_postings_equals_sorting_them_again(seed, copy_runs_max, monkey
         return
     expected = bm25.sort_parts(corpus, len(lexicon))
     new_parts = bm25.sort_parts([d for _, d in added], len(lexicon), [s for s, _ in added])
-    updated = bm25.update_parts(previous, passage_map,
-                                dataclasses.replace(new_parts, doc_len=expected.doc_len))
+    updated = postings_update.update_parts(
+        previous, passage_map, dataclasses.replace(new_parts, doc_len=expected.doc_len))
     for name in ("offsets", "docs", "tf", "doc_len"):
         np.testing.assert_array_equal(getattr(updated, name), getattr(expected, name),
                                       err_msg=name)

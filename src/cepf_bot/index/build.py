@@ -28,11 +28,11 @@ from cepf_bot.index.bm25 import (
     Postings,
     PostingsParts,
     sort_parts,
-    update_parts,
     weigh,
 )
 from cepf_bot.index.faq import build_faq
 from cepf_bot.index.lazy import PassageChain, PassageRange, PassageStore
+from cepf_bot.index.postings_update import update_parts
 from cepf_bot.index.term_cache import (
     PASSAGE_FORMAT,
     cache_key,
