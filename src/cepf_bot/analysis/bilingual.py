@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cepf_bot.analysis.english_forms import pinyin
+from cepf_bot.analysis.english_stems import english_stem
 from cepf_bot.analysis.lexicon import is_english_word
 from cepf_bot.analysis.script import HAN, HAN_RUN
-from cepf_bot.analysis.segment import english_stem
 from cepf_bot.files import place_file
 
 MAX_PHRASE = 3  # English words in a sense matched as one phrase

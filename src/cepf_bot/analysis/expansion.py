@@ -18,8 +18,9 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from cepf_bot.analysis.english_stems import english_stem
 from cepf_bot.analysis.lexicon import is_english_word
-from cepf_bot.analysis.segment import Group, Segmenter, english_stem
+from cepf_bot.analysis.segment import Group, Segmenter
 from cepf_bot.analysis.vocabulary import Vocabulary
 
 SYNONYM_WEIGHT = 0.6

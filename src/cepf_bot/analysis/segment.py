@@ -18,7 +18,6 @@ in an English document.
 from __future__ import annotations
 
 import atexit
-import functools
 import logging
 import os
 import re
@@ -33,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cepf_bot.analysis import prefix_dictionary
+from cepf_bot.analysis.english_stems import english_stem
 from cepf_bot.analysis.learnt import MAX_CHARS, MAX_SPAN
-from cepf_bot.analysis.lexicon import english_zipf
 from cepf_bot.analysis.numerals import approximate_tokens, normalise_numbers
 from cepf_bot.analysis.script import HAN, HAN_RUN
 from cepf_bot.analysis.vocabulary import Vocabulary
@@ -56,7 +55,6 @@ def _import_jieba() -> Any:  # jieba ships no types
 
 if TYPE_CHECKING:
     import jieba
-    import Stemmer
 else:
     jieba = _import_jieba()
 
@@ -92,47 +90,6 @@ def _deputies_joined(run: list[Group]) -> list[Group]:
             i += 1
     return out
 
-
-@functools.lru_cache(maxsize=65536)
-def english_stem(word: str) -> str:
-    """An English word's Snowball stem (planting, planted -> plant), the word itself when it is
-    not all letters. Passages and questions both get the stem as one more token beside the
-    word, as a search-mode part: an exact word still matches as before."""
-    if not word.isalpha() or len(word) < 4:
-        return word
-    stem: str = _stemmer().stemWord(american_spelling(_greek_singular(word)))
-    return stem
-
-
-def _greek_singular(word: str) -> str:
-    """A Greek plural in -ses as its singular in -sis, which Snowball stems apart (crises ->
-    crise, crisis -> crisi): when the -sis word is the commoner reading (analyses -> analysis;
-    bases stays, base being commoner than basis); other words as they are."""
-    if not word.endswith("ses") or len(word) < 6:
-        return word
-    singular = word[:-2] + "is"
-    return singular if english_zipf(singular) > english_zipf(word[:-1]) else word
-
-
-def american_spelling(word: str) -> str:
-    """A British spelling in its American form (organisation -> organization, centre ->
-    center, programme -> program), as CC-CEDICT writes its senses; other words as they are.
-    From breame's spelling tables, loaded on the first English word."""
-    return _british_to_american().get(word.lower(), word)
-
-
-@functools.cache
-def _british_to_american() -> dict[str, str]:
-    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
-
-    return {str(k): str(v) for k, v in BRITISH_ENGLISH_SPELLINGS.items()}
-
-
-@functools.cache
-def _stemmer() -> Stemmer.Stemmer:
-    import Stemmer  # PyStemmer: the Snowball stemmers in C
-
-    return Stemmer.Stemmer("english")
 
 log = logging.getLogger("cepf_bot.segment")
 

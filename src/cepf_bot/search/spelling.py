@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from cepf_bot.analysis.bilingual import Bridge
 from cepf_bot.analysis.english_forms import load_pinyin
+from cepf_bot.analysis.english_stems import english_stem
 from cepf_bot.analysis.lexicon import chinese_weight, common_english_words, is_english_word
 from cepf_bot.analysis.script import HAN_RUN
-from cepf_bot.analysis.segment import Group, Segmenter, english_stem, normalise
+from cepf_bot.analysis.segment import Group, Segmenter, normalise
 from cepf_bot.search.support import EVERYDAY
 from cepf_bot.types import Correction
 

@@ -23,8 +23,8 @@ from typing import Protocol
 
 import numpy as np
 
+from cepf_bot.analysis.english_stems import english_stem
 from cepf_bot.analysis.lexicon import UNSEEN_WEIGHT, chinese_weight, english_zipf, is_chinese
-from cepf_bot.analysis.segment import english_stem
 from cepf_bot.index.bm25 import Postings
 from cepf_bot.search.query import Query, Role
 

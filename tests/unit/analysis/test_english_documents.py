@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from cepf_bot.analysis.segment import english_stem
+from cepf_bot.analysis.english_stems import english_stem
 from tests.conftest import open_engine
 
 ORIGINAL = """# 暗夜保护试点

@@ -105,7 +105,7 @@ def test_a_private_cache_folder_is_removed_when_the_process_exits(tmp_path):
 def test_a_greek_plural_meets_its_singular_on_one_stem():
     """Snowball stems crises as crise and crisis as crisi; the plural is read as its singular
     where the -sis word is the commoner reading (bases stays base, houses stays hous)."""
-    from cepf_bot.analysis.segment import english_stem
+    from cepf_bot.analysis.english_stems import english_stem
 
     assert english_stem("crises") == english_stem("crisis")
     assert english_stem("analyses") == english_stem("analysis")
