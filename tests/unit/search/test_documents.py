@@ -67,6 +67,12 @@ def test_a_follow_up_that_refers_back_still_reads_the_previous_question(engine):
     assert engine.searcher.ask("它的合作机构有哪些", after=SEAL).read_with == SEAL
 
 
+def test_among_them_refers_back_even_with_a_word_of_its_own(engine):
+    """其中 (among them) leans on what was asked before, whatever the rest names."""
+    asked = "太湖水獭调查记录到几只水獭"
+    assert engine.searcher.ask("其中有几处洞穴", after=asked).read_with == asked
+
+
 def _word(text: str) -> QueryWord:
     return QueryWord(text, (text,), frozenset(), Role.CONTENT, "han")
 
