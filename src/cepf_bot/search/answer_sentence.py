@@ -114,15 +114,18 @@ def asked_unit(question: str) -> str | None:
     is named before it (爱心人次是多少); a measure word after a demonstrative points, it does
     not count (那个研修班办了几期 counts 期, not 个)."""
     text = _POINTING.sub("", question.lower())
-    asked = _MEASURE_ASKED.search(text) or _HOW_MANY.search(text)
-    following = text[asked.start():] if asked else ""
-    for part in (following, text):
-        for unit in ("次", "元", "轮", "人", "个"):
-            if _UNITS[unit].search(part):
-                return unit
-        if part is following and asked is not None and asked.groups():
-            return asked.group(1)
-    return None
+    measure = _MEASURE_ASKED.search(text)
+    asked = measure or _HOW_MANY.search(text)
+    if asked is not None:
+        unit = _unit_named(text[asked.start():]) or (measure.group(1) if measure else None)
+        if unit:
+            return unit
+    return _unit_named(text)
+
+
+def _unit_named(text: str) -> str | None:
+    """The first of the units (次, 元, 轮, 人, 个) whose words `text` has."""
+    return next((u for u in ("次", "元", "轮", "人", "个") if _UNITS[u].search(text)), None)
 
 
 def candidate_spans(text: str) -> list[tuple[int, int]]:

@@ -66,7 +66,6 @@ ANSWER_CACHE = 1024  # answer sentences kept
 _VERDICT_ORDER = {Verdict.NONE: 0, Verdict.CLOSEST: 1, Verdict.ANSWER: 2}
 
 
-
 class Searcher:
     """Ranks an index's passages for questions; safe to share between threads."""
 
@@ -134,11 +133,7 @@ class Searcher:
         the translation, its original right below."""
         if about_the_bot(question):  # who are you, 你能做什么: the bot answers that itself
             return Results(None, [], verdict=Verdict.NONE)
-        query = self.analyse(question)
-        read_with = after if after and self.is_follow_up(query) else None
-        if read_with:
-            query = in_context(query, self.analyse(read_with), subject=self.names_a_subject,
-                               kind=self.subjects.kind)
+        query, read_with = self._with_previous(self.analyse(question), after)
         scores, judgement = self._rank(query)
         read_as: tuple[Correction, ...] = ()
         if not judgement.answered and (corrected := self._read_again(
@@ -182,6 +177,7 @@ class Searcher:
         return self.subjects.is_follow_up(query)
 
     def names_a_subject(self, word: QueryWord) -> bool:
+        """Whether the word names something the corpus is about (`Subjects`)."""
         return self.subjects.names_a_subject(word)
 
     @functools.cached_property
@@ -267,11 +263,15 @@ class Searcher:
     def judge(self, question: str, after: str | None = None) -> Judgement:
         """Why a question gets its verdict (for tests, eval and fitting the model); `after` as
         in `ask`. The question as asked, before any spelling correction."""
-        query = self.analyse(question)
-        if after and self.is_follow_up(query):
-            query = in_context(query, self.analyse(after), subject=self.names_a_subject,
-                               kind=self.subjects.kind)
-        return self._rank(query)[1]
+        return self._rank(self._with_previous(self.analyse(question), after)[0])[1]
+
+    def _with_previous(self, query: Query, after: str | None) -> tuple[Query, str | None]:
+        """The question read with the previous one (`after`) when it leans on it, and that
+        previous question (None when it was read alone)."""
+        if not after or not self.subjects.is_follow_up(query):
+            return query, None
+        return in_context(query, self.analyse(after), subject=self.subjects.names_a_subject,
+                          kind=self.subjects.kind), after
 
     def _rank(self, query: Query) -> tuple[np.ndarray, Judgement]:
         if not query.terms:
