@@ -49,6 +49,10 @@ _TITLE = re.compile(r"《[^《》]{1,60}》")
 _CURRENT = re.compile(r"现任|现为|目前|现已|如今")
 _PAST_ASKED = re.compile(r"第.届|原|前任|时任|历任|当时|former|previous|past|first|second|third"
                          r"|fourth|fifth")
+# a figure written in digits or in Chinese numerals (七项, 两轮, 第三份), right before its unit
+_COUNT_BEFORE = r"(?:\d|[〇一二两三四五六七八九十百千万亿余多])\s*"
+# what counts in a unit, in a passage: 个 counts 场, 项, 家 and 座 too; 人 counts 名 and 位
+_COUNTED_AS = {"人": r"人(?!次)|名|位", "个": r"个|场|项|家|座"}
 _UNITS = {
     "人": re.compile(r"人(?!次)|名|位|学员|学生|参加"),
     "元": re.compile(r"元|钱|收入|支出|金额|花|income|spen|cost|money"),
@@ -161,7 +165,8 @@ def type_matches(kind: QuestionType, unit: str | None, sentence: str,
         sentence = _TITLE.sub("", sentence)  # 《2015年…报告》: a title's figures answer nothing
     if kind == QuestionType.AMOUNT:
         if unit is not None:
-            return bool(re.search(rf"(\d|[十百千万余多])\s*{unit}", sentence))
+            counted = _COUNTED_AS.get(unit, re.escape(unit))
+            return bool(re.search(rf"{_COUNT_BEFORE}(?:{counted})", sentence))
         return bool(_FIGURE.search(sentence))
     if kind == QuestionType.WHEN:
         return bool(_DATE.search(sentence))

@@ -334,6 +334,23 @@ def test_the_asked_unit_is_the_measure_word_after_the_question_word():
     assert asked_unit("一共来了几个人") == "人"
 
 
+def test_a_count_in_chinese_numerals_or_in_a_measure_word_of_its_unit_answers_how_many():
+    """七项, 两轮 and 第三份 are counts as 7项 is; 项 and 场 count in 个, 名 counts in 人; a
+    figure of another unit, or none, does not answer."""
+    def answers(question: str, sentence: str) -> bool:
+        return type_matches(QuestionType.AMOUNT, asked_unit(question), sentence, ())
+
+    assert answers("调研报告一共提了几项建议", "报告提出七项建议。")
+    assert answers("一共有几项重点工作", "项目包括5项重点工作。")
+    assert answers("线上讨论了几轮", "提案经过两轮讨论。")
+    assert answers("会是第几份综合性的公约", "将成为第三份综合性的世界公约。")
+    assert answers("培训了多少人", "累计培训学员七十余人。")
+    assert answers("来了多少人", "共有3名代表出席。")
+    assert not answers("线上讨论了几轮", "提案经过多次讨论。")
+    assert not answers("调研报告一共提了几项建议", "报告报送六部门。")
+    assert not answers("研修班一共办了几期", "累计培训学员七十余人。")
+
+
 def test_the_sentence_with_the_asked_measure_answers_how_many():
     sentence = ("研修班共举办3期。", "累计培训学员70余人。")
     passage = Passage("d#2", "d", "文档", "研修班", "".join(sentence))
