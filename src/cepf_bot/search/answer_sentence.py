@@ -53,6 +53,7 @@ _PAST_ASKED = re.compile(r"第.届|原|前任|时任|历任|当时|former|previo
 _COUNT_BEFORE = r"(?:\d|[〇一二两三四五六七八九十百千万亿余多])\s*"
 # what counts in a unit, in a passage: 个 counts 场, 项, 家 and 座 too; 人 counts 名 and 位
 _COUNTED_AS = {"人": r"人(?!次)|名|位", "个": r"个|场|项|家|座"}
+_YEARS_COUNTED = re.compile(r"(?<!\d)\d{1,3}\s*年|[一二两三四五六七八九十百千余多]\s*年")
 _UNITS = {
     "人": re.compile(r"人(?!次)|名|位|学员|学生|参加"),
     "元": re.compile(r"元|钱|收入|支出|金额|花|income|spen|cost|money"),
@@ -165,6 +166,8 @@ def type_matches(kind: QuestionType, unit: str | None, sentence: str,
         sentence = _TITLE.sub("", sentence)  # 《2015年…报告》: a title's figures answer nothing
     if kind == QuestionType.AMOUNT:
         if unit is not None:
+            if unit == "年":  # 为期3年, 十年; 2019年 is a year, not a count of years
+                return bool(_YEARS_COUNTED.search(sentence))
             counted = _COUNTED_AS.get(unit, re.escape(unit))
             return bool(re.search(rf"{_COUNT_BEFORE}(?:{counted})", sentence))
         return bool(_FIGURE.search(sentence))

@@ -351,6 +351,16 @@ def test_a_count_in_chinese_numerals_or_in_a_measure_word_of_its_unit_answers_ho
     assert not answers("研修班一共办了几期", "累计培训学员七十余人。")
 
 
+def test_a_year_of_the_calendar_is_no_count_of_years():
+    """多少年 and 几年 ask for a span: 为期3年 and 十年 answer it, 2019年 does not."""
+    def answers(question: str, sentence: str) -> bool:
+        return type_matches(QuestionType.AMOUNT, asked_unit(question), sentence, ())
+
+    assert answers("协议签了几年", "签订为期3年的合作研究协议。")
+    assert answers("项目做了多少年", "项目已坚持十年。")
+    assert not answers("斑海豹能活多少年", "2019年10月至12月,在全国6个城市举办活动。")
+
+
 def test_the_sentence_with_the_asked_measure_answers_how_many():
     sentence = ("研修班共举办3期。", "累计培训学员70余人。")
     passage = Passage("d#2", "d", "文档", "研修班", "".join(sentence))
