@@ -86,7 +86,7 @@ _TYPES = [
     (QuestionType.WHO, re.compile(r"(?:长|主席|书记|负责人|委员)(?:的名字)?(?:叫什么|叫啥|是谁)")),
     (QuestionType.NAME, re.compile(
         r"叫什么|叫啥|名字|名称|全称|题目|标题|\bname\b|\btitle\b|\bcalled\b")),
-    (QuestionType.LIST, re.compile(r"哪些|哪几|\bwhich\b|what (?:are|were)\b|\blist\b")),
+    (QuestionType.LIST, re.compile(r"哪些|哪几|what (?:are|were)\b|\blist\b")),
     (QuestionType.WHEN, re.compile(
         r"哪年|哪一年|哪个月|哪天|哪一天|哪日|几号|什么时候|啥时候?|啥时后|何时|几时|几月|日期|哪段(?:时间|期间|时期)"
         r"|\bwhen\b|what year"
@@ -103,11 +103,18 @@ _TYPES = [
 ]
 
 
+# "which" asks for a list before a plural (which treaties, which of their reserves, which UN
+# conventions, which international organizations), not before a singular (which body, which
+# city: one thing); the plural is the next word, or the one after an acronym or an adjective
+_WHICH_MANY = re.compile(r"\b(?i:which)\s+(?:of\b|(?:[A-Z]{2,6}\s+|[a-z-]+(?:al|an|ese|ic|er|ern)"
+                         r"\s+)?[a-zA-Z-]+[^sS\s][sS]\b)")
+
+
 def question_type(question: str) -> QuestionType:
-    """What kind of answer the question wants, from its wording (Mandarin, lower case)."""
+    """What kind of answer the question wants, from its wording (Mandarin, any case)."""
     text = question.strip().lower()
     for kind, pattern in _TYPES:
-        if pattern.search(text):
+        if pattern.search(text) or (kind == QuestionType.LIST and _WHICH_MANY.search(question)):
             return kind
     return QuestionType.OTHER
 

@@ -81,7 +81,7 @@ def features(query: Query, *, best: float, second: float, support: Support,
                          for w in numbers)
     years = _YEAR.findall(query.mandarin or query.text)
     year_missing = any(y not in passage_text for y in years)
-    kind = question_type((query.mandarin or query.text).lower())
+    kind = question_type(query.mandarin or query.text)
     typed = kind != QuestionType.OTHER
     present = typed and type_matches(kind, asked_unit((query.mandarin or query.text).lower()),
                                      answer_text, matched)

@@ -307,6 +307,13 @@ def test_items_of_one_paragraph_share_its_key_and_the_title(index):
     # 几 and any measure word asks how many; 几月, 几号 ask when; 几乎 (almost) asks nothing
     ("研修班一共办了几期", QuestionType.AMOUNT), ("年会办了几届", QuestionType.AMOUNT),
     ("会是几月几号开的", QuestionType.WHEN), ("几乎都去了", QuestionType.OTHER),
+    # "which" before a plural asks for a list; before a singular, for one thing
+    ("which treaties did they join", QuestionType.LIST),
+    ("which of their reserves got listed", QuestionType.LIST),
+    ("Which UN conventions does it observe", QuestionType.LIST),
+    ("which international organizations is it a member of", QuestionType.LIST),
+    ("which body supervises it", QuestionType.OTHER), ("which year?", QuestionType.WHEN),
+    ("in which city was the training held", QuestionType.OTHER),
 ])
 def test_question_types(question, kind):
     assert question_type(question) == kind
