@@ -47,6 +47,19 @@ def test_a_follow_up_is_read_with_the_previous_question(searcher, after, questio
     assert results.answer is not None and expected in results.answer.text
 
 
+@pytest.mark.parametrize(("after", "question"), [
+    ("What was the total income?", "and the spending?"),
+    ("绿会的收入总额是多少？", "那支出呢？"),
+    ("绿会收入是多少", "那支出是多少"),
+])
+def test_a_follow_up_word_of_the_class_asked_before_takes_its_place(searcher, after, question):
+    """支出 begins the dictionary's finance term 支出总额: asked after the income, it replaces
+    收入 rather than being read beside it."""
+    results = searcher.ask(question, after=after)
+    assert results.answer is not None and results.answer.fact is not None
+    assert results.answer.fact.text == "23122739.73元"
+
+
 @pytest.mark.parametrize(("after", "question", "expected"), [
     ("綠會秘書長是誰？", "綠會的愛心人次是多少？", "2240"),
     ("斑海豹项目在哪些城市办的活动？", "绿会的秘书长是谁？", "周晋峰"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from cepf_bot.analysis.lexicon import english_zipf, refers_back
+from cepf_bot.analysis.lexicon import english_zipf, is_chinese, refers_back
 from cepf_bot.index.bm25 import Postings
 from cepf_bot.search.query import Query, QueryWord, Role
 from cepf_bot.search.support import EVERYDAY
@@ -46,8 +46,15 @@ class Subjects:
                 and self.weight(word) >= EVERYDAY)
 
     def kind(self, word: QueryWord) -> str | None:
-        """The dictionary class of what the word names (观察员 -> status), if any."""
-        return next((self.classes[t] for t in sorted(word.terms) if t in self.classes), None)
+        """The dictionary class of what the word names (观察员 -> status), if any; else the one
+        class of the dictionary terms a Chinese term of it begins (支出 of 支出总额 -> finance),
+        so that "and the expenditure?" takes the place of the income asked before."""
+        direct = next((self.classes[t] for t in sorted(word.terms) if t in self.classes), None)
+        if direct:
+            return direct
+        headed = {c for t in word.terms if len(t) > 1 and is_chinese(t)
+                  for term, c in self.classes.items() if term != t and term.startswith(t)}
+        return headed.pop() if len(headed) == 1 else None
 
     def names_a_subject(self, word: QueryWord) -> bool:
         """Whether the word names something the corpus is about: a dictionary name, the
