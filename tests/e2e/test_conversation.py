@@ -13,6 +13,7 @@ import pytest
 
 from cepf_bot.corpus.folder import read_examples
 from cepf_bot.reply.compose import compose_reply
+from cepf_bot.search.answer_sentence import QuestionType, question_type
 from cepf_bot.search.conversation import Memory, SmallTalk, small_talk, suggestions
 from cepf_bot.search.message_text import clean_question
 from cepf_bot.types import Lang, Locale
@@ -45,6 +46,19 @@ def test_memory_forgets_after_ten_minutes_and_keeps_a_bounded_number():
 def test_a_follow_up_is_read_with_the_previous_question(searcher, after, question, expected):
     results = searcher.ask(question, after=after)
     assert results.answer is not None and expected in results.answer.text
+
+
+def test_an_elliptical_follow_up_asks_in_the_previous_question_s_form(searcher):
+    """那秘書長呢 has no question word and no form of its own: asked after a who-question, it
+    asks who; a follow-up with a question word or a form of its own keeps its own."""
+    who = "綠會的現任理事長是誰？"
+    elliptical = searcher.judge("那秘書長呢", after=who).query
+    assert elliptical.asked_form == searcher.analyse(who).asked_form
+    assert question_type(elliptical.asked_form) == QuestionType.WHO
+    assert searcher.judge("and the secretary general?", after=who).query.form
+    for own in ("佢哋幾時簽嘅？", "佢哋喺邊度搞㗎"):
+        asked = searcher.judge(own, after="綠會同全球狂犬病控制聯盟做咗啲咩？").query
+        assert asked.form == "" and asked.asked_form == asked.mandarin
 
 
 @pytest.mark.parametrize(("after", "question"), [

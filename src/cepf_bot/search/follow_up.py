@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from cepf_bot.analysis.lexicon import asks_for_other
+from cepf_bot.analysis.lexicon import asks_for_other, is_question_word
+from cepf_bot.search.answer_sentence import QuestionType, question_type
 from cepf_bot.search.query import Query, QueryWord, Role
 
 CONTEXT_WEIGHT = 0.5  # the previous question's terms in a follow-up, against the question's own
@@ -41,4 +42,9 @@ def in_context(query: Query, previous: Query,
     terms = dict(query.terms)
     for term, weight in added.items():
         terms[term] = terms.get(term, 0.0) + weight * scale
-    return replace(query, terms=terms, context=context)
+    # a follow-up with no question word and no form of its own (那秘书长呢, and the
+    # expenditure?) asks as the previous question did
+    untyped = question_type(query.asked_form) == QuestionType.OTHER and not any(
+        is_question_word(w.word) for w in query.words)
+    return replace(query, terms=terms, context=context,
+                   form=previous.asked_form if untyped else query.form)

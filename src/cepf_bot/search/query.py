@@ -90,6 +90,14 @@ class Query:
     # a word's dictionary translations, scored as one term (tf summed, df over the union):
     # each set is its (term, weight) pairs
     sets: tuple[tuple[tuple[str, float], ...], ...] = ()
+    # the wording that says what kind of answer is wanted, when it is not the question's own:
+    # an elliptical follow-up's previous question (那秘书长呢 after 理事长是谁 asks who)
+    form: str = ""
+
+    @property
+    def asked_form(self) -> str:
+        """The wording whose form says what is asked (a date, a count, a person …)."""
+        return self.form or self.mandarin or self.text
 
     @property
     def set_terms(self) -> frozenset[str]:

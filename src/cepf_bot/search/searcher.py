@@ -85,7 +85,7 @@ class Searcher:
         self.subjects = Subjects(index.postings, self._classes, self._weight)
         # (question, passage, matched terms) -> its answer sentence: a question asked again
         # (More, a refresh, a burst) costs nothing; thread-safe enough (one dict operation each)
-        self._answers: dict[tuple[str, str, tuple[str, ...]], Answer | None] = {}
+        self._answers: dict[tuple[str, str, str, tuple[str, ...]], Answer | None] = {}
         self._distinctive = frozenset(t for t, c in self._classes.items()
                                       if c in DISTINCTIVE_CLASSES)
         faq = FaqIndex.from_json(index.meta.faq)
@@ -213,7 +213,8 @@ class Searcher:
         return Hit(1, float(scores[doc]), self.index.passages[doc], self._matched_terms(doc, query))
 
     def _answer(self, query: Query, hit: Hit) -> Answer | None:
-        key = (query.mandarin or query.text, hit.passage.id, tuple(sorted(hit.terms)))
+        key = (query.mandarin or query.text, query.form, hit.passage.id,
+               tuple(sorted(hit.terms)))
         if key in self._answers:
             return self._answers[key]
         found = self._pick_answer(query, hit)
@@ -230,7 +231,7 @@ class Searcher:
 
         matched = set(hit.terms)
         focus: set[str] | frozenset[str] = {t for w in query.focus for t in w.terms} & matched
-        question = query.mandarin or query.text
+        question = query.asked_form
 
         def words(sentence: str) -> frozenset[str]:
             # only the matched terms among a sentence's words count: a sentence that cannot
@@ -295,7 +296,7 @@ class Searcher:
         lead = supported_first(top, fused)  # power 0: the BM25 scores themselves, top[0]
         ranked = in_order(top, lead)
         typed = typed_first(
-            ranked, scores, wanted_kinds(query.mandarin or query.text),
+            ranked, scores, wanted_kinds(query.asked_form),
             within=self.relevance.typed_within,
             answer_of=lambda doc: self._answer(query, hit_of(doc)))
         best_doc = ranked[0] if typed is None else typed

@@ -81,9 +81,9 @@ def features(query: Query, *, best: float, second: float, support: Support,
                          for w in numbers)
     years = _YEAR.findall(query.mandarin or query.text)
     year_missing = any(y not in passage_text for y in years)
-    kind = question_type(query.mandarin or query.text)
+    kind = question_type(query.asked_form)
     typed = kind != QuestionType.OTHER
-    present = typed and type_matches(kind, asked_unit((query.mandarin or query.text).lower()),
+    present = typed and type_matches(kind, asked_unit(query.asked_form.lower()),
                                      answer_text, matched)
     idfs = {t: idf(t) for t in query.terms}
     weights = {t: w * (top_idf if idfs[t] is None else idfs[t] or 0.0)
