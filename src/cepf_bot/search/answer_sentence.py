@@ -86,9 +86,12 @@ _TYPES = [
     (QuestionType.WHO, re.compile(r"(?:长|主席|书记|负责人|委员)(?:的名字)?(?:叫什么|叫啥|是谁)")),
     (QuestionType.NAME, re.compile(
         r"叫什么|叫啥|名字|名称|全称|题目|标题|\bname\b|\btitle\b|\bcalled\b")),
-    (QuestionType.LIST, re.compile(r"哪些|哪几|what (?:are|were)\b|\blist\b")),
+    # 哪几年, 哪些年份 ask when (the years), not for a list
+    (QuestionType.LIST, re.compile(r"(?:哪些|哪几)(?!个?(?:年|月|天|日))|what (?:are|were)\b"
+                                   r"|\blist\b")),
     (QuestionType.WHEN, re.compile(
         r"哪年|哪一年|哪个月|哪天|哪一天|哪日|几号|什么时候|啥时候?|啥时后|何时|几时|几月|日期|哪段(?:时间|期间|时期)"
+        r"|(?:哪些|哪几)个?(?:年|月|天|日)"
         r"|\bwhen\b|what year"
         r"|which year|what date")),
     (QuestionType.AMOUNT, re.compile(

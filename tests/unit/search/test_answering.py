@@ -314,6 +314,9 @@ def test_items_of_one_paragraph_share_its_key_and_the_title(index):
     ("which international organizations is it a member of", QuestionType.LIST),
     ("which body supervises it", QuestionType.OTHER), ("which year?", QuestionType.WHEN),
     ("in which city was the training held", QuestionType.OTHER),
+    # which years, which months ask when; which cities, which provinces ask for a list
+    ("那是哪几年", QuestionType.WHEN), ("哪几个月办的", QuestionType.WHEN),
+    ("哪几个城市", QuestionType.LIST),
 ])
 def test_question_types(question, kind):
     assert question_type(question) == kind
