@@ -361,6 +361,15 @@ def test_a_count_in_chinese_numerals_or_in_a_measure_word_of_its_unit_answers_ho
     assert not answers("研修班一共办了几期", "累计培训学员七十余人。")
 
 
+def test_a_list_of_long_items_by_commas_answers_which_ones():
+    roles = ("周晋峰博士还担任罗马俱乐部执委,世界绿色设计组织副主席,世界环境法委员会委员,"
+             "海洋连通性工作组执委,绿色犯罪学专家组成员。")
+    assert type_matches(QuestionType.LIST, None, roles, ())
+    assert type_matches(QuestionType.LIST, None, "调研组分别赴浙江、新疆、山东等地进行调研。", ())
+    clauses = "2016年8月,与协会联合组织研修班,累计培训七十余人。"
+    assert not type_matches(QuestionType.LIST, None, clauses, ())
+
+
 def test_a_year_of_the_calendar_is_no_count_of_years():
     """多少年 and 几年 ask for a span: 为期3年 and 十年 answer it, 2019年 does not."""
     def answers(question: str, sentence: str) -> bool:
