@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from cepf_bot.analysis.script import HAN
-from cepf_bot.search.answer_sentence import QuestionType, asked_unit, question_type
+from cepf_bot.search.answer_sentence import WHICH_TIMES, QuestionType, asked_unit, question_type
 from cepf_bot.types import FactKind
 
 _WHERE = re.compile(r"哪里|哪儿|哪裡|在哪(?![一年个天月段些位])|何处|何地|哪个(?:城市|国家|地方|省)"
@@ -29,7 +29,6 @@ _PERIOD = re.compile(r"哪段(?:时间|期间|时期)|什么期间|\bperiod\b")
 # a money figure asked in other words: revenue, outgoings, in yuan
 _MONEY = re.compile(r"\b(?:revenue|expenditure|expenses|outgoings|yuan|rmb)\b|come to\b"
                     r"|收入总额|支出总额")
-_WHICH_TIMES = re.compile(r"哪几(?:年|个月|月|天)|\bwhich years\b")
 _HOW_MANY = re.compile(r"\bhow many\b|\bhow much\b|多少|几[个次场项轮名位人年天]")
 _FULL_NAME = re.compile(r"全称|全名|\bfull (?:\w+ )*name\b|\bofficial name\b")
 _TITLE_NOUN = re.compile(r"(?:什么|啥|哪个|哪份|哪本)"
@@ -49,7 +48,7 @@ def wanted_kinds(question: str) -> tuple[FactKind, ...]:
         return (FactKind.ORGANISATION, FactKind.LIST) if plural else (FactKind.ORGANISATION,)
     if _ROLE.search(text):
         return (FactKind.ROLE,)
-    if _WHICH_TIMES.search(text):
+    if WHICH_TIMES.search(text):
         return (FactKind.DATE,)  # 哪几年: the years, not a list
     if _WHERE.search(text):
         return (FactKind.PLACE, FactKind.ORGANISATION)

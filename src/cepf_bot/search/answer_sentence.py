@@ -53,16 +53,19 @@ _CURRENT = re.compile(r"现任|现为|目前|现已|如今")
 _PAST_ASKED = re.compile(r"第.届|原|前任|时任|历任|当时|former|previous|past|first|second|third"
                          r"|fourth|fifth")
 # a figure written in digits or in Chinese numerals (七项, 两轮, 第三份), right before its unit
-_COUNT_BEFORE = r"(?:\d|[〇一二两三四五六七八九十百千万亿余多])\s*"
+_NUMERAL = "〇一二两三四五六七八九十百千万亿余多"
+_COUNT_BEFORE = rf"(?:\d|[{_NUMERAL}])\s*"
+# 为期3年, 十年 count years; 2019年 is a year
+_YEARS_COUNTED = re.compile(rf"(?<!\d)\d{{1,3}}\s*年|[{_NUMERAL}]\s*年")
 # what counts in a unit, in a passage: 个 counts 场, 项, 家 and 座 too; 人 counts 名 and 位
 _COUNTED_AS = {"人": r"人(?!次)|名|位", "个": r"个|场|项|家|座"}
-_YEARS_COUNTED = re.compile(r"(?<!\d)\d{1,3}\s*年|[一二两三四五六七八九十百千余多]\s*年")
+# the words that name a unit in a question
 _UNITS = {
-    "人": re.compile(r"人(?!次)|名|位|学员|学生|参加"),
+    "人": re.compile(_COUNTED_AS["人"] + r"|学员|学生|参加"),
     "元": re.compile(r"元|钱|收入|支出|金额|花|income|spen|cost|money"),
     "次": re.compile(r"人次|次数|次"),
     "轮": re.compile(r"轮|round"),
-    "个": re.compile(r"个|场|项|家|座"),
+    "个": re.compile(_COUNTED_AS["个"]),
 }
 
 
@@ -84,17 +87,19 @@ class QuestionType(StrEnum):
     OTHER = "other"
 
 
+# 哪几年, 哪些年份, 哪几个月, which years: the years asked, not a list
+_WHICH_TIME = r"(?:哪些|哪几)(?=个?(?:年|月|天|日))"
+WHICH_TIMES = re.compile(rf"{_WHICH_TIME}|\bwhich years\b")
 _TYPES = [
     # a title's holder: 理事长叫什么 asks for a person, not a name in quotes
     (QuestionType.WHO, re.compile(r"(?:长|主席|书记|负责人|委员)(?:的名字)?(?:叫什么|叫啥|是谁)")),
     (QuestionType.NAME, re.compile(
         r"叫什么|叫啥|名字|名称|全称|题目|标题|\bname\b|\btitle\b|\bcalled\b")),
-    # 哪几年, 哪些年份 ask when (the years), not for a list
-    (QuestionType.LIST, re.compile(r"(?:哪些|哪几)(?!个?(?:年|月|天|日))|what (?:are|were)\b"
+    (QuestionType.LIST, re.compile(rf"(?!{_WHICH_TIME})(?:哪些|哪几)|what (?:are|were)\b"
                                    r"|\blist\b")),
     (QuestionType.WHEN, re.compile(
         r"哪年|哪一年|哪个月|哪天|哪一天|哪日|几号|什么时候|啥时候?|啥时后|何时|几时|几月|日期|哪段(?:时间|期间|时期)"
-        r"|(?:哪些|哪几)个?(?:年|月|天|日)"
+        rf"|{_WHICH_TIME}"
         r"|\bwhen\b|what year"
         r"|which year|what date")),
     (QuestionType.AMOUNT, re.compile(
@@ -179,7 +184,7 @@ def type_matches(kind: QuestionType, unit: str | None, sentence: str,
         sentence = _TITLE.sub("", sentence)  # 《2015年…报告》: a title's figures answer nothing
     if kind == QuestionType.AMOUNT:
         if unit is not None:
-            if unit == "年":  # 为期3年, 十年; 2019年 is a year, not a count of years
+            if unit == "年":
                 return bool(_YEARS_COUNTED.search(sentence))
             counted = _COUNTED_AS.get(unit, re.escape(unit))
             return bool(re.search(rf"{_COUNT_BEFORE}(?:{counted})", sentence))

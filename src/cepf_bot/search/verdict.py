@@ -83,7 +83,7 @@ def features(query: Query, *, best: float, second: float, support: Support,
     year_missing = any(y not in passage_text for y in years)
     kind = question_type(query.asked_form)
     typed = kind != QuestionType.OTHER
-    present = typed and type_matches(kind, asked_unit(query.asked_form.lower()),
+    present = typed and type_matches(kind, asked_unit(query.asked_form),
                                      answer_text, matched)
     idfs = {t: idf(t) for t in query.terms}
     weights = {t: w * (top_idf if idfs[t] is None else idfs[t] or 0.0)

@@ -344,12 +344,14 @@ def test_the_asked_unit_is_the_measure_word_after_the_question_word():
     assert asked_unit("一共来了几个人") == "人"
 
 
+def answers(question: str, sentence: str) -> bool:
+    """Whether the sentence holds the count a how-many question asks for."""
+    return type_matches(QuestionType.AMOUNT, asked_unit(question), sentence, ())
+
+
 def test_a_count_in_chinese_numerals_or_in_a_measure_word_of_its_unit_answers_how_many():
     """七项, 两轮 and 第三份 are counts as 7项 is; 项 and 场 count in 个, 名 counts in 人; a
     figure of another unit, or none, does not answer."""
-    def answers(question: str, sentence: str) -> bool:
-        return type_matches(QuestionType.AMOUNT, asked_unit(question), sentence, ())
-
     assert answers("调研报告一共提了几项建议", "报告提出七项建议。")
     assert answers("一共有几项重点工作", "项目包括5项重点工作。")
     assert answers("线上讨论了几轮", "提案经过两轮讨论。")
@@ -372,9 +374,6 @@ def test_a_list_of_long_items_by_commas_answers_which_ones():
 
 def test_a_year_of_the_calendar_is_no_count_of_years():
     """多少年 and 几年 ask for a span: 为期3年 and 十年 answer it, 2019年 does not."""
-    def answers(question: str, sentence: str) -> bool:
-        return type_matches(QuestionType.AMOUNT, asked_unit(question), sentence, ())
-
     assert answers("协议签了几年", "签订为期3年的合作研究协议。")
     assert answers("项目做了多少年", "项目已坚持十年。")
     assert not answers("斑海豹能活多少年", "2019年10月至12月,在全国6个城市举办活动。")
