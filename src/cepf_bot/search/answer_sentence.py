@@ -27,6 +27,8 @@ MAX_ANSWER_CHARS = 260
 MAX_SCAN_CHARS = 6000
 MAX_SPANS = 80
 TYPE_BONUS = 1.0  # times the best sentence's term score: what is asked beats more matches
+CURRENT_BONUS = 0.1  # … a sentence that states the present (现任, 现已), unless the past is asked
+NOW_BONUS = TYPE_BONUS  # … when the question asks about the present itself: as what is asked
 TITLE_WEIGHT = 0.3  # a term of the passage's title says what the whole passage is about
 # long items are listed with commas (罗马俱乐部执委,世界绿色设计组织副主席,…): a sentence of
 # this many commas lists (3 and 4 measured on the dev files; 3 lost two answer sentences)
@@ -50,6 +52,9 @@ _WAY = re.compile(r"通过|方式|渠道|途径|步骤|方法|登录|登陆|扫�
                   r"|website|online|account|e-?mail|\bcall\b|phone|regist|apply|\bvisit|write to")
 _TITLE = re.compile(r"《[^《》]{1,60}》")
 _CURRENT = re.compile(r"现任|现为|目前|现已|如今")
+# the question asks about the present (现在的理事长, 而家改咗咩名, called now)
+_NOW_ASKED = re.compile(r"现在|目前|如今|现今|当前|而家|\bnow\b|\bcurrent(?:ly)?\b|\btoday\b"
+                        r"|\bat present\b")
 _PAST_ASKED = re.compile(r"第.届|原|前任|时任|历任|当时|former|previous|past|first|second|third"
                          r"|fourth|fifth")
 # a figure written in digits or in Chinese numerals (七项, 两轮, 第三份), right before its unit
@@ -234,6 +239,7 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
     kind, unit = question_type(question), asked_unit(question)
     asked = set(focus)
     prefer_current = not _PAST_ASKED.search(question.lower())
+    current_bonus = NOW_BONUS if _NOW_ASKED.search(question.lower()) else CURRENT_BONUS
     asks_year = bool(_YEAR_ASKED.search(question.lower()))
     normals = [normalise(text[start:end]) for start, end in spans]
     found = [set(hit.terms) & words(text[start:end]) for start, end in spans]
@@ -266,7 +272,7 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
         year_alone = kind == QuestionType.WHEN and not asks_year \
             and not _DAY_OR_MONTH.search(normal)
         bonus = TYPE_BONUS / 2 if year_alone else TYPE_BONUS
-        score = base + (bonus * best_base if matches else 0.0) + (0.1 * best_base
+        score = base + (bonus * best_base if matches else 0.0) + (current_bonus * best_base
                                                                   if current else 0.0)
         # on a tie, a sentence of the paragraph before its heading
         ranked.append((score, matches, not heading[start], -start, start, end))

@@ -409,6 +409,23 @@ def test_the_answer_is_the_sentence_of_the_asked_kind_verbatim(question, terms, 
     assert answer.text in PASSAGE.text
 
 
+@pytest.mark.parametrize(("question", "now"), [
+    ("那份湿地倡议现在叫什么", True), ("湿地倡議而家改咗咩名", True),
+    ("what is the wetland appeal called now?", True),
+    ("那份湿地倡议叫什么", False), ("那份湿地倡议原来叫什么", False),
+])
+def test_a_question_about_the_present_is_answered_by_the_sentence_that_states_it(question, now):
+    """现在, 而家, now: the sentence that says how things stand now (现已更名为…) answers, though
+    the sentence that names the thing matches more of the question (an invented passage)."""
+    text = "《保护湿地倡议》由多家机构发起。经过两轮讨论后,现已更名为《可持续发展倡议》。"
+    passage = Passage("a#1", "a", "倡议", "倡议", text)
+    terms = ("湿地", "倡议")
+    answer = pick_answer(question, Hit(1, 1.0, passage, terms), lambda t: 1.0,
+                         lambda sentence: {t for t in terms if t in sentence})
+    assert answer is not None
+    assert answer.text.startswith("经过两轮讨论后") == now
+
+
 def test_a_pages_dateline_is_never_the_answer_to_when():
     """The dateline a page's first passage starts with says when it was posted: a when
     question is answered by the sentence that dates what happened, even when neither holds a
