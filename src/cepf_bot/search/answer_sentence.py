@@ -238,9 +238,10 @@ def pick_answer(question: str, hit: Hit, weight: Callable[[str], float],
     spans = candidate_spans(text)[:MAX_SPANS] or [(0, len(text))]
     kind, unit = question_type(question), asked_unit(question)
     asked = set(focus)
-    prefer_current = not _PAST_ASKED.search(question.lower())
-    current_bonus = NOW_BONUS if _NOW_ASKED.search(question.lower()) else CURRENT_BONUS
-    asks_year = bool(_YEAR_ASKED.search(question.lower()))
+    lowered = question.lower()
+    prefer_current = not _PAST_ASKED.search(lowered)
+    current_bonus = NOW_BONUS if _NOW_ASKED.search(lowered) else CURRENT_BONUS
+    asks_year = bool(_YEAR_ASKED.search(lowered))
     normals = [normalise(text[start:end]) for start, end in spans]
     found = [set(hit.terms) & words(text[start:end]) for start, end in spans]
     # a term in many of the passage's sentences says little about which one answers

@@ -379,22 +379,21 @@ def test_a_year_of_the_calendar_is_no_count_of_years():
     assert not answers("斑海豹能活多少年", "2019年10月至12月,在全国6个城市举办活动。")
 
 
-def test_the_sentence_with_the_asked_measure_answers_how_many():
-    sentence = ("研修班共举办3期。", "累计培训学员70余人。")
-    passage = Passage("d#2", "d", "文档", "研修班", "".join(sentence))
-    hit = Hit(1, 1.0, passage, ("研修班", "培训"))
-    picked = pick_answer("那个研修班一共办了几期", hit, lambda t: 1.0,
-                         lambda text: {t for t in ("研修班", "培训") if t in text})
-    assert picked is not None and picked.text == sentence[0]
-
-
 PASSAGE = Passage("d#1", "d", "文档", "某项目", "某项目。2019年,我会举办活动,共有2900余人参加培训。"
                   "活动得到多家媒体报道。项目由甲、乙、丙三家单位支持。")
 
 
-def answer_to(question, terms):
-    hit = Hit(1, 1.0, PASSAGE, tuple(terms))
+def answer_to(question, terms, passage=PASSAGE):
+    """The answer sentence `pick_answer` picks from `passage`, every term weighing 1."""
+    hit = Hit(1, 1.0, passage, tuple(terms))
     return pick_answer(question, hit, lambda t: 1.0, lambda text: {t for t in terms if t in text})
+
+
+def test_the_sentence_with_the_asked_measure_answers_how_many():
+    sentence = ("研修班共举办3期。", "累计培训学员70余人。")
+    passage = Passage("d#2", "d", "文档", "研修班", "".join(sentence))
+    picked = answer_to("那个研修班一共办了几期", ("研修班", "培训"), passage)
+    assert picked is not None and picked.text == sentence[0]
 
 
 @pytest.mark.parametrize(("question", "terms", "expected"), [
@@ -418,10 +417,7 @@ def test_a_question_about_the_present_is_answered_by_the_sentence_that_states_it
     """现在, 而家, now: the sentence that says how things stand now (现已更名为…) answers, though
     the sentence that names the thing matches more of the question (an invented passage)."""
     text = "《保护湿地倡议》由多家机构发起。经过两轮讨论后,现已更名为《可持续发展倡议》。"
-    passage = Passage("a#1", "a", "倡议", "倡议", text)
-    terms = ("湿地", "倡议")
-    answer = pick_answer(question, Hit(1, 1.0, passage, terms), lambda t: 1.0,
-                         lambda sentence: {t for t in terms if t in sentence})
+    answer = answer_to(question, ("湿地", "倡议"), Passage("a#1", "a", "倡议", "倡议", text))
     assert answer is not None
     assert answer.text.startswith("经过两轮讨论后") == now
 
