@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cepf_bot.analysis.bilingual import cedict_entries, cedict_path  # noqa: E402
+from cepf_bot.analysis.cedict import cedict_entries, cedict_path  # noqa: E402
 from cepf_bot.analysis.lexicon import LEXICON_DIR  # noqa: E402
 
 OUT = LEXICON_DIR / "measure_words.txt"

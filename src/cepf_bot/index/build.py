@@ -42,8 +42,9 @@ from cepf_bot.index.term_cache import (
 )
 from cepf_bot.types import BM25Params, Document, DocumentInfo, IndexMeta, Passage
 
-FORMAT_VERSION = 11  # 10: the staff's question-answer pairs in meta.json; 11: the bridge's phrases
-# of their own in their word order
+FORMAT_VERSION = 12  # 10: the staff's question-answer pairs in meta.json; 11: the bridge's phrases
+# of their own in their word order; 12: a sense completed by its bracketed complement (free (of
+# charge)) is a phrase
 
 log = logging.getLogger("cepf_bot.index")
 

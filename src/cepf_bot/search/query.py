@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from cepf_bot.analysis.bilingual import Bridge
+from cepf_bot.analysis.cedict import is_small_word
 from cepf_bot.analysis.compounds import head_parts, negations
 from cepf_bot.analysis.expansion import QueryExpander, stem_key
 from cepf_bot.analysis.lexicon import (
@@ -248,12 +249,15 @@ class QueryAnalyser:
                  for i, w in enumerate(words)]
         found: dict[int, dict[str, float]] = {}
         sets: list[tuple[tuple[str, float], ...]] = []
-        stems = [w.tokens[-1] if ok and w.kind == "word" else "\0"
+        # a small word (of, its) may stand inside a phrase: "" (free of charge)
+        stems = [w.tokens[-1] if ok and w.kind == "word" else
+                 "" if w.kind == "word" and is_small_word(w.word) else "\0"
                  for w, ok in zip(words, open_, strict=True)]
         for start, end, translations in self.bridge.english_phrases(stems):
             sets.append(tuple(translations.items()))
             for i in range(start, end):
-                found[i] = translations
+                if open_[i]:
+                    found[i] = translations
         for i, word in enumerate(words):
             if open_[i] and word.kind == "han":
                 english = self.bridge.chinese.get(word.word)

@@ -5,13 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cepf_bot.analysis.bilingual import (
-    Bridge,
-    cedict_path,
-    compile_bridge,
-    pinyin_keys,
-    sense_words,
-)
+from cepf_bot.analysis.bilingual import Bridge, compile_bridge, pinyin_keys
+from cepf_bot.analysis.cedict import cedict_path, completed_words, sense_words
 from cepf_bot.index import bm25, synonym_sets
 from cepf_bot.types import BM25Params
 
@@ -31,6 +26,9 @@ CEDICT = """\
 國際 国际 [guo2 ji4] /international/
 合作 合作 [he2 zuo4] /to cooperate/to collaborate/cooperation/
 國際合作 国际合作 [guo2 ji4 he2 zuo4] /international cooperation/
+免費 免费 [mian3 fei4] /free (of charge)/
+自由 自由 [zi4 you2] /freedom/free/liberty/
+負責 负责 [fu4 ze2] /to be in charge of/to bear responsibility for/
 """
 
 
@@ -45,6 +43,27 @@ def test_a_sense_keeps_its_content_words_stemmed_and_drops_explanations():
     assert sense_words("pangolin (Manis pentadactylata)") == ("pangolin",)
     assert sense_words("to plant trees") == ("plant", "tree")
     assert sense_words("CL:個|个[ge4]") == ()
+
+
+def test_a_bracketed_complement_completes_a_sense():
+    assert completed_words("free (of charge)") == ("free", "charg")
+    assert completed_words("to default (on a loan)") == ("default", "loan")
+    assert completed_words("pangolin (Manis pentadactylata)") == ()  # no complement
+    assert completed_words("(literary) to go") == ()  # a label, not a complement
+
+
+def test_a_completed_sense_is_a_phrase_met_across_its_small_words(cedict: Path):
+    """免费 is "free (of charge)": the question's "free of charge" is 免费 alone, at full
+    weight, where "free" alone is 免费 or 自由 and "charge" alone is 负责."""
+    bridge = compile_bridge({"免费", "自由", "负责"}, path=cedict)
+    assert bridge.english_phrases(["free", "", "charg"]) == [(0, 3, {"免费": 1.0})]
+    assert set(bridge.english[("free",)]) == {"免费", "自由"}
+    assert bridge.english[("charg",)] == {"负责": 1.0}  # the complement alone is no sense
+    # at most two small words are passed over, and a word that is not small stops the phrase
+    assert [(a, b) for a, b, _ in bridge.english_phrases(["free", "", "", "", "charg"])] \
+        == [(0, 1), (4, 5)]
+    assert [(a, b) for a, b, _ in bridge.english_phrases(["free", "\0", "charg"])] \
+        == [(0, 1), (2, 3)]
 
 
 def test_english_words_meet_only_the_chinese_terms_the_corpus_has(cedict: Path):

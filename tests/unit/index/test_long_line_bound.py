@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cepf_bot.analysis import bilingual
+from cepf_bot.analysis import cedict as cedict_module
 from cepf_bot.analysis.bilingual import compile_bridge, names_in_pinyin
 from cepf_bot.corpus.folder import load_corpus
 from cepf_bot.index.build import build_index
@@ -73,23 +74,23 @@ def test_cc_cedict_is_parsed_once_then_read_from_the_cache(tmp_path, monkeypatch
     cedict.write_text("濕地 湿地 [shi1 di4] /wetland/\n植樹 植树 [zhi2 shu4] /to plant trees/\n",
                       "utf-8")
     cache = tmp_path / "cache"
-    bilingual._entries.cache_clear()
+    cedict_module.read_entries.cache_clear()
     first = compile_bridge({"湿地", "植树"}, path=cedict, cache_dir=cache)
     assert list(cache.glob("cedict-*.json"))
 
     def no_parsing(path: Path):
         raise AssertionError("parsed again")
 
-    parse = bilingual.read_cedict
-    monkeypatch.setattr(bilingual, "read_cedict", no_parsing)
-    bilingual._entries.cache_clear()  # as a new process
+    parse = cedict_module.read_cedict
+    monkeypatch.setattr(cedict_module, "read_cedict", no_parsing)
+    cedict_module.read_entries.cache_clear()  # as a new process
     assert compile_bridge({"湿地", "植树"}, path=cedict, cache_dir=cache) == first
-    monkeypatch.setattr(bilingual, "read_cedict", parse)
+    monkeypatch.setattr(cedict_module, "read_cedict", parse)
     for damaged in cache.glob("cedict-*.json"):
         damaged.write_text('[["湿地", 5]]', "utf-8")
-    bilingual._entries.cache_clear()
+    cedict_module.read_entries.cache_clear()
     assert compile_bridge({"湿地", "植树"}, path=cedict, cache_dir=cache) == first
-    bilingual._entries.cache_clear()
+    cedict_module.read_entries.cache_clear()
 
 
 def test_meta_json_is_written_a_field_a_line(tmp_path, index):

@@ -144,3 +144,15 @@ def test_a_word_of_a_phrase_of_its_own_meets_no_glossary_rendering_of_its_own(se
     assert "联系" in searcher.analyse("which groups is the foundation linked with").terms
     assert "执委" in searcher.analyse("Is the sec-gen on the Club of Rome's executive committee?"
                                      ).terms
+
+
+def test_a_phrase_a_sense_completes_is_translated_whole(searcher: Searcher):
+    """CC-CEDICT writes 免费 as "free (of charge)": the question's "free of charge" is 免费 at
+    its full weight, passed over "of", not "free" (免费, 自由 …) beside "charge" (负责, 主管),
+    and the answer is the profile's sentence that says the course is free."""
+    question = "Is the rabies training course they translated free of charge?"
+    query = searcher.analyse(question)
+    assert query.terms["免费"] == 1.0
+    assert not {"负责", "主管", "担任"} & set(query.terms)
+    answer = searcher.ask(question).answer
+    assert answer is not None and "免费" in answer.text
